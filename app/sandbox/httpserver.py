@@ -1,0 +1,208 @@
+"""A small threaded HTTP server on loopback that both sandboxes build on.
+
+Standard library only, so a sandbox starts in milliseconds inside a test, a
+benchmark or the desktop app. It turns each request into a ``SandboxRequest``,
+lets the sandbox's ``route`` answer it, and applies the fault plan around it:
+latency, injected 5xx answers, dropped connections and hung answers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from app.sandbox.faults import Fault, FaultInjector
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SandboxRequest:
+    """One HTTP request as a sandbox sees it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    raw_query: str
+    headers: dict[str, str]
+    body: bytes
+    cookies: dict[str, str]
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ValueError when it is not JSON)."""
+        return json.loads(self.body.decode("utf-8")) if self.body else None
+
+    def header(self, name: str, default: str = "") -> str:
+        """A request header, looked up case-insensitively."""
+        return self.headers.get(name.lower(), default)
+
+
+@dataclass
+class SandboxResponse:
+    """What a sandbox answers: status, headers (several Set-Cookie allowed) and body."""
+
+    status: int
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def json(
+        cls, status: int, payload: Any, content_type: str = "application/json; charset=utf-8"
+    ) -> SandboxResponse:
+        """A JSON answer; decimals and dates must already be strings in ``payload``."""
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        return cls(status, body, [("Content-Type", content_type)])
+
+
+Router = Callable[[SandboxRequest], SandboxResponse]
+FaultResponder = Callable[[Fault, SandboxRequest], SandboxResponse | None]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def _handle(self) -> None:
+        owner = self.server.owner
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        cookies: dict[str, str] = {}
+        for raw in self.headers.get_all("Cookie") or []:
+            for item in raw.split(";"):
+                name, sep, value = item.strip().partition("=")
+                if sep:
+                    cookies[name] = value
+        request = SandboxRequest(
+            method=self.command,
+            path=parts.path,
+            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            raw_query=parts.query,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            cookies=cookies,
+        )
+        owner.faults.delay()
+        fault = owner.faults.choose(authenticated=owner.is_authenticated(request))
+        if fault is Fault.DROP:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault is Fault.SLOW:
+            time.sleep(owner.faults.plan.slow_seconds)
+        response = owner.fault_response(fault, request) if fault is not Fault.NONE else None
+        if response is None:
+            try:
+                response = owner.route(request)
+            except Exception:  # a sandbox bug must answer 500, not kill the thread
+                log.exception("sandbox failed on %s %s", self.command, self.path)
+                response = SandboxResponse(500, b"", [])
+        self._send(response)
+
+    def _send(self, response: SandboxResponse) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _handle
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], owner: LoopbackServer) -> None:
+        self.owner = owner
+        super().__init__(address, _Handler)
+
+
+class LoopbackServer:
+    """Base of a sandbox server: subclasses implement ``route`` (and may refine faults).
+
+    ``start()`` binds a free loopback port unless one is given and serves from a
+    daemon thread; ``url`` is the root to give a client; ``stop()`` shuts down.
+    """
+
+    def __init__(self, faults: FaultInjector | None = None) -> None:
+        self.faults = faults or FaultInjector()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._scheme = "http"
+
+    def route(self, request: SandboxRequest) -> SandboxResponse:
+        """Answer one request; subclasses override."""
+        raise NotImplementedError
+
+    def is_authenticated(self, request: SandboxRequest) -> bool:
+        """Whether the request carries a session or key (counts toward forced expiry)."""
+        return False
+
+    def fault_response(self, fault: Fault, request: SandboxRequest) -> SandboxResponse | None:
+        """The answer for an injected fault; None lets the request through."""
+        if fault is Fault.ERROR_5XX:
+            status = self.faults.error_status()
+            return SandboxResponse(status, b"", [("Content-Type", "text/html")])
+        return None
+
+    def start(
+        self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> LoopbackServer:
+        """Bind and serve in the background; returns self for chaining."""
+        self._server = _Server((host, port), self)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"{type(self).__name__}-http",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    @property
+    def port(self) -> int:
+        """The bound port."""
+        assert self._server is not None, "server not started"
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """``http(s)://127.0.0.1:<port>`` with no trailing slash."""
+        assert self._server is not None, "server not started"
+        host = self._server.server_address[0]
+        return f"{self._scheme}://{host}:{self.port}"
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> LoopbackServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
