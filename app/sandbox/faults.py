@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from enum import Enum
 
 
@@ -67,7 +67,7 @@ class FaultPlan:
                 value = tuple(int(x) for x in raw.split("/") if x)
             else:
                 value = type(current)(raw)
-            plan = replace(plan, **{name: value})
+            setattr(plan, name, value)
         return plan
 
 

@@ -188,7 +188,11 @@ class LoopbackServer:
     def url(self) -> str:
         """``http(s)://127.0.0.1:<port>`` with no trailing slash."""
         assert self._server is not None, "server not started"
-        host = self._server.server_address[0]
+        host = (
+            str(self._server.server_address[0], "ascii")
+            if isinstance(self._server.server_address[0], bytes)
+            else self._server.server_address[0]
+        )
         return f"{self._scheme}://{host}:{self.port}"
 
     def stop(self) -> None:
