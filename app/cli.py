@@ -1,0 +1,166 @@
+"""The ``integration-hub`` command: the GUI, the sandbox, sync runs, the service and the store.
+
+Every failure a user can cause (an unknown argument, a bad database URL, a
+missing keyring) ends in one readable line on stderr and a non-zero exit
+code, never a traceback; the traceback, if any, goes to the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from app import __version__, logsetup, paths
+from app.store.database import DATABASE_URL_ENV, DatabaseError, open_database, resolve_url
+
+log = logging.getLogger(__name__)
+
+PROG = "integration-hub"
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is shown as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line instead of usage plus error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{PROG} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = _Parser(
+        prog=PROG,
+        description="Integration Hub for Tagrain: keeps SAP Business One and Tagrain in step.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=f"SQLAlchemy database URL of the store (default: ${DATABASE_URL_ENV} "
+        "or a SQLite file in the user data folder)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    commands.add_parser("gui", help="open the desktop client (the default)")
+    commands.add_parser("status", help="show where data and logs live and what is configured")
+    commands.add_parser("sandbox", help="run the loopback SAP Service Layer and Tagrain sandboxes")
+    sync = commands.add_parser("sync", help="synchronise one object or all of them")
+    sync.add_argument("object", help="customers, products, sales, ... or 'all'")
+    sync.add_argument("--template", help="the Tagrain template (default: the only one)")
+    sync.add_argument("--full", action="store_true", help="read everything, not only changes")
+    sync.add_argument("--dry-run", action="store_true", help="show what would change")
+    commands.add_parser("service", help="run the scheduler headless (for a Windows service)")
+
+    db = commands.add_parser("db", help="manage the local store")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    db_commands.required = True
+    db_commands.add_parser("upgrade", help="upgrade the store to the latest schema")
+    db_commands.add_parser("current", help="print the store's schema revision")
+    return parser
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from app.store.models import Template
+
+    database = open_database(args.database)
+    with database.session() as session:
+        templates = session.scalars(select(Template).order_by(Template.name)).all()
+        rows = [(t.name, t.sap_url or "-", t.tagrain_url or "-") for t in templates]
+    database.dispose()
+    print(f"{PROG} {__version__}")
+    print(f"database: {database.url.render_as_string(hide_password=True)}")
+    print(f"data folder: {paths.data_dir()}")
+    print(f"log file: {logsetup.log_file()}")
+    print(f"templates: {len(rows)}")
+    for name, sap, tagrain in rows:
+        print(f"  {name}: SAP {sap}  Tagrain {tagrain}")
+    return 0
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    status = _cmd_status(args)
+    print()
+    build_parser().print_help()
+    return status
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from app.store import migrate
+
+    database = open_database(args.database, upgrade=args.db_command == "upgrade")
+    try:
+        revision = migrate.current_revision(database.engine)
+    finally:
+        database.dispose()
+    shown = database.url.render_as_string(hide_password=True)
+    if args.db_command == "upgrade":
+        print(f"{shown} is at the latest schema ({revision})")
+    else:
+        head = migrate.head_revision()
+        state = "latest" if revision == head else f"behind: latest is {head}"
+        print(f"{shown}: revision {revision or 'none'} ({state})")
+    return 0
+
+
+def _not_yet(name: str, issue: int) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        print(f"{PROG}: '{name}' is not available in this build yet (issue #{issue}).")
+        return EXIT_FAILURE
+
+    return run
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": _cmd_gui,
+    "status": _cmd_status,
+    "db": _cmd_db,
+    "sandbox": _not_yet("sandbox", 3),
+    "sync": _not_yet("sync", 5),
+    "service": _not_yet("service", 8),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.database:
+            resolve_url(args.database)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logsetup.configure(logging.DEBUG if args.verbose else logging.INFO)
+    command = args.command or "gui"
+    try:
+        return COMMANDS[command](args)
+    except DatabaseError as exc:
+        log.error("%s", exc)
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        log.exception("%s %s failed", PROG, command)
+        print(
+            f"{PROG}: error: {type(exc).__name__}: {exc} (details in {logsetup.log_file()})",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

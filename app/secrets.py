@@ -1,0 +1,129 @@
+"""The SAP password and the Tagrain API key of each template, in the OS keyring.
+
+This is the only module that touches ``keyring``. Secrets never go to the
+database, config files, logs or exception text: every value read or written
+here is also registered with the log redactor, so that even a careless log
+line cannot leak it. When no keyring backend is available the user is told
+so; there is never a silent plain-text fallback.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from app.redaction import register_secret
+
+SERVICE = "Tagrain Integration Hub"
+WINDOWS_CREDENTIAL_LIMIT = 1280
+
+
+class SecretKind(enum.StrEnum):
+    """Which secret of a template."""
+
+    SAP_PASSWORD = "sap-password"
+    TAGRAIN_API_KEY = "tagrain-api-key"
+
+
+class SecretsUnavailable(Exception):
+    """No usable keyring backend on this machine or account; the message says what to do."""
+
+
+class SecretMissing(Exception):
+    """A template has no secret of this kind in the keyring of the current account."""
+
+
+def _username(template_name: str, kind: SecretKind) -> str:
+    return f"{template_name}/{kind.value}"
+
+
+def _backend() -> KeyringBackend:
+    backend = keyring.get_keyring()
+    if _is_unusable(backend):
+        raise SecretsUnavailable(
+            "No keyring backend is available to store passwords safely "
+            f"(keyring found: {type(backend).__module__}.{type(backend).__name__}). "
+            "On Windows the Credential Manager is used; on Linux install and unlock a "
+            "Secret Service (GNOME Keyring or KWallet), or set PYTHON_KEYRING_BACKEND."
+        )
+    return backend
+
+
+def _is_unusable(backend: KeyringBackend) -> bool:
+    from keyring.backends import chainer, fail
+
+    if isinstance(backend, fail.Keyring):
+        return True
+    if isinstance(backend, chainer.ChainerBackend):
+        return not backend.backends
+    return False
+
+
+def backend_name() -> str:
+    """The keyring backend in use, for the about box and `integration-hub service` output."""
+    backend = keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def set_secret(template_name: str, kind: SecretKind, value: str) -> None:
+    """Store a template's secret; an empty value deletes it."""
+    if not value:
+        delete_secret(template_name, kind)
+        return
+    if len(value) > WINDOWS_CREDENTIAL_LIMIT:
+        raise ValueError(
+            f"The {kind.value.replace('-', ' ')} is {len(value)} characters long; the Windows "
+            f"Credential Manager holds at most {WINDOWS_CREDENTIAL_LIMIT}."
+        )
+    register_secret(value)
+    try:
+        _backend().set_password(SERVICE, _username(template_name, kind), value)
+    except keyring.errors.KeyringError as exc:
+        raise SecretsUnavailable(f"The keyring refused to store the secret: {exc}") from None
+
+
+def get_secret(template_name: str, kind: SecretKind) -> str | None:
+    """A template's secret, or None when it was never stored."""
+    try:
+        value = _backend().get_password(SERVICE, _username(template_name, kind))
+    except keyring.errors.KeyringError as exc:
+        raise SecretsUnavailable(f"The keyring could not be read: {exc}") from None
+    if value:
+        register_secret(value)
+    return value or None
+
+
+def require_secret(template_name: str, kind: SecretKind) -> str:
+    """A template's secret; SecretMissing names the template, the secret and the backend."""
+    value = get_secret(template_name, kind)
+    if value is None:
+        import getpass
+
+        raise SecretMissing(
+            f"No {kind.value.replace('-', ' ')} is stored for template {template_name!r} "
+            f"in the keyring of user {getpass.getuser()!r} ({backend_name()}). "
+            "Enter it in Integration Hub → Connections."
+        )
+    return value
+
+
+def delete_secret(template_name: str, kind: SecretKind) -> None:
+    """Forget a template's secret (no error when there is none)."""
+    try:
+        _backend().delete_password(SERVICE, _username(template_name, kind))
+    except keyring.errors.PasswordDeleteError:
+        return
+    except keyring.errors.KeyringError as exc:
+        raise SecretsUnavailable(f"The keyring could not delete the secret: {exc}") from None
+
+
+def rename_template_secrets(old_name: str, new_name: str) -> None:
+    """Move both secrets when a template is renamed."""
+    for kind in SecretKind:
+        value = get_secret(old_name, kind)
+        if value is not None:
+            set_secret(new_name, kind, value)
+            delete_secret(old_name, kind)

@@ -1,0 +1,134 @@
+"""Opening the store: URL resolution, SQLite pragmas, sessions and schema upgrade.
+
+The default is a SQLite file in the user's data folder, in WAL mode with
+foreign keys on and a busy timeout, so that the desktop client and the
+headless service can share it. Any SQLAlchemy URL (PostgreSQL, SQL Server)
+can be given instead with ``--database`` or ``INTEGRATION_HUB_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import paths
+
+DATABASE_URL_ENV = "INTEGRATION_HUB_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """The store cannot be opened or upgraded; the message is meant for the user."""
+
+
+def default_url() -> str:
+    """The SQLite file in the user data folder."""
+    return f"sqlite:///{paths.data_dir() / 'integration-hub.sqlite3'}"
+
+
+def resolve_url(explicit: str | None = None) -> URL:
+    """The database URL from ``--database``, the environment, or the default.
+
+    Raises DatabaseError with one readable line for a malformed URL or a
+    database driver that is not installed.
+    """
+    raw = explicit or os.environ.get(DATABASE_URL_ENV) or default_url()
+    try:
+        url = make_url(raw)
+        url.get_dialect()
+    except ArgumentError:
+        raise DatabaseError(
+            f"invalid database URL {_safe(raw)!r}: expected e.g. sqlite:///path/to/file.sqlite3 "
+            "or postgresql+psycopg://user@host/dbname"
+        ) from None
+    except NoSuchModuleError:
+        raise DatabaseError(
+            f"unsupported database URL {_safe(raw)!r}: no SQLAlchemy dialect "
+            f"{raw.split(':', 1)[0]!r} is installed"
+        ) from None
+    return url
+
+
+def _safe(raw: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except ArgumentError:
+        return raw
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_store_engine(url: URL) -> Engine:
+    """An engine for the URL; SQLite files get their folder created and their pragmas."""
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(
+            f"the database driver {exc.name!r} for {url.drivername} is not installed"
+        ) from None
+
+
+class Database:
+    """The opened store: an engine plus a session factory, upgraded to the latest schema."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> URL:
+        """The engine's URL (render with ``hide_password=True`` before showing it)."""
+        return self.engine.url
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
+    """Open (and by default upgrade) the store; failures become one clear DatabaseError."""
+    from app.store import migrate
+
+    resolved = resolve_url(url)
+    engine = create_store_engine(resolved)
+    try:
+        if upgrade:
+            migrate.upgrade(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        shown = resolved.render_as_string(hide_password=True)
+        orig = getattr(exc, "orig", None)
+        reason = str(orig) if orig is not None else str(exc)
+        raise DatabaseError(f"cannot open the database {shown}: {reason.splitlines()[0]}") from None
+    return Database(engine)
