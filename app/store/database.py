@@ -44,15 +44,15 @@ def resolve_url(explicit: str | None = None) -> URL:
     try:
         url = make_url(raw)
         url.get_dialect()
-    except ArgumentError:
-        raise DatabaseError(
-            f"invalid database URL {_safe(raw)!r}: expected e.g. sqlite:///path/to/file.sqlite3 "
-            "or postgresql+psycopg://user@host/dbname"
-        ) from None
     except NoSuchModuleError:
         raise DatabaseError(
             f"unsupported database URL {_safe(raw)!r}: no SQLAlchemy dialect "
             f"{raw.split(':', 1)[0]!r} is installed"
+        ) from None
+    except ArgumentError:
+        raise DatabaseError(
+            f"invalid database URL {_safe(raw)!r}: expected e.g. sqlite:///path/to/file.sqlite3 "
+            "or postgresql+psycopg://user@host/dbname"
         ) from None
     return url
 
@@ -79,7 +79,13 @@ def create_store_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"cannot create the database folder {folder}: {exc.strerror}"
+                ) from None
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         )

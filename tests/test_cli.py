@@ -1,0 +1,108 @@
+"""The integration-hub command as a user types it: real processes, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import __version__
+
+
+def run_cli(
+    *args: str, home: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("integration-hub")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    environment = {
+        **os.environ,
+        "INTEGRATION_HUB_HOME": str(home),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        **(env or {}),
+    }
+    environment.pop("INTEGRATION_HUB_DATABASE_URL", None) if not env else None
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=environment, timeout=60
+    )
+
+
+def test_version(isolated_home: Path) -> None:
+    result = run_cli("--version", home=isolated_home)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"integration-hub {__version__}"
+
+
+def test_help_lists_every_command(isolated_home: Path) -> None:
+    result = run_cli("--help", home=isolated_home)
+    assert result.returncode == 0
+    for command in ("gui", "sandbox", "sync", "service", "db"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["teleport"], "invalid choice: 'teleport'"),
+        (["db"], "the following arguments are required: ACTION"),
+        (["--database", "nonsense", "status"], "invalid database URL 'nonsense'"),
+        (["--database", "oracle9://x/y", "status"], "no SQLAlchemy dialect"),
+    ],
+)
+def test_bad_input_is_one_clear_line(isolated_home: Path, args: list[str], expected: str) -> None:
+    result = run_cli(*args, home=isolated_home)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("integration-hub: error: ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_missing_driver_is_one_line_without_the_password(isolated_home: Path) -> None:
+    result = run_cli(
+        "--database",
+        "postgresql+pg8000://hub:Hunter2Secret@127.0.0.1:1/hub",
+        "status",
+        home=isolated_home,
+    )
+    assert result.returncode != 0
+    assert "pg8000" in result.stderr
+    assert "Hunter2Secret" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_db_upgrade_creates_the_store_in_the_data_folder(isolated_home: Path) -> None:
+    result = run_cli("db", "upgrade", home=isolated_home)
+    assert result.returncode == 0, result.stderr
+    assert "latest schema" in result.stdout
+    assert (isolated_home / "data" / "integration-hub.sqlite3").is_file()
+    current = run_cli("db", "current", home=isolated_home)
+    assert "(latest)" in current.stdout
+
+
+def test_database_option_and_environment(isolated_home: Path, tmp_path: Path) -> None:
+    by_option = tmp_path / "option.sqlite3"
+    result = run_cli("--database", f"sqlite:///{by_option}", "db", "upgrade", home=isolated_home)
+    assert result.returncode == 0, result.stderr
+    assert by_option.is_file()
+    by_env = tmp_path / "env.sqlite3"
+    result = run_cli(
+        "db",
+        "upgrade",
+        home=isolated_home,
+        env={"INTEGRATION_HUB_DATABASE_URL": f"sqlite:///{by_env}"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert by_env.is_file()
+
+
+def test_status_says_where_data_and_logs_live(isolated_home: Path) -> None:
+    result = run_cli("status", home=isolated_home)
+    assert result.returncode == 0, result.stderr
+    assert f"data folder: {isolated_home / 'data'}" in result.stdout
+    assert f"log file: {isolated_home / 'logs' / 'integration-hub.log'}" in result.stdout
+    assert (isolated_home / "logs" / "integration-hub.log").is_file()
