@@ -1,0 +1,8 @@
+"""The Tagrain sandbox: a loopback server speaking our Tagrain API contract.
+
+``server.TagrainSandbox`` is the entry point; the other modules each do one job:
+``clock`` (timestamps), ``amounts`` (money and tax rules), ``db`` (SQLite
+storage and paging), ``activity`` (ringing up demo sales, refunds and expenses),
+``seed`` (the demo data), ``writes`` (validation of POST/PATCH payloads),
+``api`` (routing requests to answers) and ``live`` (live mode).
+"""
