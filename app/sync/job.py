@@ -1,0 +1,43 @@
+"""What every object's sync job provides to the runner.
+
+A job knows one object in one direction: how to read what changed since a
+watermark, how to fetch one record again for a retry, and how to apply one
+record to the other side idempotently (look up the link, else the SAP user
+field or Tagrain key, before creating anything).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from datetime import datetime
+
+from app.sync.records import Outcome, SourceRecord
+
+
+class SyncJob(ABC):
+    """One object, one direction."""
+
+    object_name: str
+    direction: str  # "to_sap" or "to_tagrain"
+    parallel: bool = False
+
+    @abstractmethod
+    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
+        """Records changed at or after ``since`` (everything when None), oldest first."""
+
+    @abstractmethod
+    def fetch(self, source_id: str) -> SourceRecord | None:
+        """One record again, for a retry (None when it no longer exists)."""
+
+    @abstractmethod
+    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+        """Apply one record to the target; idempotent; raises SyncError subclasses."""
+
+    def count(self, since: datetime | None) -> int | None:
+        """How many records ``read`` will yield, when cheap to know (for progress)."""
+        return None
+
+    def close(self) -> None:
+        """Release connections the job opened (jobs that open none keep this default)."""
+        return None

@@ -1,0 +1,180 @@
+"""Run leases: one run per object and template at a time, across processes and machines.
+
+A lease is a row in the store with a holder and an expiry. Taking it is one
+atomic statement (an INSERT, or an UPDATE that only matches an expired row or
+our own), so two processes racing for it cannot both win, on SQLite as on
+PostgreSQL or SQL Server. A running job renews its lease; a crashed process's
+lease is taken over once it expires, never while it is alive.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.store import Database, RunLease
+
+DEFAULT_TTL = timedelta(minutes=2)
+
+
+def this_process() -> str:
+    """The holder name of this process: machine and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class LeaseHeld(Exception):
+    """Another run holds the object; says who and since when."""
+
+    def __init__(self, object_name: str, holder: str, since: datetime, run_id: int | None) -> None:
+        self.object_name = object_name
+        self.holder = holder
+        self.since = since
+        self.run_id = run_id
+        local = since.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        run = f" (run {run_id})" if run_id else ""
+        super().__init__(f"{object_name} is already running on {holder} since {local}{run}")
+
+
+class LeaseLost(Exception):
+    """Our lease expired and someone else took it: the run must stop."""
+
+
+@dataclass
+class Lease:
+    """A lease this process holds; renew it while working, release it when done."""
+
+    database: Database
+    template_id: int
+    object_name: str
+    holder: str
+    ttl: timedelta
+    acquired_at: datetime
+
+    def renew(self, run_id: int | None = None) -> None:
+        """Push the expiry forward; LeaseLost if another holder has it now."""
+        now = datetime.now(UTC)
+        values: dict[str, object] = {"expires_at": now + self.ttl}
+        if run_id is not None:
+            values["run_id"] = run_id
+        with self.database.session() as session:
+            result = session.execute(
+                update(RunLease)
+                .where(
+                    RunLease.template_id == self.template_id,
+                    RunLease.object == self.object_name,
+                    RunLease.holder == self.holder,
+                )
+                .values(**values)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise LeaseLost(f"the lease on {self.object_name} was taken over")
+
+    def release(self) -> None:
+        """Give the lease up (only if it is still ours)."""
+        with self.database.session() as session:
+            session.execute(
+                delete(RunLease).where(
+                    RunLease.template_id == self.template_id,
+                    RunLease.object == self.object_name,
+                    RunLease.holder == self.holder,
+                )
+            )
+
+
+def acquire(
+    database: Database,
+    template_id: int,
+    object_name: str,
+    *,
+    holder: str | None = None,
+    ttl: timedelta = DEFAULT_TTL,
+    run_id: int | None = None,
+) -> Lease:
+    """Take the lease or raise LeaseHeld naming the current holder."""
+    holder = holder or this_process()
+    now = datetime.now(UTC)
+    with database.session() as session:
+        taken = session.execute(
+            update(RunLease)
+            .where(
+                RunLease.template_id == template_id,
+                RunLease.object == object_name,
+                (RunLease.expires_at < now) | (RunLease.holder == holder),
+            )
+            .values(holder=holder, acquired_at=now, expires_at=now + ttl, run_id=run_id)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return Lease(database, template_id, object_name, holder, ttl, now)
+    try:
+        with database.session() as session:
+            session.add(
+                RunLease(
+                    template_id=template_id,
+                    object=object_name,
+                    holder=holder,
+                    run_id=run_id,
+                    acquired_at=now,
+                    expires_at=now + ttl,
+                )
+            )
+        return Lease(database, template_id, object_name, holder, ttl, now)
+    except IntegrityError:
+        pass
+    with database.session() as session:
+        current = session.scalars(
+            select(RunLease).where(
+                RunLease.template_id == template_id, RunLease.object == object_name
+            )
+        ).first()
+    if current is None:  # released between our two statements: try once more
+        return acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
+    raise LeaseHeld(object_name, current.holder, current.acquired_at, current.run_id)
+
+
+def current_holder(database: Database, template_id: int, object_name: str) -> RunLease | None:
+    """The live lease on an object, if any (for the monitor)."""
+    now = datetime.now(UTC)
+    with database.session() as session:
+        return session.scalars(
+            select(RunLease).where(
+                RunLease.template_id == template_id,
+                RunLease.object == object_name,
+                RunLease.expires_at >= now,
+            )
+        ).first()
+
+
+class LeaseKeeper:
+    """Renews a lease from a background thread while a run goes on."""
+
+    def __init__(self, lease: Lease, run_id: int | None = None) -> None:
+        self._lease = lease
+        self._run_id = run_id
+        self._stop = threading.Event()
+        self.lost = threading.Event()
+        interval = max(lease.ttl.total_seconds() / 3, 0.05)
+        self._thread = threading.Thread(
+            target=self._loop, args=(interval,), name="lease-keeper", daemon=True
+        )
+
+    def _loop(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self._lease.renew(self._run_id)
+            except LeaseLost:
+                self.lost.set()
+                return
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)

@@ -1,0 +1,224 @@
+"""Runs one job: lease, retries first, then changes since the watermark, then the log.
+
+Records are applied by a pool of workers when the job allows it (several
+Service Layer sessions post at once), but results are taken in read order,
+so the watermark only ever moves over a prefix of records that are all
+committed (created, linked, skipped, or failed and queued for retry). A crash
+at any point therefore re-reads from the last committed point, and the jobs'
+idempotency turns the re-read into "linked" or "skipped", never a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.store import Database
+from app.sync import leases
+from app.sync.job import SyncJob
+from app.sync.recorder import RunRecorder, read_watermark, write_watermark
+from app.sync.records import (
+    Action,
+    CancelToken,
+    Outcome,
+    Progress,
+    ProgressCallback,
+    RecordError,
+    RunError,
+    SourceRecord,
+    TransientError,
+)
+
+log = logging.getLogger(__name__)
+
+WATERMARK_EVERY = 50
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a run ended, for the CLI, the GUI and the tests."""
+
+    run_id: int
+    status: str  # succeeded, partial, failed, cancelled
+    total: int
+    created: int
+    updated: int
+    skipped: int
+    failed: int
+    message: str | None = None
+
+
+class Runner:
+    """Runs jobs against one store with run leases, logs and watermarks."""
+
+    def __init__(self, database: Database, *, workers: int = 1, holder: str | None = None) -> None:
+        self.database = database
+        self.workers = max(1, workers)
+        self.holder = holder or leases.this_process()
+
+    def run(
+        self,
+        job: SyncJob,
+        template_id: int,
+        *,
+        trigger: str = "manual",
+        full: bool = False,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RunResult:
+        """Run the job once; LeaseHeld when another run has the object."""
+        cancel = cancel or CancelToken()
+        lease = leases.acquire(self.database, template_id, job.object_name, holder=self.holder)
+        recorder = RunRecorder(
+            self.database,
+            template_id,
+            job.object_name,
+            trigger=trigger,
+            full=full,
+            dry_run=dry_run,
+        )
+        lease.renew(recorder.run_id)
+        status, message = "failed", None
+        try:
+            with leases.LeaseKeeper(lease, recorder.run_id) as keeper:
+                status, message = self._run(
+                    job, template_id, recorder, full, dry_run, progress, cancel, keeper
+                )
+        except RunError as exc:
+            status, message = "failed", str(exc)
+            log.error("%s run %s stopped: %s", job.object_name, recorder.run_id, exc)
+        except Exception as exc:
+            status, message = "failed", f"{type(exc).__name__}: {exc}"
+            log.exception("%s run %s failed", job.object_name, recorder.run_id)
+        finally:
+            recorder.finish(status, message)
+            lease.release()
+            job.close()
+        counts = recorder.counts
+        return RunResult(
+            recorder.run_id,
+            status,
+            recorder.total,
+            counts["created"],
+            counts["updated"],
+            counts["skipped"],
+            counts["failed"],
+            message,
+        )
+
+    def _run(
+        self,
+        job: SyncJob,
+        template_id: int,
+        recorder: RunRecorder,
+        full: bool,
+        dry_run: bool,
+        progress: ProgressCallback | None,
+        cancel: CancelToken,
+        keeper: leases.LeaseKeeper,
+    ) -> tuple[str, str | None]:
+        state = Progress()
+        retries = recorder.pending_retries()
+        since = (
+            None
+            if full
+            else read_watermark(self.database, template_id, job.object_name, job.direction)
+        )
+        counted = job.count(since)
+        state.total = None if counted is None else counted + len(retries)
+        state.message = f"{job.object_name}: retrying {len(retries)} failed records"
+        if progress:
+            progress(state)
+
+        def retry_records() -> Iterator[SourceRecord]:
+            for source_id in retries:
+                record = job.fetch(source_id)
+                if record is None:
+                    recorder.record(
+                        source_id,
+                        Outcome(Action.SKIPPED, message="the record no longer exists"),
+                    )
+                    continue
+                yield record
+
+        self._apply_all(job, retry_records(), recorder, dry_run, progress, cancel, keeper, state)
+        if cancel.cancelled:
+            return "cancelled", "cancelled by the user"
+        state.message = f"{job.object_name}: reading changes"
+        newest = self._apply_all(
+            job,
+            job.read(since),
+            recorder,
+            dry_run,
+            progress,
+            cancel,
+            keeper,
+            state,
+            template_id=None if dry_run else template_id,
+        )
+        if newest is not None and not dry_run:
+            write_watermark(self.database, template_id, job.object_name, job.direction, newest)
+        if cancel.cancelled:
+            return "cancelled", "cancelled by the user"
+        if keeper.lost.is_set():
+            return "failed", "the run lease was lost"
+        return ("partial" if recorder.counts["failed"] else "succeeded"), None
+
+    def _apply_all(
+        self,
+        job: SyncJob,
+        records: Iterator[SourceRecord],
+        recorder: RunRecorder,
+        dry_run: bool,
+        progress: ProgressCallback | None,
+        cancel: CancelToken,
+        keeper: leases.LeaseKeeper,
+        state: Progress,
+        template_id: int | None = None,
+    ) -> datetime | None:
+        """Apply records in order; returns the newest updated_at of the committed prefix."""
+        workers = self.workers if job.parallel else 1
+        newest: datetime | None = None
+        since_mark = 0
+        pending: deque[tuple[SourceRecord, Future[Outcome]]] = deque()
+
+        def settle(record: SourceRecord, future: Future[Outcome]) -> None:
+            nonlocal newest, since_mark
+            outcome = future.result()
+            recorder.record(record.source_id, outcome)
+            state.done += 1
+            if outcome.failed:
+                state.failed += 1
+                log.warning("%s %s failed: %s", job.object_name, record.source_id, outcome.message)
+            if record.updated_at is not None and (newest is None or record.updated_at > newest):
+                newest = record.updated_at
+            since_mark += 1
+            if template_id is not None and newest is not None and since_mark >= WATERMARK_EVERY:
+                write_watermark(self.database, template_id, job.object_name, job.direction, newest)
+                since_mark = 0
+            if progress:
+                progress(state)
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sync") as pool:
+            for record in records:
+                if cancel.cancelled or keeper.lost.is_set():
+                    break
+                pending.append((record, pool.submit(_apply_one, job, record, dry_run)))
+                while pending and (len(pending) >= workers * 2 or pending[0][1].done()):
+                    settle(*pending.popleft())
+            while pending:
+                settle(*pending.popleft())
+        return newest
+
+
+def _apply_one(job: SyncJob, record: SourceRecord, dry_run: bool) -> Outcome:
+    """Apply one record, turning a record-level error into a FAILED outcome."""
+    try:
+        return job.apply(record, dry_run)
+    except (RecordError, TransientError) as exc:
+        return Outcome(Action.FAILED, message=str(exc))
