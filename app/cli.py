@@ -52,7 +52,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("gui", help="open the desktop client (the default)")
     commands.add_parser("status", help="show where data and logs live and what is configured")
-    commands.add_parser("sandbox", help="run the loopback SAP Service Layer and Tagrain sandboxes")
+    sandbox = commands.add_parser(
+        "sandbox", help="run the loopback SAP Service Layer and Tagrain sandboxes"
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    sandbox.add_argument("--sap-port", type=int, default=50000, help="0 picks a free port")
+    sandbox.add_argument("--tagrain-port", type=int, default=8800, help="0 picks a free port")
+    sandbox.add_argument("--https", action="store_true", help="serve the Service Layer over TLS")
+    sandbox.add_argument(
+        "--live", type=float, metavar="SECONDS", help="ring up new Tagrain sales every SECONDS"
+    )
+    sandbox.add_argument("--sap-faults", default="", metavar="SPEC", help="e.g. latency=0.3")
+    sandbox.add_argument(
+        "--tagrain-faults", default="", metavar="SPEC", help="e.g. error_rate=0.05"
+    )
+    sandbox.add_argument("--customers", type=int, default=200, help="SAP demo customers")
+    sandbox.add_argument("--items", type=int, default=300, help="SAP demo items")
+    sandbox.add_argument("--sales", type=int, default=500, help="Tagrain demo sales")
+    sandbox.add_argument(
+        "--fresh", action="store_true", help="throw away the sandbox databases and seed anew"
+    )
     sync = commands.add_parser("sync", help="synchronise one object or all of them")
     sync.add_argument("object", help="customers, products, sales, ... or 'all'")
     sync.add_argument("--template", help="the Tagrain template (default: the only one)")
@@ -113,6 +132,86 @@ def _cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    import shutil
+    import threading
+
+    from app.sandbox.faults import FaultPlan
+    from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+    from app.sync.bootstrap import ensure_sandbox_template
+
+    try:
+        sap_faults = FaultPlan.parse(args.sap_faults)
+        tagrain_faults = FaultPlan.parse(args.tagrain_faults)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    folder = paths.data_dir() / "sandbox"
+    if args.fresh and folder.exists():
+        shutil.rmtree(folder)
+    options = SandboxOptions(
+        folder=folder,
+        host=args.host,
+        sap_port=args.sap_port,
+        tagrain_port=args.tagrain_port,
+        https=args.https,
+        scale=SandboxScale(customers=args.customers, items=args.items, sales=args.sales),
+        sap_faults=sap_faults,
+        tagrain_faults=tagrain_faults,
+        live_interval=args.live,
+    )
+    try:
+        running = start_sandboxes(options)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {args.host}: {exc.strerror} "
+            "(choose other ports with --sap-port/--tagrain-port, or 0 for free ones)"
+        ) from None
+    try:
+        database = open_database(args.database)
+        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
+        database.dispose()
+        print(f"SAP Business One Service Layer: {running.sap_url}/b1s/v2/  (and /b1s/v1/)")
+        print(f"  company {demo_company()}, user/password manager/manager")
+        print(f"Tagrain API: {running.tagrain.api_url}  (Bearer {demo_api_key()})")
+        print(f"Sandbox template {template_id} in {database.url.render_as_string(True)}")
+        print(f"sandbox data: {folder}")
+        if args.live:
+            print(f"live mode: new Tagrain activity every {args.live:g} s")
+        print("Press Ctrl+C to stop.", flush=True)
+        stop = threading.Event()
+        _on_terminate(stop.set)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        running.stop()
+    return 0
+
+
+def demo_company() -> str:
+    """The sandbox's SAP company database name."""
+    from app.sandbox import demo
+
+    return demo.COMPANY_DB
+
+
+def demo_api_key() -> str:
+    """The sandbox's Tagrain API key (public: it only opens the loopback sandbox)."""
+    from app.sandbox import demo
+
+    return demo.TAGRAIN_API_KEY
+
+
+def _on_terminate(callback: Callable[[], None]) -> None:
+    """Call back on SIGTERM (a service manager stopping us) as on Ctrl+C."""
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        callback()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
 def _not_yet(name: str, issue: int) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: '{name}' is not available in this build yet (issue #{issue}).")
@@ -125,7 +224,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": _cmd_gui,
     "status": _cmd_status,
     "db": _cmd_db,
-    "sandbox": _not_yet("sandbox", 3),
+    "sandbox": _cmd_sandbox,
     "sync": _not_yet("sync", 5),
     "service": _not_yet("service", 8),
 }
@@ -147,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "gui"
     try:
         return COMMANDS[command](args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except DatabaseError as exc:
         log.error("%s", exc)
         print(f"{PROG}: error: {exc}", file=sys.stderr)

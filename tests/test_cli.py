@@ -106,3 +106,51 @@ def test_status_says_where_data_and_logs_live(isolated_home: Path) -> None:
     assert f"data folder: {isolated_home / 'data'}" in result.stdout
     assert f"log file: {isolated_home / 'logs' / 'integration-hub.log'}" in result.stdout
     assert (isolated_home / "logs" / "integration-hub.log").is_file()
+
+
+def test_sandbox_command_serves_both_systems_and_stops_on_sigterm(isolated_home: Path) -> None:
+    import re
+    import signal
+
+    import requests
+
+    script = Path(sys.executable).with_name("integration-hub")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    environment = {**os.environ, "INTEGRATION_HUB_HOME": str(isolated_home)}
+    process = subprocess.Popen(
+        [*command, "sandbox", "--sap-port", "0", "--tagrain-port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Press Ctrl+C"):
+                break
+        output = "".join(lines)
+        sap = re.search(r"Service Layer: (http://127\.0\.0\.1:\d+/b1s/v2/)", output)
+        tagrain = re.search(r"Tagrain API: (http://127\.0\.0\.1:\d+/api/v1)", output)
+        assert sap and tagrain, output + process.stderr.read() if process.stderr else output
+        login = requests.post(
+            sap.group(1) + "Login",
+            json={"CompanyDB": "SBODEMOUS", "UserName": "manager", "Password": "manager"},
+            timeout=10,
+        )
+        assert login.status_code == 200
+        stores = requests.get(
+            tagrain.group(1) + "/stores",
+            headers={"Authorization": "Bearer tg_sandbox_0123456789abcdef"},
+            timeout=10,
+        )
+        assert stores.status_code == 200 and len(stores.json()["data"]) == 4
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    status = run_cli("status", home=isolated_home)
+    assert "Sandbox: SAP http://127.0.0.1:" in status.stdout

@@ -1,0 +1,87 @@
+"""The ready-made "Sandbox" template, so a newcomer can sync everything with no setup.
+
+Each start of the embedded sandbox (ports change) updates the template's
+URLs; its mappings come from what the Tagrain sandbox reports (store ids) and
+the demo company's chart of accounts. The demo deliberately leaves one
+expense category unmapped, so the monitor shows what a real failure looks like.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.connectors.tagrain.client import TagrainClient
+from app.connectors.tagrain.settings import TagrainSettings
+from app.sandbox import demo
+from app.store import Database, ExpenseMapping, StoreMapping, Template, TenderMapping
+
+SANDBOX_TEMPLATE = "Sandbox"
+
+TENDERS = (
+    ("cash", "cash", None, None),
+    ("card", "credit_card", None, 1),
+    ("gift_card", "transfer", "_SYS00000000130", None),
+    ("store_credit", "transfer", "_SYS00000000140", None),
+    ("other", "transfer", "_SYS00000000110", None),
+)
+
+
+def ensure_sandbox_template(database: Database, sap_url: str, tagrain_url: str) -> int:
+    """Create or refresh the Sandbox template for sandboxes at these URLs; returns its id."""
+    with TagrainClient(TagrainSettings(tagrain_url, demo.TAGRAIN_API_KEY)) as tagrain:
+        stores = tagrain.list_stores()
+    by_code = {store.code: store for store in demo.STORES}
+    with database.session() as session:
+        template = session.scalars(
+            select(Template).where(Template.name == SANDBOX_TEMPLATE)
+        ).first()
+        if template is None:
+            template = Template(name=SANDBOX_TEMPLATE, is_sandbox=True)
+            session.add(template)
+        template.is_sandbox = True
+        template.sap_url = sap_url
+        template.sap_version = "v2"
+        template.sap_company_db = demo.COMPANY_DB
+        template.sap_user = demo.SAP_USER
+        template.sap_verify_tls = False
+        template.tagrain_url = tagrain_url
+        template.default_price_list = template.default_price_list or demo.PRICE_LISTS[0][0]
+        template.default_cash_customer = template.default_cash_customer or demo.WALK_IN_CUSTOMER
+        template.exempt_tax_code = template.exempt_tax_code or demo.TAX_CODE
+        template.cash_account = template.cash_account or demo.STORES[0].cash_account
+        template.default_currency = template.default_currency or demo.CURRENCY
+        template.new_customer_group = template.new_customer_group or demo.CUSTOMER_GROUPS[0].code
+        template.new_customer_code_prefix = template.new_customer_code_prefix or "TG"
+
+        mapped_stores = {m.store_id for m in template.store_mappings}
+        for store in stores:
+            known = by_code.get(store.code)
+            if known is None or store.id in mapped_stores:
+                continue
+            template.store_mappings.append(
+                StoreMapping(
+                    store_id=store.id,
+                    store_code=store.code,
+                    warehouse_code=known.warehouse,
+                    cash_account=known.cash_account,
+                )
+            )
+        mapped_tenders = {m.tender_type for m in template.tender_mappings}
+        for tender, means, account, card in TENDERS:
+            if tender not in mapped_tenders:
+                template.tender_mappings.append(
+                    TenderMapping(
+                        tender_type=tender,
+                        payment_means=means,
+                        account_code=account,
+                        credit_card_code=card,
+                    )
+                )
+        mapped_categories = {m.category for m in template.expense_mappings}
+        for category, account in demo.EXPENSE_CATEGORIES:
+            if category not in mapped_categories:
+                template.expense_mappings.append(
+                    ExpenseMapping(category=category, account_code=account)
+                )
+        session.flush()
+        return template.id
