@@ -1,0 +1,55 @@
+"""OData pieces the client writes: key literals, string quoting, changed-since filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin
+
+Key = int | str | Mapping[str, Any]
+
+
+def quote(value: str) -> str:
+    """A string literal: ``'O''Brien'``."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def literal(value: Any) -> str:
+    """An OData literal for a key part or a filter value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return quote(str(value))
+
+
+def key_path(entity: str, key: Key) -> str:
+    """``Items('A1')``, ``Invoices(22)``, ``UserFieldsMD(TableName='OINV',FieldID=0)``."""
+    if isinstance(key, Mapping):
+        inner = ",".join(f"{name}={literal(value)}" for name, value in key.items())
+    else:
+        inner = literal(key)
+    return f"{entity}({inner})"
+
+
+def date_literal(day: dt.date, version: str) -> str:
+    """A date in a filter: bare in v2 (``2024-01-31``), quoted in v1 (``'2024-01-31'``)."""
+    text = day.isoformat()
+    return text if version == "v2" else quote(text)
+
+
+def changed_since_filter(watermark: dt.datetime, version: str = "v2") -> str:
+    """The inclusive changed-since filter for a watermark (one-second resolution).
+
+    ``UpdateDate gt D or (UpdateDate eq D and UpdateTime ge 'T')``: changes in the
+    watermark's own second are read again, so the sync must be idempotent.
+    """
+    day = date_literal(watermark.date(), version)
+    time = quote(watermark.strftime("%H:%M:%S"))
+    return f"UpdateDate gt {day} or (UpdateDate eq {day} and UpdateTime ge {time})"
+
+
+def resolve_link(service_root: str, link: str) -> str:
+    """A ``nextLink`` (relative to the service root, or absolute) as a full URL."""
+    return urljoin(service_root, link)

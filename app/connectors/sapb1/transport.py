@@ -1,0 +1,289 @@
+"""Sessions and HTTP for the Service Layer client: login, cookies, re-login, retries.
+
+Each SL session is a ``requests.Session`` with its own ``B1SESSION``; a small
+pool lends one to each calling thread, so several workers can talk to SAP at
+once. Cookies are taken from the Login answer by hand and sent back as one
+``Cookie`` header: SL's ``B1SESSION=<id>;HttpOnly;`` (no Path, trailing ``;``)
+is not left to a cookie jar's judgement.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import logging
+import queue
+import random
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from app.connectors.sapb1.errors import (
+    AuthenticationError,
+    ServiceLayerError,
+    SessionError,
+    TransientError,
+    error_for,
+    is_session_expired,
+    is_transient_status,
+)
+from app.connectors.sapb1.settings import ServiceLayerSettings
+
+log = logging.getLogger(__name__)
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
+
+
+class SlSession:
+    """One Service Layer session: an HTTP connection pool and the cookies of one Login."""
+
+    def __init__(self, settings: ServiceLayerSettings) -> None:
+        self.http = requests.Session()
+        self.http.cookies.set_policy(_NoCookies())
+        self.http.verify = settings.tls_verify
+        self.http.headers.update({"Accept": "application/json"})
+        self.cookie: str | None = None
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.http.close()
+
+
+def session_cookies(response: requests.Response) -> dict[str, str]:
+    """``B1SESSION`` and ``ROUTEID`` from a Login answer's Set-Cookie headers."""
+    raw_headers = getattr(response.raw, "headers", None)
+    values: list[str] = []
+    if raw_headers is not None and hasattr(raw_headers, "getlist"):
+        values = list(raw_headers.getlist("Set-Cookie"))
+    if not values and response.headers.get("Set-Cookie"):
+        values = [response.headers["Set-Cookie"]]
+    cookies: dict[str, str] = {}
+    for header in values:
+        for piece in header.split(","):
+            name, sep, value = piece.split(";", 1)[0].strip().partition("=")
+            if sep and name in {"B1SESSION", "ROUTEID"}:
+                cookies[name] = value.strip()
+    return cookies
+
+
+class Transport:
+    """Sends requests to one Service Layer with login, one re-login and bounded retries."""
+
+    def __init__(self, settings: ServiceLayerSettings) -> None:
+        self.settings = settings
+        if not settings.verify:
+            log.warning(
+                "TLS certificate verification is OFF for %s: any certificate is accepted",
+                settings.base_url,
+            )
+        self._idle: queue.LifoQueue[SlSession] = queue.LifoQueue()
+        self._all: list[SlSession] = []
+        self._slots = threading.BoundedSemaphore(max(1, settings.max_sessions))
+        self._pool_lock = threading.Lock()
+        self._login_failure: AuthenticationError | None = None
+        self.logins = 0
+
+    # --- pool ------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[SlSession]:
+        """Borrow a session for one request (blocks while all are busy)."""
+        self._slots.acquire()
+        try:
+            try:
+                sl = self._idle.get_nowait()
+            except queue.Empty:
+                sl = SlSession(self.settings)
+                with self._pool_lock:
+                    self._all.append(sl)
+            try:
+                yield sl
+            finally:
+                self._idle.put(sl)
+        finally:
+            self._slots.release()
+
+    def close(self) -> None:
+        """Log out every session and close the connections."""
+        with self._pool_lock:
+            sessions, self._all = list(self._all), []
+        for sl in sessions:
+            if sl.cookie:
+                try:
+                    sl.http.post(
+                        self.settings.service_root + "Logout",
+                        headers={"Cookie": sl.cookie},
+                        timeout=self.settings.timeout,
+                    )
+                except requests.RequestException:
+                    log.debug("logout failed", exc_info=True)
+            sl.close()
+
+    # --- login ------------------------------------------------------------------
+
+    def login(self, sl: SlSession) -> None:
+        """Log in on this session (once; a refused login is remembered and not retried)."""
+        if self._login_failure is not None:
+            raise self._login_failure
+        body = {
+            "CompanyDB": self.settings.company_db,
+            "UserName": self.settings.user,
+            "Password": self.settings.password,
+        }
+        response = self._send(
+            sl,
+            "POST",
+            self.settings.service_root + "Login",
+            json_body=body,
+            cookie=False,
+            write=False,
+        )
+        if response.status_code != 200:
+            error = error_for(response.status_code, response.content)
+            if response.status_code in {400, 401, 403}:
+                failure = AuthenticationError(error.status, error.code, error.message)
+                self._login_failure = failure
+                log.error(
+                    "Service Layer login refused for user %s on %s: %s",
+                    self.settings.user,
+                    self.settings.company_db,
+                    failure.message,
+                )
+                raise failure
+            raise error
+        cookies = session_cookies(response)
+        if "B1SESSION" not in cookies:
+            cookies["B1SESSION"] = str(response.json().get("SessionId", ""))
+        sl.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        self.logins += 1
+
+    def reset_login_failure(self) -> None:
+        """Allow logging in again after a refused login (e.g. once settings were fixed)."""
+        self._login_failure = None
+
+    # --- requests ---------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: Any = None,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
+        """Send a request on a pooled session; raise a typed error unless it succeeded."""
+        with self.session() as sl:
+            relogged = False
+            while True:
+                with sl.lock:
+                    if sl.cookie is None:
+                        self.login(sl)
+                response = self._send(
+                    sl,
+                    method,
+                    url,
+                    params=params,
+                    json_body=json_body,
+                    data=data,
+                    headers=headers,
+                    write=method != "GET",
+                )
+                if is_session_expired(response.status_code, response.content):
+                    with sl.lock:
+                        sl.cookie = None
+                    if relogged:
+                        error = error_for(response.status_code, response.content)
+                        raise SessionError(error.status, error.code, error.message)
+                    relogged = True
+                    log.info("Service Layer session expired; logging in again")
+                    continue
+                if response.status_code >= 400:
+                    raise error_for(response.status_code, response.content)
+                return response
+
+    def _send(
+        self,
+        sl: SlSession,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: Any = None,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        cookie: bool = True,
+        write: bool = True,
+    ) -> requests.Response:
+        """One request with bounded retries and backoff for transient failures only."""
+        settings = self.settings
+        all_headers = dict(headers or {})
+        if cookie and sl.cookie:
+            all_headers["Cookie"] = sl.cookie
+        attempt = 0
+        while True:
+            try:
+                response = sl.http.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    data=data,
+                    headers=all_headers,
+                    timeout=settings.timeout,
+                )
+            except requests.exceptions.SSLError as exc:
+                raise ServiceLayerError(
+                    0, None, f"TLS error talking to {_host(url)}: {exc}"
+                ) from exc
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                delivered = isinstance(exc, requests.ReadTimeout)
+                if write and delivered:
+                    raise TransientError(
+                        0,
+                        None,
+                        f"No answer from {_host(url)} in time; the write may have been applied",
+                        True,
+                    ) from exc
+                if attempt >= settings.max_retries:
+                    raise TransientError(
+                        0,
+                        None,
+                        f"{type(exc).__name__} talking to {_host(url)}",
+                        write and delivered,
+                    ) from exc
+                attempt = self._pause(attempt, f"{type(exc).__name__}")
+                continue
+            if (
+                is_transient_status(response.status_code, response.content)
+                and attempt < settings.max_retries
+            ):
+                attempt = self._pause(attempt, f"HTTP {response.status_code}")
+                continue
+            return response
+
+    def _pause(self, attempt: int, reason: str) -> int:
+        delay = min(self.settings.max_backoff, self.settings.backoff * 2**attempt)
+        delay *= 0.5 + random.random() / 2
+        log.info(
+            "Service Layer transient failure (%s); retry %d in %.2fs", reason, attempt + 1, delay
+        )
+        time.sleep(delay)
+        return attempt + 1
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,436 @@
+"""The entity sets the sandbox serves: keys, kinds, SAP table names and default bodies.
+
+Default bodies use the property names and value formats of real Service Layer
+answers (see the recorded samples); dates are kept internally as ``YYYY-MM-DD``
+and rendered per protocol version by ``formats``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.sandbox import demo
+
+
+@dataclass(frozen=True)
+class EntitySet:
+    """One entity set: its key properties, what kind of object it is, and its defaults."""
+
+    name: str
+    key: tuple[str, ...]
+    key_is_int: bool
+    kind: str  # master, document, payment, journal, metadata
+    entity_type: str
+    table: str = ""
+    line_table: str = ""
+    object_code: str = ""
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def list_properties(self) -> tuple[str, ...]:
+        """The collection properties (lists) of the entity."""
+        return tuple(k for k, v in self.defaults.items() if isinstance(v, list))
+
+    @property
+    def is_document(self) -> bool:
+        """Whether this is a marketing document (invoice, credit memo)."""
+        return self.kind == "document"
+
+    @property
+    def cancellable(self) -> bool:
+        """Whether ``POST <Set>(n)/Cancel`` exists for it."""
+        return self.kind in {"document", "payment", "journal"}
+
+    @property
+    def undeletable(self) -> bool:
+        """Whether DELETE is refused with -5006 (posted documents)."""
+        return self.kind in {"document", "payment", "journal"}
+
+
+_STAMPS: dict[str, Any] = {
+    "UpdateDate": None,
+    "UpdateTime": None,
+    "CreateDate": None,
+    "CreateTime": None,
+}
+
+_BP: dict[str, Any] = {
+    "CardCode": None,
+    "CardName": None,
+    "CardType": "cCustomer",
+    "GroupCode": demo.CUSTOMER_GROUPS[0].code,
+    "Address": None,
+    "ZipCode": None,
+    "MailAddress": None,
+    "Phone1": None,
+    "Phone2": None,
+    "Fax": None,
+    "ContactPerson": None,
+    "Notes": None,
+    "PayTermsGrpCode": -1,
+    "CreditLimit": 0.0,
+    "DiscountPercent": 0.0,
+    "VatLiable": "vLiable",
+    "FederalTaxID": None,
+    "PriceListNum": 1,
+    "Currency": demo.CURRENCY,
+    "Cellular": None,
+    "City": None,
+    "County": None,
+    "Country": None,
+    "EmailAddress": None,
+    "CardForeignName": None,
+    "CurrentAccountBalance": 0.0,
+    "DebitorAccount": "_SYS00000000200",
+    "Valid": "tYES",
+    "Frozen": "tNO",
+    "Series": 1,
+    "CompanyPrivate": "cPrivate",
+    "AliasName": None,
+    "BPAddresses": [],
+    "ContactEmployees": [],
+    "U_TG_ID": None,
+    **_STAMPS,
+}
+
+_ITEM: dict[str, Any] = {
+    "ItemCode": None,
+    "ItemName": None,
+    "ForeignName": None,
+    "ItemsGroupCode": demo.ITEM_GROUPS[0].number,
+    "BarCode": None,
+    "VatLiable": "tYES",
+    "PurchaseItem": "tYES",
+    "SalesItem": "tYES",
+    "InventoryItem": "tYES",
+    "Manufacturer": -1,
+    "QuantityOnStock": 0.0,
+    "QuantityOrderedFromVendors": 0.0,
+    "QuantityOrderedByCustomers": 0.0,
+    "ManageSerialNumbers": "tNO",
+    "ManageBatchNumbers": "tNO",
+    "Valid": "tYES",
+    "Frozen": "tNO",
+    "SalesUnit": None,
+    "InventoryUOM": None,
+    "DefaultWarehouse": demo.WAREHOUSES[0].code,
+    "ItemType": "itItems",
+    "ItemClass": "itcMaterial",
+    "Series": 3,
+    "U_TG_ID": None,
+    **_STAMPS,
+    "ItemPrices": [],
+    "ItemWarehouseInfoCollection": [],
+    "ItemBarCodeCollection": [],
+}
+
+_DOCUMENT: dict[str, Any] = {
+    "DocEntry": None,
+    "DocNum": None,
+    "DocType": "dDocument_Items",
+    "HandWritten": "tNO",
+    "Printed": "psNo",
+    "DocDate": None,
+    "DocDueDate": None,
+    "TaxDate": None,
+    "CardCode": None,
+    "CardName": None,
+    "Address": None,
+    "NumAtCard": None,
+    "DocTotal": 0.0,
+    "DocCurrency": demo.CURRENCY,
+    "DocRate": 1.0,
+    "Reference1": None,
+    "Reference2": None,
+    "Comments": None,
+    "JournalMemo": None,
+    "PaymentGroupCode": -1,
+    "DocTime": None,
+    "SalesPersonCode": -1,
+    "Series": 4,
+    "DiscountPercent": 0.0,
+    "FederalTaxID": None,
+    "VatSum": 0.0,
+    "PaidToDate": 0.0,
+    "DocumentStatus": "bost_Open",
+    "Cancelled": "tNO",
+    "CancelStatus": "csNo",
+    "BPL_IDAssignedToInvoice": None,
+    "CreationDate": None,
+    "UpdateDate": None,
+    "UpdateTime": None,
+    "U_TG_ID": None,
+    "DocumentLines": [],
+}
+
+_PAYMENT: dict[str, Any] = {
+    "DocEntry": None,
+    "DocNum": None,
+    "DocType": "rCustomer",
+    "HandWritten": "tNO",
+    "DocDate": None,
+    "DueDate": None,
+    "TaxDate": None,
+    "CardCode": None,
+    "CardName": None,
+    "CashAccount": None,
+    "CashSum": 0.0,
+    "TransferAccount": None,
+    "TransferSum": 0.0,
+    "TransferDate": None,
+    "TransferReference": None,
+    "CheckAccount": None,
+    "DocCurrency": demo.CURRENCY,
+    "DocRate": 1.0,
+    "Reference1": None,
+    "Reference2": None,
+    "CounterReference": None,
+    "Remarks": None,
+    "JournalRemarks": None,
+    "Series": 15,
+    "DocTotal": 0.0,
+    "Cancelled": "tNO",
+    "BPLID": None,
+    "UpdateDate": None,
+    "UpdateTime": None,
+    "U_TG_ID": None,
+    "PaymentChecks": [],
+    "PaymentInvoices": [],
+    "PaymentCreditCards": [],
+    "PaymentAccounts": [],
+}
+
+_JOURNAL: dict[str, Any] = {
+    "JdtNum": None,
+    "ReferenceDate": None,
+    "Memo": None,
+    "Reference": None,
+    "Reference2": None,
+    "Reference3": None,
+    "TransactionCode": None,
+    "TaxDate": None,
+    "DueDate": None,
+    "Number": None,
+    "Series": 17,
+    "StornoDate": None,
+    "AutoVAT": "tNO",
+    "OriginalJournal": "ttJournalEntry",
+    "UpdateDate": None,
+    "UpdateTime": None,
+    "U_TG_ID": None,
+    "JournalEntryLines": [],
+}
+
+
+def _set(
+    name: str,
+    key: str | tuple[str, ...],
+    key_is_int: bool,
+    kind: str,
+    etype: str,
+    defaults: dict[str, Any],
+    table: str = "",
+    line_table: str = "",
+    object_code: str = "",
+) -> EntitySet:
+    keys = (key,) if isinstance(key, str) else key
+    return EntitySet(
+        name, keys, key_is_int, kind, etype, table, line_table, object_code, dict(defaults)
+    )
+
+
+ENTITY_SETS: dict[str, EntitySet] = {
+    s.name: s
+    for s in (
+        _set("BusinessPartners", "CardCode", False, "master", "BusinessPartner", _BP, "OCRD"),
+        _set(
+            "BusinessPartnerGroups",
+            "Code",
+            True,
+            "master",
+            "BusinessPartnerGroup",
+            {"Code": None, "Name": None, "Type": "bbpgt_CustomerGroup"},
+            "OCRG",
+        ),
+        _set("Items", "ItemCode", False, "master", "Item", _ITEM, "OITM"),
+        _set(
+            "ItemGroups",
+            "Number",
+            True,
+            "master",
+            "ItemGroups",
+            {"Number": None, "GroupName": None, "InventorySystem": "bis_MovingAverage"},
+            "OITB",
+        ),
+        _set(
+            "Manufacturers",
+            "Code",
+            True,
+            "master",
+            "Manufacturer",
+            {"Code": None, "ManufacturerName": None},
+            "OMRC",
+        ),
+        _set(
+            "Warehouses",
+            "WarehouseCode",
+            False,
+            "master",
+            "Warehouse",
+            {
+                "WarehouseCode": None,
+                "WarehouseName": None,
+                "Inactive": "tNO",
+                "Street": None,
+                "City": None,
+                "Country": None,
+            },
+            "OWHS",
+        ),
+        _set(
+            "PriceLists",
+            "PriceListNo",
+            True,
+            "master",
+            "PriceList",
+            {
+                "PriceListNo": None,
+                "PriceListName": None,
+                "BasePriceList": None,
+                "Factor": 1.0,
+                "DefaultPrimeCurrency": demo.CURRENCY,
+                "Active": "tYES",
+                "IsGrossPrice": "tNO",
+            },
+            "OPLN",
+        ),
+        _set(
+            "ChartOfAccounts",
+            "Code",
+            False,
+            "master",
+            "ChartOfAccount",
+            {
+                "Code": None,
+                "Name": None,
+                "AcctCurrency": "##",
+                "ActiveAccount": "tYES",
+                "AccountType": "at_Other",
+                "FrozenFor": "tNO",
+            },
+            "OACT",
+        ),
+        _set(
+            "CreditCards",
+            "CreditCardCode",
+            True,
+            "master",
+            "CreditCard",
+            {
+                "CreditCardCode": None,
+                "CreditCardName": None,
+                "GLAccount": None,
+                "Telephone": None,
+                "CompanyID": None,
+            },
+            "OCRC",
+        ),
+        _set(
+            "Invoices",
+            "DocEntry",
+            True,
+            "document",
+            "Document",
+            _DOCUMENT,
+            "OINV",
+            "INV1",
+            "oInvoices",
+        ),
+        _set(
+            "CreditNotes",
+            "DocEntry",
+            True,
+            "document",
+            "Document",
+            _DOCUMENT,
+            "ORIN",
+            "RIN1",
+            "oCreditNotes",
+        ),
+        _set(
+            "IncomingPayments",
+            "DocEntry",
+            True,
+            "payment",
+            "Payment",
+            _PAYMENT,
+            "ORCT",
+            "RCT2",
+            "bopot_IncomingPayments",
+        ),
+        _set(
+            "VendorPayments",
+            "DocEntry",
+            True,
+            "payment",
+            "Payment",
+            _PAYMENT,
+            "OVPM",
+            "VPM2",
+            "bopot_OutgoingPayments",
+        ),
+        _set("JournalEntries", "JdtNum", True, "journal", "JournalEntry", _JOURNAL, "OJDT", "JDT1"),
+        _set(
+            "UserFieldsMD",
+            ("TableName", "FieldID"),
+            False,
+            "metadata",
+            "UserFieldMD",
+            {
+                "Name": None,
+                "Type": "db_Alpha",
+                "Size": 50,
+                "Description": None,
+                "SubType": "st_None",
+                "LinkedTable": None,
+                "DefaultValue": None,
+                "TableName": None,
+                "FieldID": None,
+                "EditSize": 50,
+                "Mandatory": "tNO",
+                "ValidValuesMD": [],
+            },
+            "CUFD",
+        ),
+    )
+}
+
+USER_FIELD_TABLES = ("OCRD", "OITM", "OINV", "ORIN", "ORCT", "OVPM", "OJDT")
+"""The SAP tables on which the sandbox registers ``U_TG_ID`` (the Tagrain id)."""
+
+READ_ONLY = frozenset(
+    {
+        "UpdateDate",
+        "UpdateTime",
+        "CreateDate",
+        "CreateTime",
+        "CreationDate",
+        "DocEntry",
+        "DocNum",
+        "JdtNum",
+        "QuantityOnStock",
+        "DocTotal",
+        "VatSum",
+        "PaidToDate",
+        "DocumentStatus",
+        "Cancelled",
+        "CancelStatus",
+    }
+)
+"""Properties a PATCH cannot change (SL computes them)."""
+
+
+def entity_set(name: str) -> EntitySet | None:
+    """The entity set called ``name`` (case-sensitive, as SL is)."""
+    return ENTITY_SETS.get(name)

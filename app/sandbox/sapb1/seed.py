@@ -1,0 +1,215 @@
+"""Seeds the sandbox company from ``app.sandbox.demo``, deterministically and in bulk.
+
+Seeding is idempotent: a database that already carries the seed marker is
+reused as it is, so a sandbox file survives restarts with its documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from app.sandbox import demo
+from app.sandbox.sapb1.entities import ENTITY_SETS, USER_FIELD_TABLES
+from app.sandbox.sapb1.store import SandboxStore, Tx
+
+SEED_DATE = "2024-01-02"
+SEED_TIME = "08:00:00"
+SEED_MARKER = "seeded"
+
+
+def _stamped(body: dict[str, Any]) -> dict[str, Any]:
+    for name in ("UpdateDate", "CreateDate", "CreationDate"):
+        if name in body:
+            body[name] = SEED_DATE
+    for name in ("UpdateTime", "CreateTime"):
+        if name in body:
+            body[name] = SEED_TIME
+    return body
+
+
+def new_body(set_name: str, **values: Any) -> dict[str, Any]:
+    """A fresh entity of ``set_name``: its defaults overlaid with ``values``."""
+    es = ENTITY_SETS[set_name]
+    body = dict(es.defaults)
+    for name in es.list_properties:
+        body[name] = []
+    body.update(values)
+    return body
+
+
+def customer_body(c: demo.Customer) -> dict[str, Any]:
+    """A BusinessPartners entity for a demo customer."""
+    address = {
+        "AddressName": "Bill To",
+        "Street": None,
+        "Block": None,
+        "ZipCode": c.zip_code,
+        "City": c.city,
+        "County": None,
+        "Country": c.country,
+        "State": None,
+        "AddressType": "bo_BillTo",
+        "BPCode": c.code,
+        "RowNum": 0,
+    }
+    return _stamped(
+        new_body(
+            "BusinessPartners",
+            CardCode=c.code,
+            CardName=c.name,
+            GroupCode=c.group_code,
+            Phone1=c.phone or None,
+            EmailAddress=c.email or None,
+            City=c.city,
+            Country=c.country,
+            ZipCode=c.zip_code,
+            BPAddresses=[address],
+        )
+    )
+
+
+def item_body(item: demo.Item) -> dict[str, Any]:
+    """An Items entity for a demo item, with its prices and per-warehouse stock."""
+    stock = dict(item.stock)
+    prices: list[dict[str, Any]] = [
+        {
+            "PriceList": number,
+            "Price": float(item.price if number == 1 else round(item.price * 90 / 100, 2)),
+            "Currency": demo.CURRENCY,
+            "AdditionalPrice1": 0.0,
+            "AdditionalCurrency1": None,
+            "AdditionalPrice2": 0.0,
+            "AdditionalCurrency2": None,
+            "BasePriceList": number,
+            "Factor": 1.0,
+            "UoMPrices": [],
+        }
+        for number, _ in demo.PRICE_LISTS
+    ]
+    warehouses = [
+        warehouse_info(item.code, w.code, float(stock.get(w.code, 0))) for w in demo.WAREHOUSES
+    ]
+    inventory = item.kind != "non_stock"
+    return _stamped(
+        new_body(
+            "Items",
+            ItemCode=item.code,
+            ItemName=item.name,
+            ItemsGroupCode=item.group_number,
+            Manufacturer=item.manufacturer,
+            BarCode=item.barcode,
+            InventoryItem="tYES" if inventory else "tNO",
+            ItemType="itItems",
+            ManageSerialNumbers="tYES" if item.kind == "serial" else "tNO",
+            ManageBatchNumbers="tYES" if item.kind == "batch" else "tNO",
+            QuantityOnStock=float(sum(stock.values())),
+            ItemPrices=prices,
+            ItemWarehouseInfoCollection=warehouses if inventory else [],
+            ItemBarCodeCollection=[
+                {
+                    "AbsEntry": int(item.code[1:]),
+                    "UoMEntry": -1,
+                    "Barcode": item.barcode,
+                    "FreeText": None,
+                }
+            ],
+        )
+    )
+
+
+def warehouse_info(item_code: str, warehouse: str, in_stock: float = 0.0) -> dict[str, Any]:
+    """One line of ItemWarehouseInfoCollection."""
+    return {
+        "MinimalStock": 0.0,
+        "MaximalStock": 0.0,
+        "MinimalOrder": 0.0,
+        "StandardAveragePrice": 0.0,
+        "Locked": "tNO",
+        "WarehouseCode": warehouse,
+        "InStock": in_stock,
+        "Committed": 0.0,
+        "Ordered": 0.0,
+        "ItemCode": item_code,
+    }
+
+
+def user_field_body(table: str, field_id: int) -> dict[str, Any]:
+    """The UserFieldsMD entry of ``U_TG_ID`` on one SAP table."""
+    return new_body(
+        "UserFieldsMD",
+        Name="TG_ID",
+        Description="Tagrain ID",
+        TableName=table,
+        FieldID=field_id,
+        Size=50,
+        EditSize=50,
+    )
+
+
+def _small_sets() -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    for g in demo.CUSTOMER_GROUPS:
+        yield (
+            "BusinessPartnerGroups",
+            g.code,
+            new_body("BusinessPartnerGroups", Code=g.code, Name=g.name, Type="bbpgt_CustomerGroup"),
+        )
+    for g in demo.VENDOR_GROUPS:
+        yield (
+            "BusinessPartnerGroups",
+            g.code,
+            new_body("BusinessPartnerGroups", Code=g.code, Name=g.name, Type="bbpgt_VendorGroup"),
+        )
+    for ig in demo.ITEM_GROUPS:
+        yield "ItemGroups", ig.number, new_body("ItemGroups", Number=ig.number, GroupName=ig.name)
+    for m in demo.MANUFACTURERS:
+        yield (
+            "Manufacturers",
+            m.code,
+            new_body("Manufacturers", Code=m.code, ManufacturerName=m.name),
+        )
+    for w in demo.WAREHOUSES:
+        yield (
+            "Warehouses",
+            w.code,
+            new_body("Warehouses", WarehouseCode=w.code, WarehouseName=w.name, Country="US"),
+        )
+    for number, name in demo.PRICE_LISTS:
+        yield (
+            "PriceLists",
+            number,
+            new_body("PriceLists", PriceListNo=number, PriceListName=name, BasePriceList=number),
+        )
+    for a in demo.ACCOUNTS:
+        yield "ChartOfAccounts", a.code, new_body("ChartOfAccounts", Code=a.code, Name=a.name)
+    for code, name, account in demo.CREDIT_CARDS:
+        yield (
+            "CreditCards",
+            code,
+            new_body("CreditCards", CreditCardCode=code, CreditCardName=name, GLAccount=account),
+        )
+    for n, table in enumerate(USER_FIELD_TABLES):
+        yield "UserFieldsMD", f"{table}|{n}", user_field_body(table, n)
+
+
+def seed(store: SandboxStore, customers: int, items: int) -> bool:
+    """Fill an empty database with the demo company; returns False if it was already seeded."""
+    with store.transaction() as tx:
+        if tx.meta(SEED_MARKER) is not None:
+            return False
+        _seed(tx, customers, items)
+        tx.set_meta(SEED_MARKER, f"customers={customers},items={items}")
+    return True
+
+
+def _seed(tx: Tx, customers: int, items: int) -> None:
+    by_set: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
+    for set_name, key, body in _small_sets():
+        by_set.setdefault(set_name, []).append((key, body))
+    for set_name, rows in by_set.items():
+        tx.bulk_insert(ENTITY_SETS[set_name], rows)
+    walk_in = demo.walk_in_customer()
+    bps = ENTITY_SETS["BusinessPartners"]
+    tx.bulk_insert(bps, [(walk_in.code, customer_body(walk_in))])
+    tx.bulk_insert(bps, ((c.code, customer_body(c)) for c in demo.customers(customers)))
+    tx.bulk_insert(ENTITY_SETS["Items"], ((i.code, item_body(i)) for i in demo.items(items)))
