@@ -140,6 +140,7 @@ class ServiceLayerSandbox(LoopbackServer):
     def stop(self) -> None:
         """Stop serving and close the database."""
         super().stop()
+        self.store.close()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
