@@ -26,8 +26,8 @@ CREATE TABLE IF NOT EXISTS records (
     updated_us INTEGER NOT NULL,
     unique_key TEXT,
     body TEXT NOT NULL,
-    PRIMARY KEY (collection, id)
-) WITHOUT ROWID;
+    UNIQUE (collection, id)
+);
 CREATE INDEX IF NOT EXISTS records_page ON records (collection, updated_us, id);
 CREATE UNIQUE INDEX IF NOT EXISTS records_unique
     ON records (collection, unique_key) WHERE unique_key IS NOT NULL;
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS inventory (
     updated_us INTEGER NOT NULL,
     body TEXT NOT NULL,
     PRIMARY KEY (store_id, sku)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS inventory_page ON inventory (store_id, updated_us, sku);
 CREATE TABLE IF NOT EXISTS idempotency (
     key TEXT PRIMARY KEY,
