@@ -77,3 +77,17 @@ def test_live_activity_is_deterministic_given_the_seed() -> None:
 
     assert story(4) == story(4)
     assert story(4) != story(5)
+
+
+def test_helpers_refund_and_settle_sales(
+    sandbox: TagrainSandbox, make_client: ClientFactory
+) -> None:
+    client = make_client()
+    sales = list(client.iter_sales(limit=500))
+    on_account = next(s for s in sales if s.status == "on_account")
+    settled = sandbox.settle_sale(on_account.id)
+    assert settled["status"] == "completed" and settled["tenders"][0]["amount"] == settled["total"]
+    refund = sandbox.refund_sale(on_account.id)
+    fetched = client.get_refund(refund["id"])
+    assert fetched.sale_id == on_account.id and fetched.tenders
+    assert client.get_sale(on_account.id).updated_at > on_account.updated_at

@@ -165,9 +165,11 @@ class Till:
     def _tenders(self, total: Decimal, known_customer: bool) -> list[Body]:
         rng = self.rng
         roll = rng.random()
-        if roll < 0.10 and total >= Decimal("0.02"):
+        if roll < 0.10:
             cash = cents(total * Decimal(rng.randrange(10, 90)) / 100)
-            return [self._tender("cash", cash), self._tender("card", total - cash)]
+            if ZERO < cash < total:
+                return [self._tender("cash", cash), self._tender("card", total - cash)]
+            return [self._tender("card", total)]
         if roll < 0.13:
             return [self._tender("gift_card", total)]
         if roll < 0.15 and known_customer:

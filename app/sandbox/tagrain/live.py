@@ -63,9 +63,7 @@ class LiveMode:
     def tick(self) -> int:
         """Ring up one round of activity now; returns how many records were written."""
         with self._tick_lock, self.db.transaction():
-            if self._till is None:
-                self._till = Till(Catalog.load(self.db), self.rng, self.db.next_number)
-            till, rng = self._till, self.rng
+            till, rng = self._ready(), self.rng
             written = 0
             for _ in range(rng.choice((1, 1, 2, 3))):
                 sale = till.sale(self._new_id("sales"), self.clock.now_us())
@@ -87,6 +85,33 @@ class LiveMode:
             written += self._change_recent(till, rng)
             self.ticks += 1
             return written
+
+    def refund(self, sale_id: str) -> Body:
+        """Refund (fully or partly) the sale ``sale_id`` now; returns the refund."""
+        with self._tick_lock, self.db.transaction():
+            sale = self.db.get("sales", sale_id)
+            if sale is None:
+                raise KeyError(sale_id)
+            if sale["status"] == "voided":
+                raise ValueError(f"sale {sale_id} is voided")
+            refund = self._ready().refund(self._new_id("refunds"), sale, self.clock.now_us())
+            self._insert("refunds", refund)
+            return refund
+
+    def settle(self, sale_id: str) -> Body:
+        """Pay an on-account sale now (by card); returns the changed sale."""
+        with self._tick_lock, self.db.transaction():
+            sale = self.db.get("sales", sale_id)
+            if sale is None or sale["status"] != "on_account":
+                raise ValueError(f"sale {sale_id} is not on account")
+            changed = self._ready().settle(sale, self.clock.now_us())
+            self.db.replace("sales", sale_id, parse(changed["updated_at"]), None, changed)
+            return changed
+
+    def _ready(self) -> Till:
+        if self._till is None:
+            self._till = Till(Catalog.load(self.db), self.rng, self.db.next_number)
+        return self._till
 
     def _change_recent(self, till: Till, rng: random.Random) -> int:
         roll = rng.random()

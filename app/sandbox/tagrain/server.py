@@ -162,6 +162,14 @@ class TagrainSandbox(LoopbackServer):
         """Void a sale now, as a cashier would after the fact."""
         return self.touch("sales", id, status="voided")
 
+    def settle_sale(self, id: str) -> dict[str, Any]:
+        """Pay an on-account sale now, by card (its ``updated_at`` moves)."""
+        return self.live.settle(id)
+
+    def refund_sale(self, id: str) -> dict[str, Any]:
+        """Ring up a full or partial refund of a sale now; returns the refund."""
+        return self.live.refund(id)
+
     def inventory_level(self, store_id: str, sku: str) -> dict[str, Any] | None:
         """One stored inventory level, or None."""
         return self.db.inventory_level(store_id, sku)
