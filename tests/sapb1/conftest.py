@@ -77,12 +77,13 @@ def settings_for(
         "backoff": 0.01,
         "max_backoff": 0.05,
     }
+    password = extra.pop("password", demo.SAP_PASSWORD)
     values.update(extra)
     return ServiceLayerSettings(
         sandbox.url,
         demo.COMPANY_DB,
         demo.SAP_USER,
-        demo.SAP_PASSWORD,
+        password,
         version=version,
         **values,
     )

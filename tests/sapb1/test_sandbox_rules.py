@@ -231,8 +231,11 @@ def test_payment_with_unknown_card_or_account(raw: RawSession) -> None:
 
 
 def test_unregistered_user_field_is_refused(raw: RawSession) -> None:
-    status, code, message = _error(raw.post("Invoices", invoice_body(U_NOPE="x")))
-    assert (status, message) == (400, "Property 'U_NOPE' of 'Document' is invalid")
+    assert _error(raw.post("Invoices", invoice_body(U_NOPE="x"))) == (
+        400,
+        "-1000",
+        "Property 'U_NOPE' of 'Document' is invalid",
+    )
     field = raw.post("UserFieldsMD", {"TableName": "OINV", "Name": "NOPE"})
     assert field.status_code == 201
     assert raw.post("Invoices", invoice_body(U_NOPE="x")).status_code == 201

@@ -243,6 +243,7 @@ class Transport:
                     data=data,
                     headers=all_headers,
                     timeout=settings.timeout,
+                    verify=settings.tls_verify,
                 )
             except requests.exceptions.SSLError as exc:
                 raise ServiceLayerError(

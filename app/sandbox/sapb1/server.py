@@ -188,8 +188,7 @@ class ServiceLayerSandbox(LoopbackServer):
 
     def expire_all_sessions(self) -> None:
         """Invalidate every session, as an SL restart would."""
-        for session_id in list(self.sessions._last_seen):
-            self.sessions.close(session_id)
+        self.sessions.close_all()
 
     @staticmethod
     def _set(name: str) -> EntitySet:

@@ -53,7 +53,13 @@ class SessionRegistry:
         with self._lock:
             self._last_seen.pop(session_id or "", None)
 
-    def count(self) -> int:
-        """How many sessions are open (idle ones included until next checked)."""
+    def live(self) -> list[str]:
+        """The ids of the sessions that have not idled out."""
         with self._lock:
-            return len(self._last_seen)
+            ids = list(self._last_seen)
+        return [i for i in ids if self.alive(i)]
+
+    def close_all(self) -> None:
+        """Forget every session, as an SL restart would."""
+        with self._lock:
+            self._last_seen.clear()

@@ -1,0 +1,55 @@
+"""Seeding: deterministic, from the shared demo company, idempotent on an existing file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from app.sandbox import demo
+from app.sandbox.sapb1 import ServiceLayerSandbox
+
+
+def test_seed_matches_the_demo_company() -> None:
+    sandbox = ServiceLayerSandbox(customers=12, items=30)
+    try:
+        assert sandbox.count("BusinessPartners") == 13  # + walk-in customer
+        assert sandbox.count("Items") == 30
+        first = next(demo.customers(1))
+        bp = sandbox.entity("BusinessPartners", first.code)
+        assert bp is not None and (bp["CardName"], bp["EmailAddress"]) == (first.name, first.email)
+        item = next(i for i in demo.items(30) if i.kind == "standard")
+        stored = sandbox.entity("Items", item.code)
+        assert stored is not None and stored["ItemPrices"][0]["Price"] == float(item.price)
+        assert sandbox.stock(item.code, "NY") == float(dict(item.stock)["NY"])
+        service = sandbox.entity("Items", demo.item_code(25))
+        assert service is not None and service["InventoryItem"] == "tNO"
+        assert sandbox.count("ItemGroups") == len(demo.ITEM_GROUPS)
+        assert sandbox.count("Manufacturers") == len(demo.MANUFACTURERS)
+        assert sandbox.count("BusinessPartnerGroups") == len(demo.CUSTOMER_GROUPS) + 1
+    finally:
+        sandbox.stop()
+
+
+def test_existing_database_is_reused(tmp_path: Path) -> None:
+    database = tmp_path / "sl.sqlite3"
+    first = ServiceLayerSandbox(database, customers=5, items=5).start()
+    from tests.sapb1.conftest import RawSession, invoice_body
+
+    assert RawSession(first).post("Invoices", invoice_body()).status_code == 201
+    first.stop()
+    second = ServiceLayerSandbox(database, customers=5, items=5)
+    try:
+        assert second.count("Invoices") == 1 and second.count("BusinessPartners") == 6
+    finally:
+        second.stop()
+
+
+def test_seeding_is_bulk_fast() -> None:
+    started = time.monotonic()
+    sandbox = ServiceLayerSandbox(customers=10_000, items=5_000)
+    elapsed = time.monotonic() - started
+    try:
+        assert sandbox.count("BusinessPartners") == 10_001
+        assert elapsed < 10
+    finally:
+        sandbox.stop()
