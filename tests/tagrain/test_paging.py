@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.connectors.tagrain import TagrainClient, TagrainValidationError
+from app.connectors.tagrain import Refund, TagrainClient, TagrainValidationError
 from app.sandbox.tagrain.server import TagrainSandbox
 
 COLLECTIONS = (
@@ -112,3 +112,11 @@ def test_inventory_pages_by_store(client: TagrainClient) -> None:
     levels = list(client.iter_inventory(store.id, limit=13))
     assert levels and len({lv.sku for lv in levels}) == len(levels)
     assert all(lv.as_of is not None and lv.as_of.utcoffset() == timedelta(0) for lv in levels)
+
+
+def test_pages_for_callers_that_commit_per_page(
+    client: TagrainClient, sandbox: TagrainSandbox
+) -> None:
+    pages = list(client.iter_pages("refunds", Refund.from_json, limit=6))
+    assert [len(p) for p in pages[:-1]] == [6] * (len(pages) - 1)
+    assert sum(len(p) for p in pages) == sandbox.count("refunds")

@@ -11,6 +11,7 @@ Public surface (everything else is internal)::
         # likewise iter_stores, iter_customer_groups, iter_product_groups,
         # iter_manufacturers, iter_products, iter_sales, iter_refunds,
         # iter_expenses, iter_inventory(store_id)
+        tagrain.iter_pages("sales", Sale.from_json, updated_since=...) -> Iterator[list[Sale]]
         tagrain.get_customer(id) / get_product / get_sale / get_refund / get_expense / get_store
         tagrain.create_customer(CustomerDraft(...) | dict) -> Customer
         tagrain.update_customer(id, CustomerDraft(...) | dict) -> Customer

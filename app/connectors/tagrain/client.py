@@ -74,15 +74,15 @@ class TagrainClient:
         """Check that Tagrain answers and accepts the key (raises TagrainError if not)."""
         self.transport.request("GET", "/stores", params={"limit": "1"})
 
-    def iter_records(
+    def iter_pages(
         self,
         collection: str,
         parse: Parser[T],
         *,
         updated_since: datetime | None = None,
         limit: int | None = None,
-    ) -> Iterator[T]:
-        """Stream a collection (or ``stores/{id}/inventory``) ordered by ``(updated_at, id)``."""
+    ) -> Iterator[list[T]]:
+        """Stream a collection page by page (for callers that commit per page)."""
         params = {"limit": str(limit or self.settings.page_size)}
         if updated_since is not None:
             params["updated_since"] = format_time(updated_since)
@@ -94,11 +94,22 @@ class TagrainClient:
             cursor = page.get("next_cursor", False)
             if cursor is not None and not isinstance(cursor, str):
                 raise TagrainBadResponseError(f"GET {path}: the page has no valid 'next_cursor'")
-            for raw in page["data"]:
-                yield parse(raw)
+            yield [parse(raw) for raw in page["data"]]
             if not cursor:
                 return
             params["cursor"] = cursor
+
+    def iter_records(
+        self,
+        collection: str,
+        parse: Parser[T],
+        *,
+        updated_since: datetime | None = None,
+        limit: int | None = None,
+    ) -> Iterator[T]:
+        """Stream a collection (or ``stores/{id}/inventory``) ordered by ``(updated_at, id)``."""
+        for page in self.iter_pages(collection, parse, updated_since=updated_since, limit=limit):
+            yield from page
 
     def list_stores(self) -> list[Store]:
         """Every store."""
