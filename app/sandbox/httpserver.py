@@ -69,6 +69,7 @@ FaultResponder = Callable[[Fault, SandboxRequest], SandboxResponse | None]
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out separately: no 40 ms ACK waits
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -144,3 +144,25 @@ def test_walk_in_customer_and_demo_catalogue(client: ServiceLayerClient) -> None
     assert client.count("ChartOfAccounts") == len(demo.ACCOUNTS)
     assert client.count("CreditCards") == len(demo.CREDIT_CARDS)
     assert client.count("PriceLists") == len(demo.PRICE_LISTS)
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["Items?$skip=20", "/b1s/v2/Items?$skip=20", "http://127.0.0.1:1/b1s/v2/Items?$skip=20"],
+)
+def test_next_link_resolution(link: str) -> None:
+    from app.connectors.sapb1.odata import resolve_link
+
+    assert resolve_link("http://127.0.0.1:1/b1s/v2/", link) == (
+        "http://127.0.0.1:1/b1s/v2/Items?$skip=20"
+    )
+
+
+def test_key_paths() -> None:
+    from app.connectors.sapb1 import key_path
+
+    assert key_path("Items", "O'Neil") == "Items('O''Neil')"
+    assert key_path("Invoices", 22) == "Invoices(22)"
+    assert key_path("UserFieldsMD", {"TableName": "OINV", "FieldID": 0}) == (
+        "UserFieldsMD(TableName='OINV',FieldID=0)"
+    )

@@ -136,3 +136,10 @@ def test_user_field_filter(sandbox: ServiceLayerSandbox, raw: RawSession) -> Non
     assert _codes(raw, "BusinessPartners", **{"$filter": "U_TG_ID eq 'tg-7'"}) == ["C000007"]
     fields = raw.get("UserFieldsMD", params={"$filter": "Name eq 'TG_ID'"}).json()["value"]
     assert {f["TableName"] for f in fields} >= {"OINV", "ORIN", "OCRD", "OITM", "ORCT", "OVPM"}
+
+
+def test_v1_substringof(sandbox: ServiceLayerSandbox) -> None:
+    v1 = RawSession(sandbox, "v1")
+    assert _codes(v1, "BusinessPartners", **{"$filter": "substringof('WALK', CardCode)"}) == [
+        "C-WALKIN"
+    ]

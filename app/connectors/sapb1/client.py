@@ -57,7 +57,7 @@ class ServiceLayerClient:
     def ping(self) -> dict[str, Any]:
         """``GET /ping/`` at the server root, without logging in ("Test connection")."""
         with self.transport.session() as sl:
-            response = self.transport._send(
+            response = self.transport.send(
                 sl, "GET", f"{self.settings.base_url}/ping/", cookie=False, write=False
             )
         response.raise_for_status()
@@ -87,8 +87,7 @@ class ServiceLayerClient:
         page_size: int | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
         """Pages of a collection, following ``nextLink`` (v1 and v2) against the service root."""
-        params: dict[str, str] | None = {}
-        assert params is not None
+        params: dict[str, str] = {}
         if filter:
             params["$filter"] = filter
         if select:
@@ -102,13 +101,14 @@ class ServiceLayerClient:
         size = page_size if page_size is not None else self.settings.page_size
         headers = {"Prefer": f"odata.maxpagesize={size}"} if size is not None else None
         url = self.service_root + entity
+        query: dict[str, str] | None = params
         while True:
-            data = self.transport.request("GET", url, params=params, headers=headers).json()
+            data = self.transport.request("GET", url, params=query, headers=headers).json()
             yield list(data.get("value", []))
             link = data.get("@odata.nextLink") or data.get("odata.nextLink")
             if not link:
                 return
-            url, params = resolve_link(self.service_root, link), None
+            url, query = resolve_link(self.service_root, link), None
 
     def iter_entities(
         self,

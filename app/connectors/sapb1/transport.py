@@ -141,7 +141,7 @@ class Transport:
             "UserName": self.settings.user,
             "Password": self.settings.password,
         }
-        response = self._send(
+        response = self.send(
             sl,
             "POST",
             self.settings.service_root + "Login",
@@ -166,7 +166,8 @@ class Transport:
         if "B1SESSION" not in cookies:
             cookies["B1SESSION"] = str(response.json().get("SessionId", ""))
         sl.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        self.logins += 1
+        with self._pool_lock:
+            self.logins += 1
 
     def reset_login_failure(self) -> None:
         """Allow logging in again after a refused login (e.g. once settings were fixed)."""
@@ -191,7 +192,7 @@ class Transport:
                 with sl.lock:
                     if sl.cookie is None:
                         self.login(sl)
-                response = self._send(
+                response = self.send(
                     sl,
                     method,
                     url,
@@ -214,7 +215,7 @@ class Transport:
                     raise error_for(response.status_code, response.content)
                 return response
 
-    def _send(
+    def send(
         self,
         sl: SlSession,
         method: str,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -57,8 +58,12 @@ class _Visitor(AstToSqlAlchemyCoreVisitor):
         return sa.literal(node.py_val.strftime("%H:%M:%S"))
 
 
+_SUBSTRINGOF = re.compile(r"substringof\(\s*('(?:[^']|'')*')\s*,\s*([A-Za-z_]\w*)\s*\)")
+
+
 def filter_clause(table: sa.Table, es: EntitySet, text: str) -> sa.ColumnElement[bool]:
-    """The SQL condition for a ``$filter`` expression."""
+    """The SQL condition for a ``$filter`` expression (v1's ``substringof`` included)."""
+    text = _SUBSTRINGOF.sub(r"contains(\2,\1)", text)
     try:
         tree = ODataParser().parse(ODataLexer().tokenize(text))
         return cast(sa.ColumnElement[bool], _Visitor(table, es).visit(tree))

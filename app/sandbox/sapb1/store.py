@@ -20,12 +20,6 @@ from sqlalchemy.pool import StaticPool
 
 from app.sandbox.sapb1.entities import ENTITY_SETS, EntitySet
 
-
-def key_text(es: EntitySet, key: dict[str, Any]) -> str:
-    """The stored key of an entity: its key values joined by ``|``."""
-    return "|".join(str(key[k]) for k in es.key)
-
-
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
 
 
