@@ -8,7 +8,10 @@ import pytest
 
 from app.connectors.tagrain import (
     TagrainAuthError,
+    TagrainClient,
+    TagrainError,
     TagrainRateLimitedError,
+    TagrainSettings,
     TagrainTransientError,
 )
 from app.sandbox import demo
@@ -119,3 +122,13 @@ def test_transport_errors_never_show_the_key(
     with pytest.raises(TagrainTransientError) as refused:
         client.ping()
     assert demo.TAGRAIN_API_KEY not in str(refused.value) and url not in str(refused.value)
+
+
+def test_a_broken_url_is_a_plain_tagrain_error(sleeps: list[float]) -> None:
+    settings = TagrainSettings("http://[::1:80", demo.TAGRAIN_API_KEY)
+    with (
+        TagrainClient(settings, sleep=sleeps.append) as client,
+        pytest.raises(TagrainError) as caught,
+    ):
+        client.ping()
+    assert not caught.value.retryable and sleeps == []

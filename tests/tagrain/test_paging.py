@@ -120,3 +120,15 @@ def test_pages_for_callers_that_commit_per_page(
     pages = list(client.iter_pages("refunds", Refund.from_json, limit=6))
     assert [len(p) for p in pages[:-1]] == [6] * (len(pages) - 1)
     assert sum(len(p) for p in pages) == sandbox.count("refunds")
+
+
+def test_paging_while_live_mode_writes(client: TagrainClient, sandbox: TagrainSandbox) -> None:
+    before = set(sandbox.ids("sales"))
+    sandbox.start_live(0.005)
+    try:
+        seen = [s.id for s in client.iter_sales(limit=3)]
+    finally:
+        sandbox.stop_live()
+    assert sandbox.live.ticks > 0
+    assert before <= set(seen)
+    assert all(seen.count(i) == 1 for i in before)

@@ -106,6 +106,9 @@ class Transport:
                 self._pause(attempt, problem)
                 attempt += 1
                 continue
+            except requests.RequestException as exc:
+                problem = f"{type(exc).__name__} on {method} {path}: {exc}"
+                raise TagrainError(self._redact(problem)) from None
             status = response.status_code
             if status in TRANSIENT_STATUSES:
                 if attempt >= s.max_retries:
