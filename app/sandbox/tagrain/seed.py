@@ -1,9 +1,11 @@
 """The demo data of the Tagrain sandbox, bulk-inserted once per database.
 
 Stores are ``demo.STORES``; some customer groups, product groups and
-manufacturers carry the names SAP has; every 10th customer shares its e-mail
-(``n % 10 == 1``) or its code (``n % 10 == 6``) with a demo SAP customer, the
-rest exist only in Tagrain (codes ``TG000001``...). Products are the first
+manufacturers carry the names SAP has. Customer ``n`` with ``n % 10 == 1``
+shares name and e-mail with demo SAP customer ``n // 10 * 2 + 1``, with
+``n % 10 == 6`` name and code with SAP customer ``n // 10 * 2 + 2`` (so the
+SAP sandbox needs ``customers / 5 + 2`` customers for every twin to exist);
+the rest exist only in Tagrain (codes ``TG000001``...). Products are the first
 ``items`` demo SAP items (SKU = ItemCode) plus Tagrain-only variants and gift
 cards. Sales, refunds and expenses spread over ``DAYS`` days before the anchor,
 at business hours in each store's time zone. Seeding an already seeded
@@ -170,15 +172,16 @@ class _Seeder:
             first, last = rng.choice(demo.FIRST_NAMES), rng.choice(demo.LAST_NAMES)
             city, country, postcode = rng.choice(demo.CITIES)
             code = f"TG{n:06d}"
-            email: str | None = f"{first.lower()}.{last.lower()}.tg{n}@example.net"
+            twin = None
             if n % 10 in (1, 6):
                 twin = sap[demo.customer_code(n // 10 * 2 + (1 if n % 10 == 1 else 2))]
                 first, last = twin.first_name, twin.last_name
                 city, country, postcode = twin.city, twin.country, twin.zip_code
-                if n % 10 == 1:
-                    email = twin.email
-                else:
-                    code = twin.code
+            email: str | None = f"{first.lower()}.{last.lower()}.tg{n}@example.net"
+            if twin is not None and n % 10 == 1:
+                email = twin.email
+            elif twin is not None:
+                code = twin.code
             elif rng.random() < 0.1:
                 email = None
             company = f"{last} {rng.choice(('Trading', 'Studio', 'Cafe'))} LLC"
