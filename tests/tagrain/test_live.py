@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from app.sandbox.tagrain.server import TagrainSandbox
 from tests.tagrain.conftest import SMALL, ClientFactory
 
 
-def poll(condition: object, deadline: float = 10.0) -> None:
+def poll(condition: Callable[[], bool], deadline: float = 10.0) -> None:
     end = time.monotonic() + deadline
     while time.monotonic() < end:
-        if condition():  # type: ignore[operator]
+        if condition():
             return
         time.sleep(0.02)
     raise AssertionError("condition not met before the deadline")
