@@ -1,0 +1,43 @@
+"""What the main window hands every form: the store, the status bar, injected services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from app.store import Database
+from app.ui.connection_check import ConnectionChecker
+from app.ui.lists import ListSource
+from app.ui.sandbox_lists import SandboxCompanyLists
+from app.ui.status import StatusMessenger
+
+
+@dataclass
+class Services:
+    """The injection points filled by the application (or by tests).
+
+    ``sap_checker`` / ``tagrain_checker`` test a template's connection; when
+    absent, the Test connection buttons stay disabled and say why. ``lists``
+    feeds Choose From List and the Tagrain side of the mappings.
+    """
+
+    sap_checker: ConnectionChecker | None = None
+    tagrain_checker: ConnectionChecker | None = None
+    lists: ListSource = field(default_factory=SandboxCompanyLists)
+
+
+class StoreEvents(QObject):
+    """Changes one form makes that other open forms must follow."""
+
+    templates_changed = Signal()
+
+
+@dataclass
+class FormContext:
+    """Everything a form may use; forms get nothing else from the main window."""
+
+    database: Database
+    messenger: StatusMessenger
+    services: Services
+    events: StoreEvents

@@ -1,0 +1,1 @@
+"""Store reads and writes behind the setup forms: plain functions, no Qt."""

@@ -1,0 +1,1 @@
+"""The Integration Hub's forms and the registry the Main Menu is built from."""

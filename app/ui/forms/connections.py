@@ -1,0 +1,234 @@
+"""Connections: a template's SAP Service Layer and Tagrain endpoints, secrets and tests.
+
+Passwords and API keys go to the keyring through app.secrets and never come
+back into a visible field: the field stays empty and says whether a value is
+stored; leaving it empty keeps the stored value.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThreadPool, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.secrets import SecretsUnavailable
+from app.ui.connection_check import ConnectionChecker, ConnectionReport, ConnectionTestTask
+from app.ui.context import FormContext
+from app.ui.data import settings as store
+from app.ui.data.validation import check_url
+from app.ui.resources import icon
+from app.ui.widgets.layout import form_group
+from app.ui.widgets.template_form import TemplateForm
+
+NO_CHECKER_TIP = "Connection tests arrive with the sync core; none is installed in this build."
+STORED = "•••••••• stored in the keyring — type to replace"
+NOT_STORED = "not stored yet"
+
+
+class ConnectionsForm(TemplateForm):
+    """Administration → Integration Hub → Connections."""
+
+    def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, "Integration Hub - Connections", parent)
+        self.setObjectName("connectionsForm")
+        self._waiters: set[_TestWaiter] = set()
+        column = QVBoxLayout(self.content)
+        column.setContentsMargins(0, 0, 0, 0)
+
+        sap, sap_form = form_group("SAP Business One Service Layer")
+        self.sap_url = self._line("sap_url", "https://sapb1.example.com:50000/b1s")
+        self.sap_version = QComboBox()
+        self.sap_version.addItems(store.SAP_VERSIONS)
+        self.watch("sap_version", self.sap_version)
+        self.sap_company_db = self._line("sap_company_db", "SBODEMOUS")
+        self.sap_user = self._line("sap_user", "manager")
+        self.sap_password = self._line("sap_password", NOT_STORED)
+        self.sap_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sap_verify_tls = QCheckBox("Verify the server's TLS certificate")
+        self.watch("sap_verify_tls", self.sap_verify_tls)
+        self.sap_ca_file = self._line("sap_ca_file", "system certificates")
+        browse = QToolButton()
+        browse.setObjectName("cflButton")
+        browse.setIcon(icon("folder-open"))
+        browse.setToolTip("Choose a CA certificate file (PEM)")
+        browse.clicked.connect(self.browse_ca_file)
+        ca_row = QHBoxLayout()
+        ca_row.setSpacing(2)
+        ca_row.addWidget(self.sap_ca_file, 1)
+        ca_row.addWidget(browse)
+        self.test_sap = QPushButton("Test Connection")
+        self.test_sap.setObjectName("testSap")
+        sap_form.addRow("Service Layer URL *", self.sap_url)
+        sap_form.addRow("API Version", self.sap_version)
+        sap_form.addRow("Company Database *", self.sap_company_db)
+        sap_form.addRow("User Name *", self.sap_user)
+        sap_form.addRow("Password", self.sap_password)
+        sap_form.addRow("", self.sap_verify_tls)
+        sap_form.addRow("CA Certificate File", ca_row)
+        sap_form.addRow("", _left(self.test_sap))
+        column.addWidget(sap)
+
+        tagrain, tagrain_form = form_group("Tagrain")
+        self.tagrain_url = self._line("tagrain_url", "https://api.tagrain.example/v1")
+        self.tagrain_api_key = self._line("tagrain_api_key", NOT_STORED)
+        self.tagrain_api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.test_tagrain = QPushButton("Test Connection")
+        self.test_tagrain.setObjectName("testTagrain")
+        tagrain_form.addRow("Base URL *", self.tagrain_url)
+        tagrain_form.addRow("API Key", self.tagrain_api_key)
+        tagrain_form.addRow("", _left(self.test_tagrain))
+        column.addWidget(tagrain)
+        column.addStretch(1)
+
+        self._wire_test(self.test_sap, context.services.sap_checker, "SAP Business One")
+        self._wire_test(self.test_tagrain, context.services.tagrain_checker, "Tagrain")
+        self.sap_verify_tls.toggled.connect(self.sap_ca_file.setEnabled)
+        self.refresh_templates()
+
+    def _line(self, name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        self.watch(name, edit)
+        return edit
+
+    def _wire_test(self, button: QPushButton, checker: ConnectionChecker | None, side: str) -> None:
+        button.setProperty("checker_available", checker is not None)
+        if checker is None:
+            button.setEnabled(False)
+            button.setToolTip(NO_CHECKER_TIP)
+            return
+        button.setToolTip(f"Log in to {side} with the saved settings of this template")
+        button.clicked.connect(lambda: self.start_test(button, checker, side))
+
+    def load(self, template_id: int | None) -> None:
+        """Show the template's stored connection (secrets only as "stored" or not)."""
+        self.sap_password.clear()
+        self.tagrain_api_key.clear()
+        if template_id is None:
+            for edit in (self.sap_url, self.sap_company_db, self.sap_user, self.sap_ca_file):
+                edit.clear()
+            self.tagrain_url.clear()
+            return
+        c = store.load_connection(self.context.database, template_id)
+        self.sap_url.setText(c.sap_url)
+        self.sap_version.setCurrentText(c.sap_version)
+        self.sap_company_db.setText(c.sap_company_db)
+        self.sap_user.setText(c.sap_user)
+        self.sap_verify_tls.setChecked(c.sap_verify_tls)
+        self.sap_ca_file.setText(c.sap_ca_file)
+        self.sap_ca_file.setEnabled(c.sap_verify_tls)
+        self.tagrain_url.setText(c.tagrain_url)
+        self._show_secret_state(template_id)
+
+    def _show_secret_state(self, template_id: int) -> None:
+        name = store.template_name(self.context.database, template_id)
+        try:
+            state = store.secret_state(name)
+        except SecretsUnavailable as exc:
+            self.messenger.error(str(exc))
+            return
+        self.sap_password.setPlaceholderText(STORED if state.sap_password else NOT_STORED)
+        self.tagrain_api_key.setPlaceholderText(STORED if state.tagrain_api_key else NOT_STORED)
+
+    def save(self) -> None:
+        """Validate, then store the fields and any newly typed secret in one transaction."""
+        template_id = self.template_id
+        if template_id is None:
+            return
+        settings = store.ConnectionSettings(
+            sap_url=check_url(self.sap_url.text(), "sap_url", "Service Layer URL"),
+            sap_version=self.sap_version.currentText(),
+            sap_company_db=self.sap_company_db.text().strip(),
+            sap_user=self.sap_user.text().strip(),
+            sap_verify_tls=self.sap_verify_tls.isChecked(),
+            sap_ca_file=self.sap_ca_file.text().strip(),
+            tagrain_url=check_url(self.tagrain_url.text(), "tagrain_url", "Tagrain base URL"),
+        )
+        store.save_connection(
+            self.context.database,
+            template_id,
+            settings,
+            sap_password=self.sap_password.text(),
+            tagrain_api_key=self.tagrain_api_key.text(),
+        )
+        self.begin_loading()
+        self.sap_password.clear()
+        self.tagrain_api_key.clear()
+        self.end_loading()
+        self._show_secret_state(template_id)
+
+    def browse_ca_file(self) -> None:
+        """Pick the CA certificate file with the system's file dialog."""
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            "CA Certificate File",
+            self.sap_ca_file.text(),
+            "Certificates (*.pem *.crt *.cer);;All files (*)",
+        )
+        if path:
+            self.sap_ca_file.setText(path)
+
+    def start_test(self, button: QPushButton, checker: ConnectionChecker, side: str) -> None:
+        """Run the injected checker on a worker thread; the result lands in the status bar."""
+        template_id = self.template_id
+        if template_id is None:
+            return
+        if self.is_dirty():
+            self.messenger.warning("Update the form first: the test uses the saved settings.")
+            return
+        button.setEnabled(False)
+        self.messenger.info(f"Testing the connection to {side}…")
+        task = ConnectionTestTask(checker, template_id)
+        task.setAutoDelete(False)
+        waiter = _TestWaiter(self, button, side, task)
+        self._waiters.add(waiter)
+        task.signals.finished.connect(waiter.done)
+        QThreadPool.globalInstance().start(task)
+
+    def test_finished(self, waiter: _TestWaiter, report: ConnectionReport) -> None:
+        """Show a test's outcome and allow the next test."""
+        self._waiters.discard(waiter)
+        waiter.button.setEnabled(True)
+        if report.ok:
+            self.messenger.success(f"{waiter.side}: {report.message}")
+        else:
+            self.messenger.error(f"{waiter.side}: {report.message}")
+
+    def tests_running(self) -> int:
+        """How many connection tests have not reported yet."""
+        return len(self._waiters)
+
+
+class _TestWaiter(QObject):
+    """Lives on the GUI thread, so the worker's report is delivered there (queued)."""
+
+    def __init__(
+        self, form: ConnectionsForm, button: QPushButton, side: str, task: ConnectionTestTask
+    ) -> None:
+        super().__init__(form)
+        self.task = task
+        self.form = form
+        self.button = button
+        self.side = side
+
+    @Slot(object)
+    def done(self, report: ConnectionReport) -> None:
+        self.form.test_finished(self, report)
+        self.deleteLater()
+
+
+def _left(widget: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row

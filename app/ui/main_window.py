@@ -1,0 +1,364 @@
+"""The client's main window: menus, toolbar, Main Menu dock, MDI forms and the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QMargins, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMdiArea,
+    QMdiSubWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from app import __version__ as _version
+from app import paths
+from app.store import Database
+from app.ui.client_settings import client_settings
+from app.ui.context import FormContext, Services, StoreEvents
+from app.ui.menu_tree import MainMenuTree
+from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, default_registry
+from app.ui.resources import icon
+from app.ui.status import StatusLine, StatusMessenger
+from app.ui.widgets.form_base import BaseForm
+
+TITLE = "SAP Business One — Integration Hub for Tagrain"
+SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
+NOT_OURS = "{} is not part of the Integration Hub."
+FRAME_MARGINS = QMargins(8, 30, 8, 8)
+
+
+class MainWindow(QMainWindow):
+    """The shell every Integration Hub form opens in."""
+
+    sync_now_requested = Signal()
+
+    def __init__(
+        self,
+        database: Database,
+        services: Services | None = None,
+        registry: FormRegistry | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(TITLE)
+        self.setWindowIcon(icon("refresh"))
+        self.registry = registry or default_registry()
+        self.messenger = StatusMessenger(self)
+        self.context = FormContext(database, self.messenger, services or Services(), StoreEvents())
+        self.mdi = QMdiArea()
+        self.mdi.setObjectName("mdiArea")
+        self.mdi.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.mdi.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setCentralWidget(self.mdi)
+        self.tree = MainMenuTree(self.registry)
+        self.tree.form_requested.connect(self.open_form)
+        self.tree.folder_selected.connect(self._folder_selected)
+        self.dock = QDockWidget("Main Menu")
+        self.dock.setObjectName("mainMenuDock")
+        self.dock.setWidget(self.tree)
+        self.dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.status_line = StatusLine(self.messenger)
+        self.statusBar().addWidget(self.status_line, 1)
+        self.statusBar().setSizeGripEnabled(True)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.resize(1200, 760)
+
+    # ---- actions, menus, toolbar -------------------------------------------------------
+
+    def _action(self, text: str, slot: object, shortcut: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.sync_now_action = QAction(icon("refresh"), "Sync Now", self)
+        self.sync_now_action.setObjectName("syncNow")
+        self.sync_now_action.triggered.connect(self.sync_now_requested.emit)
+        self.set_sync_now_available(False)
+        self.close_window_action = self._action("Close Window", self._close_active, "Ctrl+W")
+        self.exit_action = self._action("Exit", self.close, "Ctrl+Q")
+        self.tile_action = self._action("Tile", self.mdi.tileSubWindows)
+        self.tile_action.setIcon(icon("layout-grid"))
+        self.cascade_action = self._action("Cascade", self.mdi.cascadeSubWindows)
+        self.cascade_action.setIcon(icon("stack-2"))
+        self.close_all_action = self._action("Close All", self.mdi.closeAllSubWindows)
+        self.next_action = self._action("Next Window", self.mdi.activateNextSubWindow, "Ctrl+Tab")
+        self.previous_action = self._action(
+            "Previous Window", self.mdi.activatePreviousSubWindow, "Ctrl+Shift+Tab"
+        )
+        for action in (self.next_action, self.previous_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.refresh_action = self._action("Refresh", self._refresh_active, "Ctrl+Shift+R")
+        self.main_menu_action = self.dock.toggleViewAction()
+        self.main_menu_action.setText("Main Menu")
+        self.main_menu_action.setIcon(icon("layout-sidebar"))
+        self.main_menu_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.about_action = self._action("About Integration Hub", self._about)
+        self.about_action.setIcon(icon("help"))
+
+    def set_sync_now_available(self, available: bool) -> None:
+        """Enable Sync Now once something listens to ``sync_now_requested``."""
+        self.sync_now_action.setEnabled(available)
+        self.sync_now_action.setToolTip(
+            "Synchronise the chosen template now" if available else SYNC_NOW_UNAVAILABLE
+        )
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.close_window_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.exit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        for text, name, key in (
+            ("Undo", "undo", QKeySequence.StandardKey.Undo),
+            ("Cut", "cut", QKeySequence.StandardKey.Cut),
+            ("Copy", "copy", QKeySequence.StandardKey.Copy),
+            ("Paste", "paste", QKeySequence.StandardKey.Paste),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(lambda _checked=False, n=name: self._edit_focused(n))
+            edit_menu.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.main_menu_action)
+        self.toolbar_menu_anchor = view_menu
+
+        data_menu = bar.addMenu("&Data")
+        data_menu.addAction(self.refresh_action)
+        data_menu.addAction(self.sync_now_action)
+
+        goto_menu = bar.addMenu("&Goto")
+        goto_menu.addAction(self._action("Main Menu", self._focus_tree))
+
+        modules_menu = bar.addMenu("&Modules")
+        self._build_modules_menu(modules_menu)
+
+        tools_menu = bar.addMenu("&Tools")
+        tools_menu.addAction(self._action("Show Data Folder", self._show_data_folder))
+
+        self.window_menu = bar.addMenu("&Window")
+        self.window_menu.aboutToShow.connect(self._fill_window_menu)
+        self._fill_window_menu()
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_modules_menu(self, menu: QMenu) -> None:
+        submenus: dict[tuple[str, ...], QMenu] = {}
+
+        def submenu(path: tuple[str, ...]) -> QMenu:
+            if path not in submenus:
+                parent = submenu(path[:-1]) if len(path) > 1 else menu
+                submenus[path] = parent.addMenu(path[-1])
+            return submenus[path]
+
+        for module in MODULES:
+            submenu((module,))
+        submenu(INTEGRATION_HUB)
+        for spec in self.registry:
+            action = submenu(spec.folder).addAction(icon(spec.icon), spec.title)
+            action.triggered.connect(lambda _checked=False, key=spec.key: self.open_form(key))
+        for path, sub in submenus.items():
+            if sub.isEmpty():
+                note = sub.addAction(NOT_OURS.format(path[-1]))
+                note.setEnabled(False)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Toolbar")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        toolbar.addAction(self.main_menu_action)
+        toolbar.addSeparator()
+        for spec in self.registry:
+            if spec.toolbar:
+                action = toolbar.addAction(icon(spec.icon), spec.title)
+                action.setToolTip(f"{spec.title} (Integration Hub)")
+                action.triggered.connect(lambda _checked=False, key=spec.key: self.open_form(key))
+        toolbar.addSeparator()
+        toolbar.addAction(self.sync_now_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.tile_action)
+        toolbar.addAction(self.cascade_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.about_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+        self.toolbar_menu_anchor.addAction(toolbar.toggleViewAction())
+
+    def _fill_window_menu(self) -> None:
+        menu = self.window_menu
+        menu.clear()
+        for action in (self.tile_action, self.cascade_action, self.close_all_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.next_action)
+        menu.addAction(self.previous_action)
+        windows = self.mdi.subWindowList()
+        if windows:
+            menu.addSeparator()
+        group = QActionGroup(menu)
+        active = self.mdi.activeSubWindow()
+        for number, window in enumerate(windows, start=1):
+            action = menu.addAction(f"&{number} {window.windowTitle()}")
+            action.setCheckable(True)
+            action.setChecked(window is active)
+            group.addAction(action)
+            action.triggered.connect(
+                lambda _checked=False, w=window: self.mdi.setActiveSubWindow(w)
+            )
+        for action in (self.tile_action, self.cascade_action, self.close_all_action):
+            action.setEnabled(bool(windows))
+
+    # ---- forms -------------------------------------------------------------------------
+
+    def open_form(self, key: str) -> BaseForm | None:
+        """Open a registered form (or bring the open one to the front)."""
+        existing = self.form_window(key)
+        if existing is not None:
+            self.mdi.setActiveSubWindow(existing)
+            widget = existing.widget()
+            return widget if isinstance(widget, BaseForm) else None
+        spec = self.registry.get(key)
+        if spec is None:
+            self.messenger.error(f"There is no form {key!r} in this version.")
+            return None
+        form = spec.factory(self.context)
+        frame = self.mdi.addSubWindow(form)
+        frame.setObjectName(f"window_{key}")
+        frame.setProperty("form_key", key)
+        frame.setWindowIcon(icon(spec.icon))
+        frame.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        frame.resize(form.sizeHint().expandedTo(form.minimumSizeHint()).grownBy(FRAME_MARGINS))
+        frame.show()
+        self.mdi.setActiveSubWindow(frame)
+        return form
+
+    def form_window(self, key: str) -> QMdiSubWindow | None:
+        """The open sub-window of a form."""
+        for window in self.mdi.subWindowList():
+            if window.property("form_key") == key:
+                return window
+        return None
+
+    def open_forms(self) -> list[str]:
+        """Keys of the open forms, in the order they were opened."""
+        order = QMdiArea.WindowOrder.CreationOrder
+        return [str(w.property("form_key")) for w in self.mdi.subWindowList(order)]
+
+    def active_form(self) -> BaseForm | None:
+        """The form in the active sub-window."""
+        window = self.mdi.activeSubWindow()
+        widget = window.widget() if window is not None else None
+        return widget if isinstance(widget, BaseForm) else None
+
+    def _close_active(self) -> None:
+        window = self.mdi.activeSubWindow()
+        if window is not None:
+            window.close()
+
+    def _refresh_active(self) -> None:
+        form = self.active_form()
+        if form is not None and form.confirm_discard():
+            form.reload()
+            self.messenger.info("Form refreshed from the database.")
+
+    def _folder_selected(self, path: str) -> None:
+        if path in MODULES and path != INTEGRATION_HUB[0]:
+            self.messenger.info(NOT_OURS.format(path))
+
+    def _focus_tree(self) -> None:
+        self.dock.show()
+        self.tree.setFocus()
+
+    def _edit_focused(self, name: str) -> None:
+        widget = QApplication.focusWidget()
+        method = getattr(widget, name, None)
+        if callable(method):
+            method()
+
+    def _show_data_folder(self) -> None:
+        self.messenger.info(f"Data folder: {paths.data_dir()}")
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Integration Hub",
+            f"Integration Hub for Tagrain {_version}\n\n"
+            "Keeps SAP Business One and the Tagrain point of sale in step.\n"
+            "Icons: Tabler Icons (MIT licence).",
+        )
+
+    # ---- layout persistence ------------------------------------------------------------
+
+    def save_layout(self) -> None:
+        """Remember geometry, dock and toolbar state and the open forms."""
+        settings = client_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        keys = self.open_forms()
+        settings.setValue("forms/open", keys)
+        for key in keys:
+            window = self.form_window(key)
+            if window is not None:
+                settings.setValue(f"forms/{key}/geometry", window.geometry())
+        active = self.mdi.activeSubWindow()
+        settings.setValue("forms/active", active.property("form_key") if active else "")
+        settings.sync()
+
+    def restore_layout(self) -> None:
+        """Bring back what ``save_layout`` remembered (nothing on a first start)."""
+        settings = client_settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        keys = settings.value("forms/open") or []
+        if isinstance(keys, str):
+            keys = [keys]
+        for key in keys:
+            if self.registry.get(str(key)) is None:
+                continue
+            self.open_form(str(key))
+            window = self.form_window(str(key))
+            rect = settings.value(f"forms/{key}/geometry")
+            if window is not None and isinstance(rect, QRect) and rect.isValid():
+                window.setGeometry(rect)
+        active = self.form_window(str(settings.value("forms/active") or ""))
+        if active is not None:
+            self.mdi.setActiveSubWindow(active)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        for window in self.mdi.subWindowList():
+            form = window.widget()
+            if isinstance(form, BaseForm) and not form.confirm_discard():
+                event.ignore()
+                return
+        for window in self.mdi.subWindowList():
+            form = window.widget()
+            if isinstance(form, BaseForm):
+                form.set_dirty(False)
+        event.accept()

@@ -1,0 +1,1 @@
+"""Reusable SAP-like widgets: the form frame, Choose From List, the template picker."""

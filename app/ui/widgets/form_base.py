@@ -1,0 +1,184 @@
+"""The frame every Integration Hub form shares: SAP's bottom-left buttons and form modes.
+
+A form opens in OK mode; editing a watched field turns the mode button into
+Update. Update saves (the subclass's ``save``) and returns to OK; OK closes
+the form; Cancel or Esc closes it, asking first when there are unsaved edits.
+Refused input goes to the status bar in red and the field is highlighted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.secrets import SecretsUnavailable
+from app.ui.context import FormContext
+from app.ui.data.errors import InputError
+from app.ui.status import StatusMessenger
+from app.ui.widgets.marks import set_invalid
+
+SAVED_MESSAGE = "Operation completed successfully"
+DISCARD_QUESTION = "Unsaved data will be lost. Do you want to continue without saving?"
+
+
+class BaseForm(QWidget):
+    """A form inside the MDI area; subclasses fill ``body`` and implement ``save``."""
+
+    dirty_changed = Signal(bool)
+
+    def __init__(self, context: FormContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(title)
+        self._dirty = False
+        self._loading = False
+        self.fields: dict[str, QWidget] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(6)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(6)
+        outer.addLayout(self.body, 1)
+
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(6)
+        self.mode_button = QPushButton("OK")
+        self.mode_button.setObjectName("modeButton")
+        self.mode_button.setProperty("emphasized", True)
+        self.mode_button.setDefault(False)
+        self.mode_button.setAutoDefault(False)
+        self.mode_button.clicked.connect(self.press_mode_button)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.close_form)
+        self.buttons.addWidget(self.mode_button)
+        self.buttons.addWidget(self.cancel_button)
+        self.buttons.addStretch(1)
+        outer.addLayout(self.buttons)
+
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.close_form)
+
+    @property
+    def messenger(self) -> StatusMessenger:
+        """The status bar API."""
+        return self.context.messenger
+
+    def is_dirty(self) -> bool:
+        """Whether there are edits not saved yet (Update mode)."""
+        return self._dirty
+
+    def set_dirty(self, dirty: bool) -> None:
+        """Switch between OK and Update mode."""
+        if self._loading or dirty == self._dirty:
+            return
+        self._dirty = dirty
+        self.mode_button.setText("Update" if dirty else "OK")
+        self.dirty_changed.emit(dirty)
+
+    def begin_loading(self) -> None:
+        """Field changes made by the form itself until ``end_loading`` do not count as edits."""
+        self._loading = True
+
+    def end_loading(self) -> None:
+        """Back to counting edits; the form is clean."""
+        self._loading = False
+        self._dirty = True
+        self.set_dirty(False)
+        for widget in self.fields.values():
+            set_invalid(widget, False)
+
+    def watch(self, name: str, widget: QWidget) -> QWidget:
+        """Register a field: edits make the form dirty and clear its red mark."""
+        self.fields[name] = widget
+
+        def edited(*_args: object) -> None:
+            if not self._loading:
+                set_invalid(widget, False)
+                self.set_dirty(True)
+
+        if isinstance(widget, QLineEdit):
+            widget.textChanged.connect(edited)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(edited)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(edited)
+        elif hasattr(widget, "edited"):
+            widget.edited.connect(edited)
+        return widget
+
+    def press_mode_button(self) -> None:
+        """OK closes; Update saves and returns to OK mode."""
+        if not self._dirty:
+            self.close_form()
+            return
+        posted = self.messenger.count
+        if self.run_save():
+            self.set_dirty(False)
+            if self.messenger.count == posted:
+                self.messenger.success(SAVED_MESSAGE)
+
+    def run_save(self) -> bool:
+        """Call ``save``; refused input and keyring failures become status bar errors."""
+        try:
+            self.save()
+        except InputError as exc:
+            self.refuse(exc)
+            return False
+        except SecretsUnavailable as exc:
+            self.messenger.error(str(exc))
+            return False
+        return True
+
+    def refuse(self, exc: InputError) -> None:
+        """Show why input was refused and highlight the field."""
+        self.messenger.error(str(exc))
+        widget = self.fields.get(exc.field or "")
+        if widget is not None:
+            set_invalid(widget, True)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save(self) -> None:
+        """Write the form to the store in one transaction (raise InputError to refuse)."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Read the form again from the store (Data → Refresh)."""
+
+    def confirm_discard(self) -> bool:
+        """True when there is nothing to lose or the user agrees to lose it."""
+        if not self._dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.windowTitle(),
+            DISCARD_QUESTION,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def close_form(self) -> None:
+        """Close the form's window (asks first when there are unsaved edits)."""
+        frame = self.parentWidget()
+        (frame if frame is not None else self).close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.confirm_discard():
+            self._dirty = False
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,118 @@
+"""The grid of one mapping: dense table view, a payment-means combo, Choose From List on codes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from app.ui.lists import LIST_TITLES, CodeName, ListSource
+from app.ui.models.mapping_model import MappingModel
+from app.ui.widgets.cfl import ChooseFromListDialog
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box editor over fixed choices (key → label)."""
+
+    def __init__(self, choices: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.addItem("", "")
+        for key, label in self.choices.items():
+            combo.addItem(label, key)
+        combo.activated.connect(lambda _i: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole)), 0))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class MappingGrid(QTableView):
+    """A mapping's grid; Shift+F2 on a code cell opens its Choose From List."""
+
+    def __init__(
+        self, model: MappingModel, lists: ListSource, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.mapping_model = model
+        self.lists = lists
+        self.template_id: int | None = None
+        self.dialog: ChooseFromListDialog | None = None
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.verticalHeader().setDefaultSectionSize(20)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for number, column in enumerate(model.columns):
+            if column.choices:
+                self.setItemDelegateForColumn(number, ChoiceDelegate(column.choices, self))
+
+    def fit_columns(self) -> None:
+        """Size the columns to their contents, leaving room to type codes."""
+        self.resizeColumnsToContents()
+        for number, column in enumerate(self.mapping_model.columns):
+            if column.editable:
+                self.setColumnWidth(number, max(self.columnWidth(number), 130))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_F2 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.open_list()
+            return
+        super().keyPressEvent(event)
+
+    def open_list(self) -> bool:
+        """Open the Choose From List of the current cell; False when the cell has none."""
+        index = self.currentIndex()
+        if not index.isValid() or index.column() >= len(self.mapping_model.columns):
+            return False
+        kind = self.mapping_model.columns[index.column()].list_kind
+        if kind is None:
+            return False
+        rows = self.lists.rows(kind, self.template_id)
+        target = QPersistentModelIndex(index)
+        self.dialog = ChooseFromListDialog(
+            LIST_TITLES[kind], self.lists.origin(kind), rows, self.window()
+        )
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.dialog.picked.connect(lambda row: self._picked(target, row))
+        self.dialog.finished.connect(self._closed)
+        self.dialog.open()
+        return True
+
+    def _picked(self, target: QPersistentModelIndex, row: CodeName) -> None:
+        if target.isValid():
+            self.mapping_model.setData(
+                self.mapping_model.index(target.row(), target.column()), row.code
+            )
+
+    def _closed(self, _result: int) -> None:
+        self.dialog = None
