@@ -53,3 +53,17 @@ def test_seeding_is_bulk_fast() -> None:
         assert elapsed < 10
     finally:
         sandbox.stop()
+
+
+def test_stored_seed_reads_back_as_whole_entities() -> None:
+    from app.sandbox.sapb1.entities import ENTITY_SETS
+    from app.sandbox.sapb1.seed import customer_body, customer_compact, item_body, item_compact
+    from app.sandbox.sapb1.store import encode, unpack
+
+    for customer in [*demo.customers(20), demo.walk_in_customer()]:
+        stored = unpack(ENTITY_SETS["BusinessPartners"], encode(customer_compact(customer)))
+        assert stored == customer_body(customer)
+        assert stored["UpdateDate"] == "2024-01-02" and stored["Notes"] is None
+    for item in demo.items(30):
+        stored = unpack(ENTITY_SETS["Items"], encode(item_compact(item)))
+        assert stored == item_body(item)

@@ -125,6 +125,7 @@ class Transport:
                         self.settings.service_root + "Logout",
                         headers={"Cookie": sl.cookie},
                         timeout=self.settings.timeout,
+                        verify=self.settings.tls_verify,
                     )
                 except requests.RequestException:
                     log.debug("logout failed", exc_info=True)

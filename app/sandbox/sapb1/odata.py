@@ -29,11 +29,17 @@ logging.getLogger("odata_query").setLevel(logging.ERROR)
 
 def property_expr(table: sa.Table, es: EntitySet, name: str) -> sa.ColumnElement[Any]:
     """The SQL expression for one property of an entity set, or -1000 when it has none."""
-    if name not in es.defaults and not name.startswith("U_"):
+    known = name in es.defaults or name.startswith("U_")
+    if not known or not _NAME.match(name):
         raise SlError.malformed(f"Property '{name}' of '{es.entity_type}' is invalid")
     if len(es.key) == 1 and name == es.key[0]:
         return table.c.key
-    return sa.func.json_extract(table.c.doc, f'$."{name}"')
+    return json_property(table.c.doc, name)
+
+
+def json_property(doc: sa.ColumnElement[Any], name: str) -> sa.ColumnElement[Any]:
+    """``json_extract(doc, '$."Name"')`` with the path inlined, so expression indexes apply."""
+    return sa.func.json_extract(doc, sa.literal_column(f"'$.\"{name}\"'"))
 
 
 class _Visitor(AstToSqlAlchemyCoreVisitor):
@@ -58,6 +64,7 @@ class _Visitor(AstToSqlAlchemyCoreVisitor):
         return sa.literal(node.py_val.strftime("%H:%M:%S"))
 
 
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SUBSTRINGOF = re.compile(r"substringof\(\s*('(?:[^']|'')*')\s*,\s*([A-Za-z_]\w*)\s*\)")
 
 

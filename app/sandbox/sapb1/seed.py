@@ -11,7 +11,7 @@ from typing import Any
 
 from app.sandbox import demo
 from app.sandbox.sapb1.entities import ENTITY_SETS, USER_FIELD_TABLES
-from app.sandbox.sapb1.store import SandboxStore, Tx
+from app.sandbox.sapb1.store import SandboxStore, Tx, encode
 
 SEED_DATE = "2024-01-02"
 SEED_TIME = "08:00:00"
@@ -38,84 +38,116 @@ def new_body(set_name: str, **values: Any) -> dict[str, Any]:
     return body
 
 
-def customer_body(c: demo.Customer) -> dict[str, Any]:
-    """A BusinessPartners entity for a demo customer."""
-    address = {
-        "AddressName": "Bill To",
-        "Street": None,
-        "Block": None,
-        "ZipCode": c.zip_code,
+def _compact_static(set_name: str) -> dict[str, Any]:
+    """A seeded entity's constant part, without the nulls and empty lists storage drops."""
+    body = _stamped(new_body(set_name))
+    return {k: v for k, v in body.items() if v is not None and v != []}
+
+
+_BP_STATIC = _compact_static("BusinessPartners")
+_ITEM_STATIC = _compact_static("Items")
+_ADDRESS_STATIC = {
+    "AddressName": "Bill To",
+    "Street": None,
+    "Block": None,
+    "County": None,
+    "State": None,
+    "AddressType": "bo_BillTo",
+    "RowNum": 0,
+}
+
+
+def customer_compact(c: demo.Customer) -> dict[str, Any]:
+    """A demo customer as stored: nulls left out (storage restores them from the defaults)."""
+    body = {
+        **_BP_STATIC,
+        "CardCode": c.code,
+        "CardName": c.name,
+        "GroupCode": c.group_code,
         "City": c.city,
-        "County": None,
         "Country": c.country,
-        "State": None,
-        "AddressType": "bo_BillTo",
-        "BPCode": c.code,
-        "RowNum": 0,
+        "ZipCode": c.zip_code,
+        "BPAddresses": [
+            {
+                **_ADDRESS_STATIC,
+                "ZipCode": c.zip_code,
+                "City": c.city,
+                "Country": c.country,
+                "BPCode": c.code,
+            }
+        ],
     }
-    return _stamped(
-        new_body(
-            "BusinessPartners",
-            CardCode=c.code,
-            CardName=c.name,
-            GroupCode=c.group_code,
-            Phone1=c.phone or None,
-            EmailAddress=c.email or None,
-            City=c.city,
-            Country=c.country,
-            ZipCode=c.zip_code,
-            BPAddresses=[address],
-        )
-    )
+    if c.phone:
+        body["Phone1"] = c.phone
+    if c.email:
+        body["EmailAddress"] = c.email
+    return body
 
 
-def item_body(item: demo.Item) -> dict[str, Any]:
-    """An Items entity for a demo item, with its prices and per-warehouse stock."""
+def customer_body(c: demo.Customer) -> dict[str, Any]:
+    """A BusinessPartners entity for a demo customer, whole."""
+    return new_body("BusinessPartners", **customer_compact(c))
+
+
+_PRICE_STATIC = {
+    "Currency": demo.CURRENCY,
+    "AdditionalPrice1": 0.0,
+    "AdditionalCurrency1": None,
+    "AdditionalPrice2": 0.0,
+    "AdditionalCurrency2": None,
+    "Factor": 1.0,
+}
+
+
+def item_compact(item: demo.Item) -> dict[str, Any]:
+    """A demo item as stored, with its prices and per-warehouse stock; nulls left out."""
     stock = dict(item.stock)
-    prices: list[dict[str, Any]] = [
+    inventory = item.kind != "non_stock"
+    wholesale = round(item.price * 90 / 100, 2)
+    prices = [
         {
             "PriceList": number,
-            "Price": float(item.price if number == 1 else round(item.price * 90 / 100, 2)),
-            "Currency": demo.CURRENCY,
-            "AdditionalPrice1": 0.0,
-            "AdditionalCurrency1": None,
-            "AdditionalPrice2": 0.0,
-            "AdditionalCurrency2": None,
+            "Price": float(item.price if number == 1 else wholesale),
+            **_PRICE_STATIC,
             "BasePriceList": number,
-            "Factor": 1.0,
             "UoMPrices": [],
         }
         for number, _ in demo.PRICE_LISTS
     ]
-    warehouses = [
-        warehouse_info(item.code, w.code, float(stock.get(w.code, 0))) for w in demo.WAREHOUSES
-    ]
-    inventory = item.kind != "non_stock"
-    return _stamped(
-        new_body(
-            "Items",
-            ItemCode=item.code,
-            ItemName=item.name,
-            ItemsGroupCode=item.group_number,
-            Manufacturer=item.manufacturer,
-            BarCode=item.barcode,
-            InventoryItem="tYES" if inventory else "tNO",
-            ItemType="itItems",
-            ManageSerialNumbers="tYES" if item.kind == "serial" else "tNO",
-            ManageBatchNumbers="tYES" if item.kind == "batch" else "tNO",
-            QuantityOnStock=float(sum(stock.values())),
-            ItemPrices=prices,
-            ItemWarehouseInfoCollection=warehouses if inventory else [],
-            ItemBarCodeCollection=[
-                {
-                    "AbsEntry": int(item.code[1:]),
-                    "UoMEntry": -1,
-                    "Barcode": item.barcode,
-                    "FreeText": None,
-                }
-            ],
-        )
-    )
+    body = {
+        **_ITEM_STATIC,
+        "ItemCode": item.code,
+        "ItemName": item.name,
+        "ItemsGroupCode": item.group_number,
+        "Manufacturer": item.manufacturer,
+        "BarCode": item.barcode,
+        "QuantityOnStock": float(sum(stock.values())),
+        "ItemPrices": prices,
+        "ItemBarCodeCollection": [
+            {
+                "AbsEntry": int(item.code[1:]),
+                "UoMEntry": -1,
+                "Barcode": item.barcode,
+                "FreeText": None,
+            }
+        ],
+    }
+    if inventory:
+        body["ItemWarehouseInfoCollection"] = [
+            warehouse_info(item.code, w.code, float(stock.get(w.code, 0))) for w in demo.WAREHOUSES
+        ]
+    else:
+        body["InventoryItem"] = "tNO"
+    if item.kind == "serial":
+        body["ManageSerialNumbers"] = "tYES"
+    elif item.kind == "batch":
+        body["ManageBatchNumbers"] = "tYES"
+    return body
+
+
+def item_body(item: demo.Item) -> dict[str, Any]:
+    """An Items entity for a demo item, whole."""
+    return new_body("Items", **item_compact(item))
 
 
 def warehouse_info(item_code: str, warehouse: str, in_stock: float = 0.0) -> dict[str, Any]:
@@ -210,6 +242,10 @@ def _seed(tx: Tx, customers: int, items: int) -> None:
         tx.bulk_insert(ENTITY_SETS[set_name], rows)
     walk_in = demo.walk_in_customer()
     bps = ENTITY_SETS["BusinessPartners"]
-    tx.bulk_insert(bps, [(walk_in.code, customer_body(walk_in))])
-    tx.bulk_insert(bps, ((c.code, customer_body(c)) for c in demo.customers(customers)))
-    tx.bulk_insert(ENTITY_SETS["Items"], ((i.code, item_body(i)) for i in demo.items(items)))
+    tx.bulk_insert_packed(bps, [(walk_in.code, encode(customer_compact(walk_in)))])
+    tx.bulk_insert_packed(
+        bps, ((c.code, encode(customer_compact(c))) for c in demo.customers(customers))
+    )
+    tx.bulk_insert_packed(
+        ENTITY_SETS["Items"], ((i.code, encode(item_compact(i))) for i in demo.items(items))
+    )

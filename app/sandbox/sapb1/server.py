@@ -101,6 +101,7 @@ class ServiceLayerSandbox(LoopbackServer):
         self.database = Path(database) if database is not None else None
         self.store = SandboxStore(database)
         seed(self.store, customers, items)
+        self.store.ensure_indexes()
         self.sessions = SessionRegistry(session_timeout)
         self.clock: Callable[[], dt.datetime] = dt.datetime.now
         self.rules = Rules(lambda: self.clock(), negative_stock_allowed)
