@@ -26,8 +26,14 @@ TENDERS = (
 )
 
 
-def ensure_sandbox_template(database: Database, sap_url: str, tagrain_url: str) -> int:
-    """Create or refresh the Sandbox template for sandboxes at these URLs; returns its id."""
+def ensure_sandbox_template(
+    database: Database, sap_url: str, tagrain_url: str, sap_ca_file: str | None = None
+) -> int:
+    """Create or refresh the Sandbox template for sandboxes at these URLs; returns its id.
+
+    Over HTTPS the sandbox's self-signed certificate is trusted through its CA
+    file, exactly as a user would configure a real Service Layer.
+    """
     with TagrainClient(TagrainSettings(tagrain_url, demo.TAGRAIN_API_KEY)) as tagrain:
         stores = tagrain.list_stores()
     by_code = {store.code: store for store in demo.STORES}
@@ -43,7 +49,8 @@ def ensure_sandbox_template(database: Database, sap_url: str, tagrain_url: str) 
         template.sap_version = "v2"
         template.sap_company_db = demo.COMPANY_DB
         template.sap_user = demo.SAP_USER
-        template.sap_verify_tls = False
+        template.sap_verify_tls = True
+        template.sap_ca_file = sap_ca_file
         template.tagrain_url = tagrain_url
         template.default_price_list = template.default_price_list or demo.PRICE_LISTS[0][0]
         template.default_cash_customer = template.default_cash_customer or demo.WALK_IN_CUSTOMER
