@@ -20,6 +20,7 @@ from app.ui.data import templates as store
 from app.ui.data.errors import InputError
 from app.ui.models.templates_model import TemplatesModel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.marks import set_invalid
 
 EMPTY_HINT = "No template yet: type a name below and press Add."
 
@@ -56,6 +57,7 @@ class TemplatesForm(BaseForm):
         self.name.setObjectName("templateName")
         self.name.setMaxLength(store.NAME_MAX)
         self.name.returnPressed.connect(self.add)
+        self.name.textEdited.connect(lambda _text: set_invalid(self.name, False))
         label.setBuddy(self.name)
         self.fields["name"] = self.name
         self.add_button = self._button("Add", "addTemplate", self.add)
