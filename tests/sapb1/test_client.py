@@ -166,3 +166,10 @@ def test_key_paths() -> None:
     assert key_path("UserFieldsMD", {"TableName": "OINV", "FieldID": 0}) == (
         "UserFieldsMD(TableName='OINV',FieldID=0)"
     )
+
+
+def test_case_insensitive_client(sandbox: ServiceLayerSandbox, version: str) -> None:
+    from tests.sapb1.conftest import settings_for
+
+    with ServiceLayerClient(settings_for(sandbox, version, case_insensitive=True)) as client:
+        assert client.count("BusinessPartners", filter="CardCode eq 'c-walkin'") == 1

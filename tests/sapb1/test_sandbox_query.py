@@ -143,3 +143,14 @@ def test_v1_substringof(sandbox: ServiceLayerSandbox) -> None:
     assert _codes(v1, "BusinessPartners", **{"$filter": "substringof('WALK', CardCode)"}) == [
         "C-WALKIN"
     ]
+
+
+def test_case_insensitive_header(raw: RawSession) -> None:
+    query = {"$filter": "CardCode eq 'c-walkin'"}
+    assert _codes(raw, "BusinessPartners", **query) == []
+    answer = raw.get(
+        "BusinessPartners",
+        params={**query, "$select": "CardCode"},
+        headers={"B1S-CaseInsensitive": "true"},
+    )
+    assert [r["CardCode"] for r in answer.json()["value"]] == ["C-WALKIN"]

@@ -239,3 +239,66 @@ def test_unregistered_user_field_is_refused(raw: RawSession) -> None:
     field = raw.post("UserFieldsMD", {"TableName": "OINV", "Name": "NOPE"})
     assert field.status_code == 201
     assert raw.post("Invoices", invoice_body(U_NOPE="x")).status_code == 201
+
+
+def test_refund_credit_memo_and_outgoing_payment(
+    sandbox: ServiceLayerSandbox, raw: RawSession
+) -> None:
+    invoice = raw.post("Invoices", invoice_body(quantity=2)).json()
+    raw.post(
+        "IncomingPayments",
+        {
+            "CardCode": "C000001",
+            "CashAccount": "_SYS00000000101",
+            "CashSum": invoice["DocTotal"],
+            "PaymentInvoices": [{"DocEntry": 1, "SumApplied": invoice["DocTotal"]}],
+        },
+    )
+    credit = raw.post(
+        "CreditNotes",
+        {
+            "CardCode": "C000001",
+            "NumAtCard": "RF-1",
+            "DocumentLines": [
+                {
+                    "ItemCode": "A00001",
+                    "Quantity": 1,
+                    "WarehouseCode": "NY",
+                    "BaseType": 13,
+                    "BaseEntry": 1,
+                    "BaseLine": 0,
+                }
+            ],
+        },
+    ).json()
+    refund = raw.post(
+        "VendorPayments",
+        {
+            "CardCode": "C000001",
+            "DocType": "rCustomer",
+            "CashAccount": "_SYS00000000101",
+            "CashSum": credit["DocTotal"],
+            "PaymentInvoices": [
+                {
+                    "DocEntry": credit["DocEntry"],
+                    "SumApplied": credit["DocTotal"],
+                    "InvoiceType": "it_CredItnote",
+                }
+            ],
+        },
+    )
+    assert refund.status_code == 201, refund.text
+    settled = sandbox.entity("CreditNotes", credit["DocEntry"])
+    assert settled is not None and settled["DocumentStatus"] == "bost_Close"
+    over = raw.post(
+        "VendorPayments",
+        {
+            "CardCode": "C000001",
+            "CashAccount": "_SYS00000000101",
+            "CashSum": 1,
+            "PaymentInvoices": [
+                {"DocEntry": credit["DocEntry"], "SumApplied": 1, "InvoiceType": "it_CredItnote"}
+            ],
+        },
+    )
+    assert over.status_code == 400

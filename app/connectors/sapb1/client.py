@@ -52,7 +52,8 @@ class ServiceLayerClient:
     def login(self) -> None:
         """Log in now (otherwise the first request does); raises AuthenticationError."""
         with self.transport.session() as sl, sl.lock:
-            self.transport.login(sl)
+            if sl.cookie is None:
+                self.transport.login(sl)
 
     def ping(self) -> dict[str, Any]:
         """``GET /ping/`` at the server root, without logging in ("Test connection")."""
@@ -69,10 +70,9 @@ class ServiceLayerClient:
     def get(self, entity: str, key: Key, select: list[str] | None = None) -> dict[str, Any]:
         """One entity by key, e.g. ``get("Items", "A1")``; NotFoundError when missing."""
         params = {"$select": ",".join(select)} if select else None
-        response = self.transport.request(
+        result: dict[str, Any] = self.transport.request_json(
             "GET", self.service_root + key_path(entity, key), params=params
         )
-        result: dict[str, Any] = response.json()
         return result
 
     def iter_pages(
@@ -103,7 +103,7 @@ class ServiceLayerClient:
         url = self.service_root + entity
         query: dict[str, str] | None = params
         while True:
-            data = self.transport.request("GET", url, params=query, headers=headers).json()
+            data = self.transport.request_json("GET", url, params=query, headers=headers)
             yield list(data.get("value", []))
             link = data.get("@odata.nextLink") or data.get("odata.nextLink")
             if not link:
@@ -166,9 +166,10 @@ class ServiceLayerClient:
 
     def create(self, entity: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST a new entity; returns SAP's whole entity (with DocEntry/DocNum)."""
-        response = self.transport.request("POST", self.service_root + entity, json_body=body)
-        result: dict[str, Any] = response.json() if response.content else {}
-        return result
+        result: dict[str, Any] = self.transport.request_json(
+            "POST", self.service_root + entity, json_body=body
+        )
+        return result or {}
 
     def update(self, entity: str, key: Key, body: dict[str, Any], etag: str | None = None) -> None:
         """PATCH an entity; with ``etag`` only if unchanged (PreconditionFailedError if not)."""
@@ -183,8 +184,7 @@ class ServiceLayerClient:
 
     def post_action(self, path: str, body: dict[str, Any] | None = None) -> Any:
         """POST an action such as ``Invoices(5)/Cancel``; returns the JSON answer if any."""
-        response = self.transport.request("POST", self.service_root + path, json_body=body)
-        return response.json() if response.content else None
+        return self.transport.request_json("POST", self.service_root + path, json_body=body)
 
     def cancel(self, entity: str, key: Key) -> None:
         """Cancel a document or payment (``POST <entity>(key)/Cancel``)."""

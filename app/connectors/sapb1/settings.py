@@ -18,6 +18,8 @@ class ServiceLayerSettings:
     ``ca_file`` names a CA bundle, e.g. the sandbox's self-signed certificate.
     ``timeout`` is (connect, read) seconds for every request. ``max_sessions``
     bounds the SL sessions the client opens for concurrent threads.
+    ``case_insensitive`` sends ``B1S-CaseInsensitive: true`` so string filters
+    ignore case (HANA compares case-sensitively by default).
     """
 
     base_url: str
@@ -33,6 +35,7 @@ class ServiceLayerSettings:
     max_backoff: float = 5.0
     max_sessions: int = 4
     page_size: int | None = None
+    case_insensitive: bool = False
 
     def __post_init__(self) -> None:
         if self.version not in {"v1", "v2"}:

@@ -52,6 +52,8 @@ class SlSession:
         self.http.cookies.set_policy(_NoCookies())
         self.http.verify = settings.tls_verify
         self.http.headers.update({"Accept": "application/json"})
+        if settings.case_insensitive:
+            self.http.headers["B1S-CaseInsensitive"] = "true"
         self.cookie: str | None = None
         self.lock = threading.Lock()
 
@@ -215,6 +217,19 @@ class Transport:
                 if response.status_code >= 400:
                     raise error_for(response.status_code, response.content)
                 return response
+
+    def request_json(self, method: str, url: str, **kwargs: Any) -> Any:
+        """``request`` and its answer's JSON (None when empty); a non-JSON answer is an error."""
+        response = self.request(method, url, **kwargs)
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            snippet = response.text[:200]
+            raise ServiceLayerError(
+                response.status_code, None, f"answer is not JSON: {snippet!r}"
+            ) from exc
 
     def send(
         self,

@@ -43,10 +43,17 @@ def json_property(doc: sa.ColumnElement[Any], name: str) -> sa.ColumnElement[Any
 
 
 class _Visitor(AstToSqlAlchemyCoreVisitor):
-    def __init__(self, table: sa.Table, es: EntitySet) -> None:
+    def __init__(self, table: sa.Table, es: EntitySet, case_insensitive: bool) -> None:
         super().__init__(cast(Any, table))
         self.sl_table = table
         self.es = es
+        self.case_insensitive = case_insensitive
+
+    def visit_Compare(self, node: ast.Compare) -> Any:
+        left, right = self.visit(node.left), self.visit(node.right)
+        if self.case_insensitive and isinstance(node.right, ast.String):
+            left, right = sa.func.lower(left), sa.func.lower(right)
+        return self.visit(node.comparator)(left, right)
 
     def visit_Identifier(self, node: ast.Identifier) -> Any:
         return property_expr(self.sl_table, self.es, node.name)
@@ -68,12 +75,17 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SUBSTRINGOF = re.compile(r"substringof\(\s*('(?:[^']|'')*')\s*,\s*([A-Za-z_]\w*)\s*\)")
 
 
-def filter_clause(table: sa.Table, es: EntitySet, text: str) -> sa.ColumnElement[bool]:
-    """The SQL condition for a ``$filter`` expression (v1's ``substringof`` included)."""
+def filter_clause(
+    table: sa.Table, es: EntitySet, text: str, case_insensitive: bool = False
+) -> sa.ColumnElement[bool]:
+    """The SQL condition for a ``$filter`` expression (v1's ``substringof`` included).
+
+    ``case_insensitive`` (SL's ``B1S-CaseInsensitive: true``) compares strings ignoring case.
+    """
     text = _SUBSTRINGOF.sub(r"contains(\2,\1)", text)
     try:
         tree = ODataParser().parse(ODataLexer().tokenize(text))
-        return cast(sa.ColumnElement[bool], _Visitor(table, es).visit(tree))
+        return cast(sa.ColumnElement[bool], _Visitor(table, es, case_insensitive).visit(tree))
     except SlError:
         raise
     except odata_errors.ODataException as exc:
@@ -90,6 +102,7 @@ class QueryOptions:
     top: int | None = None
     skip: int = 0
     inlinecount: bool = False
+    case_insensitive: bool = False
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> QueryOptions:
@@ -118,7 +131,9 @@ class QueryOptions:
 
     def where(self, table: sa.Table, es: EntitySet) -> sa.ColumnElement[bool] | None:
         """The SQL condition of ``$filter`` (None when there is none)."""
-        return filter_clause(table, es, self.filter) if self.filter else None
+        if not self.filter:
+            return None
+        return filter_clause(table, es, self.filter, self.case_insensitive)
 
     def order(self, table: sa.Table, es: EntitySet) -> list[sa.ColumnElement[Any]]:
         """The SQL ordering of ``$orderby``."""

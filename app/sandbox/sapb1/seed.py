@@ -220,8 +220,8 @@ def _small_sets() -> Iterator[tuple[str, Any, dict[str, Any]]]:
             code,
             new_body("CreditCards", CreditCardCode=code, CreditCardName=name, GLAccount=account),
         )
-    for n, table in enumerate(USER_FIELD_TABLES):
-        yield "UserFieldsMD", f"{table}|{n}", user_field_body(table, n)
+    for table in USER_FIELD_TABLES:
+        yield "UserFieldsMD", f"{table}|0", user_field_body(table, 0)
 
 
 def seed(store: SandboxStore, customers: int, items: int) -> bool:

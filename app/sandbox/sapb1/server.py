@@ -79,6 +79,10 @@ def _key_literal(es: EntitySet, key: Any) -> str:
     return "'" + str(key).replace("'", "''") + "'"
 
 
+def _case_insensitive(headers: dict[str, str]) -> bool:
+    return headers.get("b1s-caseinsensitive", "").strip().lower() == "true"
+
+
 class ServiceLayerSandbox(LoopbackServer):
     """The Service Layer sandbox: a seeded demo company behind SL's HTTP API.
 
@@ -300,7 +304,7 @@ class ServiceLayerSandbox(LoopbackServer):
         raw_key, tail = match.group(2), match.group(3)
         if raw_key is None:
             if tail == "$count" and method == "GET":
-                return self._count(tx, es, query)
+                return self._count(tx, es, query, headers)
             if tail is not None:
                 raise SlError(404, -1000, f"Invalid resource path '{resource}'")
             if method == "GET":
@@ -354,8 +358,11 @@ class ServiceLayerSandbox(LoopbackServer):
             extra.append(("ETag", tag))
         return dialect.json(201, payload, extra)
 
-    def _count(self, tx: Tx, es: EntitySet, query: dict[str, str]) -> SandboxResponse:
+    def _count(
+        self, tx: Tx, es: EntitySet, query: dict[str, str], headers: dict[str, str]
+    ) -> SandboxResponse:
         opts = QueryOptions.from_query(query)
+        opts.case_insensitive = _case_insensitive(headers)
         number = tx.count(es, opts.where(tx.table(es), es))
         return SandboxResponse(200, str(number).encode(), [("Content-Type", "text/plain")])
 
@@ -368,6 +375,7 @@ class ServiceLayerSandbox(LoopbackServer):
         headers: dict[str, str],
     ) -> SandboxResponse:
         opts = QueryOptions.from_query(query)
+        opts.case_insensitive = _case_insensitive(headers)
         table = tx.table(es)
         where = opts.where(table, es)
         order = opts.order(table, es)
