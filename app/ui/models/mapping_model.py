@@ -78,6 +78,8 @@ class MappingModel(QAbstractTableModel):
         return self.columns[section].header if section < len(self.columns) else STATUS_HEADER
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         column = index.column()
         if index.isValid() and column < len(self.columns) and self.columns[column].editable:

@@ -90,6 +90,7 @@ class ChooseFromListDialog(QDialog):
         self.setObjectName("chooseFromList")
         self.setWindowTitle(title)
         self.resize(460, 360)
+        self._chosen = False
         self.model = CodeNameModel(rows)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -125,6 +126,7 @@ class ChooseFromListDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.grid.activated.connect(self.choose)
         self.grid.doubleClicked.connect(self.choose)
         layout.addWidget(self.grid, 1)
 
@@ -165,8 +167,9 @@ class ChooseFromListDialog(QDialog):
     def choose(self) -> None:
         """Pick the highlighted row and close."""
         row = self.current()
-        if row is None:
+        if row is None or self._chosen:
             return
+        self._chosen = True
         self.picked.emit(row)
         self.accept()
 

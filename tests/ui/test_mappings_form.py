@@ -1,0 +1,155 @@
+"""Mappings form: three editable grids, unmapped rows shown loudly, saved in one transaction."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QWidget
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.store import Database, ExpenseMapping, StoreMapping, TenderMapping
+from app.ui.forms.mappings import MappingsForm
+from app.ui.main_window import MainWindow
+from app.ui.style import ERROR
+from app.ui.widgets.mapping_grid import MappingGrid
+from tests.ui.helpers import close_form, open_from_tree, press
+
+T = TypeVar("T", bound=QWidget)
+
+
+def _open(qtbot: QtBot, window: MainWindow) -> MappingsForm:
+    form = open_from_tree(qtbot, window, "mappings")
+    assert isinstance(form, MappingsForm)
+    return form
+
+
+def _editor(grid: MappingGrid, kind: type[T]) -> T:
+    editors = [w for w in grid.viewport().findChildren(kind) if w.isVisible()]
+    assert len(editors) == 1, editors
+    editors[0].setFocus()
+    return editors[0]
+
+
+def _type_cell(qtbot: QtBot, grid: MappingGrid, row: int, attribute: str, text: str) -> None:
+    index = grid.mapping_model.index(row, grid.mapping_model.column_of(attribute))
+    grid.setFocus()
+    grid.setCurrentIndex(index)
+    grid.edit(index)
+    editor = _editor(grid, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState)
+
+
+def _choose_means(qtbot: QtBot, grid: MappingGrid, row: int, label: str) -> None:
+    index = grid.mapping_model.index(row, grid.mapping_model.column_of("payment_means"))
+    grid.setFocus()
+    grid.setCurrentIndex(index)
+    grid.edit(index)
+    editor = _editor(grid, QComboBox)
+    while editor.currentText() != label:
+        qtbot.keyClick(editor, Qt.Key.Key_Down)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState)
+
+
+def test_models_pass_the_model_tester(
+    qtbot: QtBot, window: MainWindow, template_id: int, qtmodeltester: ModelTester
+) -> None:
+    form = _open(qtbot, window)
+    for model in form.models.values():
+        qtmodeltester.check(model)
+
+
+def test_every_known_tagrain_value_is_listed_and_unmapped_ones_are_red(
+    qtbot: QtBot, window: MainWindow, template_id: int
+) -> None:
+    form = _open(qtbot, window)
+    stores = form.models["stores"]
+    assert [r.store for r in stores.rows()] == ["NYC", "CHI", "DEN", "LAX"]
+    assert [r.tender_type for r in form.models["tenders"].rows()] == [
+        "cash",
+        "card",
+        "gift_card",
+        "store_credit",
+        "other",
+    ]
+    assert "donations" in [r.category for r in form.models["expenses"].rows()]
+    status = stores.index(0, stores.columnCount() - 1)
+    assert status.data() == "Unmapped: No SAP warehouse"
+    brush = stores.index(0, 0).data(Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(brush, QBrush) and brush.color().name() == ERROR
+    assert form.summaries["stores"].text() == "4 of 4 stores are not mapped."
+
+
+def test_grids_are_edited_saved_and_shown_again(
+    qtbot: QtBot, window: MainWindow, database: Database, template_id: int
+) -> None:
+    form = _open(qtbot, window)
+    stores = form.grids["stores"]
+    _type_cell(qtbot, stores, 0, "warehouse_code", "NY")
+    assert form.mode_button.text() == "Update"
+    stores.setCurrentIndex(
+        stores.mapping_model.index(0, stores.mapping_model.column_of("cash_account"))
+    )
+    qtbot.keyClick(stores, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: stores.dialog is not None and stores.dialog.isVisible())
+    assert stores.dialog is not None
+    qtbot.keyClicks(stores.dialog.find_box, "New York")
+    qtbot.keyClick(stores.dialog.find_box, Qt.Key.Key_Return)
+    assert stores.mapping_model.rows()[0].cash_account == "_SYS00000000101"
+
+    form.tabs.setCurrentIndex(1)
+    tenders = form.grids["tenders"]
+    _choose_means(qtbot, tenders, 0, "Cash")
+    _type_cell(qtbot, tenders, 0, "account_code", "_SYS00000000101")
+    _choose_means(qtbot, tenders, 1, "Credit Card")
+    _type_cell(qtbot, tenders, 1, "credit_card_code", "1")
+
+    form.tabs.setCurrentIndex(2)
+    _type_cell(qtbot, form.grids["expenses"], 0, "account_code", "_SYS00000000600")
+    press(qtbot, form.mode_button)
+    assert window.status_line.kind() == "warning"
+    assert "still not mapped" in window.status_line.text()
+    assert form.mode_button.text() == "OK"
+    close_form(qtbot, window, "mappings")
+
+    with database.session() as session:
+        assert [
+            (m.store_id, m.warehouse_code, m.cash_account) for m in session.query(StoreMapping)
+        ] == [("NYC", "NY", "_SYS00000000101")]
+        tenders_saved = {
+            m.tender_type: (m.payment_means, m.account_code, m.credit_card_code)
+            for m in session.query(TenderMapping)
+        }
+        assert tenders_saved == {
+            "cash": ("cash", "_SYS00000000101", None),
+            "card": ("credit_card", None, 1),
+        }
+        assert [(m.category, m.account_code) for m in session.query(ExpenseMapping)] == [
+            ("office_supplies", "_SYS00000000600")
+        ]
+
+    again = _open(qtbot, window)
+    first = again.models["stores"].rows()[0]
+    assert (first.warehouse_code, first.cash_account) == ("NY", "_SYS00000000101")
+    assert again.models["tenders"].index(1, 2).data() == "Credit Card"
+    assert again.summaries["stores"].text() == "3 of 4 stores are not mapped."
+
+
+def test_incomplete_tender_is_refused_on_its_tab(
+    qtbot: QtBot, window: MainWindow, database: Database, template_id: int
+) -> None:
+    form = _open(qtbot, window)
+    form.tabs.setCurrentIndex(1)
+    _choose_means(qtbot, form.grids["tenders"], 2, "Bank Transfer")
+    form.tabs.setCurrentIndex(0)
+    press(qtbot, form.mode_button)
+    assert window.messenger.last == ("error", "Tender gift_card: account missing.")
+    assert form.tabs.currentIndex() == 1
+    with database.session() as session:
+        assert session.query(TenderMapping).count() == 0
