@@ -50,13 +50,14 @@ def test_idle_timeout_relogs_in(
 
 
 def test_session_that_stays_invalid_raises(
-    sandbox: ServiceLayerSandbox, client: ServiceLayerClient
+    make_sandbox: Callable[..., ServiceLayerSandbox], version: str
 ) -> None:
-    sandbox.configure_faults(FaultPlan(expire_session_every=1))
-    with pytest.raises(SessionError) as caught:
-        client.count("Items")
-    assert (caught.value.status, caught.value.code) == (401, 301)
-    assert client.transport.logins == 2
+    sandbox = make_sandbox(session_timeout=0)
+    with ServiceLayerClient(settings_for(sandbox, version)) as client:
+        with pytest.raises(SessionError) as caught:
+            client.count("Items")
+        assert (caught.value.status, caught.value.code) == (401, 301)
+        assert client.transport.logins == 2
 
 
 def test_refused_login_is_reported_once(
@@ -164,3 +165,29 @@ def test_threads_share_a_bounded_pool(
         assert client.transport.logins <= 3
     numbers = sorted(d["DocNum"] for d in sandbox.entities("Invoices"))
     assert numbers == list(range(1, 31))
+
+
+def test_threads_survive_session_expiry(sandbox: ServiceLayerSandbox, version: str) -> None:
+    sandbox.configure_faults(
+        FaultPlan(expire_session_every=4, error_rate=0.1, error_statuses=(502,))
+    )
+    results: list[str] = []
+    errors: list[BaseException] = []
+    with ServiceLayerClient(
+        settings_for(sandbox, version, max_sessions=4, max_retries=6)
+    ) as client:
+
+        def work(n: int) -> None:
+            try:
+                for k in range(1, 11):
+                    results.append(client.get("Items", f"A{k + n * 10:05d}")["ItemCode"])
+            except BaseException as exc:  # collected and re-raised in the main thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert not errors
+    assert sorted(results) == [f"A{n:05d}" for n in range(1, 41)]

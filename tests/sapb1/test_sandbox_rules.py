@@ -302,3 +302,11 @@ def test_refund_credit_memo_and_outgoing_payment(
         },
     )
     assert over.status_code == 400
+
+
+def test_series_assigns_codes(raw: RawSession) -> None:
+    first = raw.post("BusinessPartners", {"CardName": "From POS", "Series": 70})
+    second = raw.post("BusinessPartners", {"CardName": "From POS too", "Series": 70})
+    assert (first.json()["CardCode"], second.json()["CardCode"]) == ("S70-000001", "S70-000002")
+    missing = raw.post("BusinessPartners", {"CardName": "No code"})
+    assert missing.status_code == 400 and "[OCRD.CardCode]" in missing.json()["error"]["message"]

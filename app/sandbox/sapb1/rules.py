@@ -23,6 +23,8 @@ from app.sandbox.sapb1.seed import new_body, warehouse_info
 from app.sandbox.sapb1.store import Tx
 
 SALES_ACCOUNT = "_SYS00000000400"
+SERIES_PREFIX = {"BusinessPartners": "S", "Items": "I"}
+"""Codes a numbering series hands out when a POST leaves the code empty: ``S<series>-000001``."""
 _COLLECTION_KEYS = {
     "DocumentLines": ("LineNum",),
     "BPAddresses": ("AddressName", "AddressType"),
@@ -120,6 +122,8 @@ class Rules:
         key_name = es.key[0]
         if es.key_is_int and doc.get(key_name) is None:
             doc[key_name] = tx.max_key(es) + 1
+        if not doc.get(key_name) and "Series" in body and es.name in SERIES_PREFIX:
+            doc[key_name] = self._next_in_series(tx, es, int(body["Series"]))
         key = doc.get(key_name)
         if key in (None, ""):
             raise SlError.business(
@@ -139,6 +143,14 @@ class Rules:
         if "UpdateDate" in doc:
             self._stamp(doc, created=True)
         return doc
+
+    def _next_in_series(self, tx: Tx, es: EntitySet, series: int) -> str:
+        """The next free code of a numbering series (SL assigns it when the code is left out)."""
+        while True:
+            number = tx.next_number(f"{es.name}.Series.{series}")
+            code = f"{SERIES_PREFIX[es.name]}{series}-{number:06d}"
+            if not tx.exists(es, code):
+                return code
 
     def _complete_item(self, tx: Tx, doc: dict[str, Any]) -> None:
         given_prices = {p.get("PriceList"): p for p in doc.get("ItemPrices") or []}

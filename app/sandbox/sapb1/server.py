@@ -209,9 +209,17 @@ class ServiceLayerSandbox(LoopbackServer):
         return self.sessions.alive(request.cookies.get("B1SESSION"))
 
     def fault_response(self, fault: Fault, request: SandboxRequest) -> SandboxResponse | None:
-        """EXPIRE_SESSION drops the caller's session and answers 401 / 301."""
+        """EXPIRE_SESSION drops the caller's session and answers 401 / 301.
+
+        A session that has not served a request since its Login is spared: a real
+        SL does not expire a session in the instant after creating it, and a
+        client's single re-login and replay must be able to succeed.
+        """
         if fault is Fault.EXPIRE_SESSION:
-            self.sessions.close(request.cookies.get("B1SESSION"))
+            session_id = request.cookies.get("B1SESSION")
+            if self.sessions.fresh(session_id):
+                return None
+            self.sessions.close(session_id)
             error = SlError.invalid_session()
             return self._dialect(request.path).error(error.status, error.code, error.message)
         return super().fault_response(fault, request)

@@ -13,6 +13,7 @@ class SessionRegistry:
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self._last_seen: dict[str, float] = {}
+        self._uses: dict[str, int] = {}
         self._lock = threading.Lock()
         self.logins = 0
 
@@ -21,6 +22,7 @@ class SessionRegistry:
         session_id = f"{uuid.uuid4()}"
         with self._lock:
             self._last_seen[session_id] = time.monotonic()
+            self._uses[session_id] = 0
             self.logins += 1
         return session_id
 
@@ -45,13 +47,20 @@ class SessionRegistry:
         with self._lock:
             if session_id in self._last_seen:
                 self._last_seen[session_id] = time.monotonic()
+                self._uses[session_id] = self._uses.get(session_id, 0) + 1
                 return True
         return False
+
+    def fresh(self, session_id: str | None) -> bool:
+        """Whether the session is live and has served no request since its Login."""
+        with self._lock:
+            return session_id in self._last_seen and self._uses.get(session_id or "", 0) == 0
 
     def close(self, session_id: str | None) -> None:
         """Forget a session (Logout, or a forced expiry)."""
         with self._lock:
             self._last_seen.pop(session_id or "", None)
+            self._uses.pop(session_id or "", None)
 
     def live(self) -> list[str]:
         """The ids of the sessions that have not idled out."""
@@ -63,3 +72,4 @@ class SessionRegistry:
         """Forget every session, as an SL restart would."""
         with self._lock:
             self._last_seen.clear()
+            self._uses.clear()
