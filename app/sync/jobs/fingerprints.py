@@ -1,0 +1,119 @@
+"""Fingerprints of the customer fields both directions share, for echo suppression.
+
+Either direction stores, in the customer's link, the fingerprint of what it
+just wrote; the other direction computes the fingerprint of the record it
+reads from its own side and skips it when the two are equal (our own write
+coming back). The fingerprint covers only the normalised shared fields:
+name, e-mail, phone, tax number, customer group (as the Tagrain group id,
+via the ``customer_groups`` links) and bill-to address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+
+from app.connectors.sapb1.company import SapBusinessPartner
+from app.connectors.tagrain.records import Address, Customer
+from app.sync.context import LinkBook
+
+_SPACES = re.compile(r"\s+")
+_PHONE = re.compile(r"[^0-9+]")
+
+
+def _text(value: str | None) -> str:
+    return _SPACES.sub(" ", value or "").strip().casefold()
+
+
+def _phone(value: str | None) -> str:
+    return _PHONE.sub("", value or "")
+
+
+def _tax(value: str | None) -> str:
+    return _SPACES.sub("", value or "").upper()
+
+
+def digest(parts: Iterable[str]) -> str:
+    """A short stable hash of some already normalised strings."""
+    raw = json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def customer_fingerprint(
+    *,
+    name: str | None,
+    email: str | None,
+    phone: str | None,
+    tax_number: str | None,
+    group: str | None,
+    street: str | None,
+    city: str | None,
+    postcode: str | None,
+    country: str | None,
+) -> str:
+    """The fingerprint of a customer's shared fields (``group`` is the Tagrain group id)."""
+    return digest(
+        (
+            _text(name),
+            _text(email),
+            _phone(phone),
+            _tax(tax_number),
+            group or "",
+            _text(street),
+            _text(city),
+            _text(postcode),
+            _text(country),
+        )
+    )
+
+
+def tagrain_name(customer: Customer) -> str:
+    """The one-line name of a Tagrain customer: the company, else first and last name."""
+    name = customer.company or " ".join(p for p in (customer.first_name, customer.last_name) if p)
+    return name.strip() or customer.code
+
+
+def tagrain_street(address: Address | None) -> str | None:
+    """Address lines one and two as one street line (SAP keeps one)."""
+    if address is None:
+        return None
+    return ", ".join(p for p in (address.line1, address.line2) if p) or None
+
+
+def sap_group_as_tagrain(links: LinkBook, group_code: int) -> str:
+    """The Tagrain id of an SAP customer group (``sap:<code>`` while it is not linked)."""
+    link = links.by_sap("customer_groups", str(group_code))
+    return link.tagrain_id if link is not None else f"sap:{group_code}"
+
+
+def sap_customer_fingerprint(bp: SapBusinessPartner, links: LinkBook) -> str:
+    """The fingerprint of an SAP business partner's shared fields."""
+    return customer_fingerprint(
+        name=bp.card_name,
+        email=bp.email,
+        phone=bp.phone or bp.cellular,
+        tax_number=bp.federal_tax_id,
+        group=sap_group_as_tagrain(links, bp.group_code),
+        street=bp.address.street,
+        city=bp.address.city,
+        postcode=bp.address.zip_code,
+        country=bp.address.country,
+    )
+
+
+def tagrain_customer_fingerprint(customer: Customer, links: LinkBook) -> str:
+    """The fingerprint of a Tagrain customer's shared fields (``links`` for symmetry)."""
+    address = customer.address
+    return customer_fingerprint(
+        name=tagrain_name(customer),
+        email=customer.email,
+        phone=customer.phone,
+        tax_number=customer.tax_number,
+        group=customer.group_id,
+        street=tagrain_street(address),
+        city=address.city if address else None,
+        postcode=address.postcode if address else None,
+        country=address.country if address else None,
+    )
