@@ -14,6 +14,7 @@ from app.connectors.sapb1.batch import (
     build_batch,
     parse_batch_response,
 )
+from app.connectors.sapb1.errors import error_for
 from app.connectors.sapb1.odata import Key, changed_since_filter, key_path, resolve_link
 from app.connectors.sapb1.settings import ServiceLayerSettings
 from app.connectors.sapb1.transport import Transport
@@ -61,7 +62,8 @@ class ServiceLayerClient:
             response = self.transport.send(
                 sl, "GET", f"{self.settings.base_url}/ping/", cookie=False, write=False
             )
-        response.raise_for_status()
+        if response.status_code >= 400:
+            raise error_for(response.status_code, response.content)
         result: dict[str, Any] = response.json()
         return result
 

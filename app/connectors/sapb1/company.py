@@ -519,6 +519,13 @@ class SapCompany:
         """Log in (raises the connector's errors with SAP's message)."""
         self.client.login()
 
+    def tax_rates(self) -> dict[str, Decimal]:
+        """Sales tax codes and their rates in percent (``SalesTaxCodes``)."""
+        return {
+            raw["Code"]: to_decimal(raw.get("Rate"))
+            for raw in self.client.iter_entities("SalesTaxCodes", page_size=500)
+        }
+
     def customer_groups(self) -> list[SapGroup]:
         """Customer-type business partner groups."""
         return [

@@ -15,12 +15,14 @@ import queue
 import random
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from app.connectors.sapb1.errors import (
     AuthenticationError,
@@ -89,6 +91,8 @@ class Transport:
                 "TLS certificate verification is OFF for %s: any certificate is accepted",
                 settings.base_url,
             )
+            # Said once above, by choice; urllib3 would repeat it on every request.
+            warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
         self._idle: queue.LifoQueue[SlSession] = queue.LifoQueue()
         self._all: list[SlSession] = []
         self._slots = threading.BoundedSemaphore(max(1, settings.max_sessions))
