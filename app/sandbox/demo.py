@@ -198,6 +198,8 @@ UNMAPPED_EXPENSE_CATEGORY = "donations"
 PRICE_LISTS = ((1, "Retail Price List"), (2, "Wholesale Price List"))
 WALK_IN_CUSTOMER = "C-WALKIN"
 TAX_CODE = "EX"
+TAX_CODES = (("EX", "Exempt", Decimal("0")), ("TX", "Sales Tax 8%", Decimal("8")))
+"""Sales tax codes with their rates in percent; Tagrain products use the same codes."""
 
 
 def customer_code(n: int) -> str:

@@ -41,6 +41,8 @@ class SandboxOptions:
     tagrain_faults: FaultPlan | None = None
     live_interval: float | None = None
     session_timeout: float = 30 * 60
+    negative_stock_allowed: bool = True
+    """SAP Business One allows negative inventory unless "Block Negative Inventory" is set."""
 
 
 @dataclass
@@ -81,6 +83,7 @@ def start_sandboxes(options: SandboxOptions | None = None) -> RunningSandboxes:
         items=scale.items,
         faults=options.sap_faults,
         session_timeout=options.session_timeout,
+        negative_stock_allowed=options.negative_stock_allowed,
     ).start(options.host, options.sap_port, tls=options.https)
     try:
         tagrain = TagrainSandbox(

@@ -322,6 +322,15 @@ ENTITY_SETS: dict[str, EntitySet] = {
             "OACT",
         ),
         _set(
+            "SalesTaxCodes",
+            "Code",
+            False,
+            "master",
+            "SalesTaxCode",
+            {"Code": None, "Name": None, "Rate": 0.0, "Inactive": "tNO"},
+            "OSTC",
+        ),
+        _set(
             "CreditCards",
             "CreditCardCode",
             True,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.sandbox import demo
@@ -221,9 +222,10 @@ class Rules:
         doc["TaxDate"] = doc.get("TaxDate") or doc["DocDate"]
         lines = [self._document_line(tx, es, bp, line, n) for n, line in enumerate(lines_in)]
         subtotal = sum(line["LineTotal"] for line in lines)
+        vat = round(sum(line["TaxTotal"] for line in lines), 2)
         discount = float(doc.get("DiscountPercent") or 0.0)
-        doc["DocTotal"] = round(subtotal * (1 - discount / 100), 2)
-        doc["VatSum"] = 0.0
+        doc["DocTotal"] = round(subtotal * (1 - discount / 100) + vat, 2)
+        doc["VatSum"] = vat
         doc["PaidToDate"] = 0.0
         doc["DocumentLines"] = lines
         self._move_stock(tx, es, lines, -1 if es.name == "Invoices" else +1)
@@ -296,9 +298,19 @@ class Rules:
         unit = float(out["UnitPrice"])
         discount = float(out.get("DiscountPercent") or 0.0)
         out["Quantity"], out["UnitPrice"] = quantity, unit
-        out["Price"] = round(unit * (1 - discount / 100), 6)
-        out["PriceAfterVAT"] = out["Price"]
-        out["LineTotal"] = round(quantity * out["Price"], 2)
+        if "LineTotal" in line:
+            out["LineTotal"] = round(float(line["LineTotal"]), 2)
+            out["Price"] = round(out["LineTotal"] / quantity, 6)
+        else:
+            out["Price"] = round(unit * (1 - discount / 100), 6)
+            out["LineTotal"] = round(quantity * out["Price"], 2)
+        rate = self._tax_rate(tx, out.get("TaxCode"), f"[{es.line_table}.TaxCode][line: {n + 1}]")
+        out["TaxTotal"] = float(
+            (Decimal(str(out["LineTotal"])) * rate / 100).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        )
+        out["PriceAfterVAT"] = round(out["Price"] * (1 + float(rate) / 100), 6)
         warehouse = out.get("WarehouseCode")
         if item.get("InventoryItem") == "tYES" and (
             not warehouse or not tx.exists(_SETS["Warehouses"], warehouse)
@@ -308,6 +320,13 @@ class Rules:
             )
         self._account(tx, out.get("AccountCode"), f"[{es.line_table}.AcctCode][line: {n + 1}]")
         return out
+
+    def _tax_rate(self, tx: Tx, code: Any, where: str) -> Decimal:
+        """The rate of a sales tax code in percent (SAP computes tax per line, half-up)."""
+        found = tx.get(_SETS["SalesTaxCodes"], code) if code else None
+        if found is None:
+            raise SlError.business(f"Invalid tax code '{code}' {where}")
+        return Decimal(str(found.get("Rate") or 0))
 
     def _move_stock(self, tx: Tx, es: EntitySet, lines: list[dict[str, Any]], sign: int) -> None:
         items_set = _SETS["Items"]

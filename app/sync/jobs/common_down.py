@@ -1,0 +1,189 @@
+"""What the Tagrain → SAP jobs share: stores, customers, items, tax codes and tenders.
+
+Lookups that every record would repeat (a store's time zone, whether an item
+exists in SAP, a product's tax code) are cached for the run, behind a lock,
+because records are applied by several workers at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from app.connectors.sapb1.company import CardPayment, DocumentRef, PaymentDraft
+from app.connectors.tagrain.records import Store, Tender
+from app.sync.context import StoreRule, SyncContext
+from app.sync.records import RecordError
+
+CENT = Decimal("0.01")
+T = TypeVar("T")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Round half-up to the cent: the rounding rule of both systems."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class RunCache:
+    """Per-run memo of slow lookups, safe for several worker threads."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, str], object] = {}
+        self._loading: dict[tuple[str, str], threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, kind: str, key: str, load: Callable[[], T]) -> T:
+        """The cached value, loaded once even when several workers ask at the same time."""
+        with self._lock:
+            if (kind, key) in self._values:
+                return self._values[(kind, key)]  # type: ignore[return-value]
+            loading = self._loading.setdefault((kind, key), threading.Lock())
+        with loading:
+            with self._lock:
+                if (kind, key) in self._values:
+                    return self._values[(kind, key)]  # type: ignore[return-value]
+            value = load()
+            with self._lock:
+                self._values[(kind, key)] = value
+        return value
+
+    def forget(self, kind: str, key: str) -> None:
+        """Drop a cached value (after creating the thing it said was missing)."""
+        with self._lock:
+            self._values.pop((kind, key), None)
+
+
+class DownContext:
+    """A sync context plus the caches and rules the Tagrain → SAP jobs need."""
+
+    def __init__(self, ctx: SyncContext) -> None:
+        self.ctx = ctx
+        self.cache = RunCache()
+
+    def store(self, store_id: str) -> Store:
+        """The Tagrain store (for its time zone and code)."""
+
+        def load() -> dict[str, Store]:
+            return {s.id: s for s in self.ctx.tagrain.list_stores()}
+
+        stores = self.cache.get("stores", "", load)
+        if store_id not in stores:
+            raise RecordError(f"Tagrain store {store_id} does not exist")
+        return stores[store_id]
+
+    def store_rule(self, store_id: str) -> StoreRule:
+        """The store's SAP warehouse and cash account; RecordError when unmapped."""
+        rule = self.ctx.rules.stores.get(store_id)
+        if rule is None:
+            name = self.store(store_id).code
+            raise RecordError(
+                f"Tagrain store {name} ({store_id}) is not mapped to an SAP warehouse "
+                "(Integration Hub → Mappings → Stores)"
+            )
+        return rule
+
+    def local_date(self, store_id: str, moment: datetime) -> date:
+        """The date in the store's time zone (SAP's DocDate), not the machine's."""
+        return moment.astimezone(ZoneInfo(self.store(store_id).timezone)).date()
+
+    def cash_account(self, store_id: str) -> str:
+        """The cash account of a store's till."""
+        account = self.store_rule(store_id).cash_account or self.ctx.rules.cash_account
+        if not account:
+            raise RecordError(
+                f"no cash account is set for store {self.store(store_id).code} "
+                "or in the template's general settings"
+            )
+        return account
+
+    def item_exists(self, sku: str) -> bool:
+        """Whether SAP has the item (cached for the run)."""
+        return self.cache.get("item", sku, lambda: self.ctx.sap.item(sku) is not None)
+
+    def tax_code(self, product_id: str, net: Decimal, tax: Decimal, line_no: int) -> str:
+        """The SAP tax code for a line, checked to give exactly the receipt's tax."""
+        if tax == 0:
+            return self.ctx.rules.exempt_tax_code
+        code = self.cache.get(
+            "tax_code", product_id, lambda: self.ctx.tagrain.get_product(product_id).tax_code
+        )
+        rates = self.cache.get("tax_rates", "", self.ctx.sap.tax_rates)
+        rate = rates.get(code)
+        if rate is None:
+            raise RecordError(f"line {line_no}: tax code {code!r} does not exist in SAP")
+        expected = cents(net * rate / 100)
+        if expected != tax:
+            raise RecordError(
+                f"line {line_no}: the receipt's tax {tax} is not {code} ({rate}%) of {net}, "
+                f"which SAP would compute as {expected}"
+            )
+        return code
+
+
+def tender_payment(
+    down: DownContext,
+    *,
+    card_code: str,
+    store_id: str,
+    tenders: Iterable[Tender],
+    doc_date: date,
+    tagrain_id: str,
+    reference: str,
+    applies_to: DocumentRef,
+) -> PaymentDraft | None:
+    """The SAP payment for a receipt's tenders, split by the tender mapping (None: nothing paid)."""
+    cash = transfer = Decimal(0)
+    transfer_account: str | None = None
+    cards: list[CardPayment] = []
+    for tender in tenders:
+        if tender.amount < 0:
+            raise RecordError(f"tender {tender.type} has a negative amount {tender.amount}")
+        if tender.amount == 0:
+            continue
+        rule = down.ctx.rules.tenders.get(tender.type)
+        if rule is None:
+            raise RecordError(
+                f"tender {tender.type!r} is not mapped to an SAP payment means "
+                "(Integration Hub → Mappings → Tenders)"
+            )
+        if rule.means == "cash":
+            cash += tender.amount
+        elif rule.means == "credit_card":
+            if rule.credit_card is None:
+                raise RecordError(f"tender {tender.type!r} is mapped to no credit card code")
+            cards.append(CardPayment(rule.credit_card, tender.amount, tender.reference or ""))
+        elif rule.means == "transfer":
+            if not rule.account:
+                raise RecordError(f"tender {tender.type!r} is mapped to no transfer account")
+            if transfer_account not in (None, rule.account):
+                raise RecordError(
+                    "the receipt's tenders map to two different transfer accounts; "
+                    "SAP takes one transfer account per payment"
+                )
+            transfer_account = rule.account
+            transfer += tender.amount
+        else:
+            raise RecordError(f"tender {tender.type!r} has an unknown payment means {rule.means!r}")
+    if not (cash or transfer or cards):
+        return None
+    cash_account = None
+    if cash:
+        rule = down.ctx.rules.tenders.get("cash")
+        cash_account = (rule.account if rule else None) or down.cash_account(store_id)
+    return PaymentDraft(
+        card_code=card_code,
+        doc_date=doc_date,
+        tagrain_id=tagrain_id,
+        reference=reference,
+        applies_to=applies_to.entry,
+        applies_to_type="invoice" if applies_to.kind == "Invoices" else "credit_memo",
+        cash_sum=cash,
+        cash_account=cash_account,
+        transfer_sum=transfer,
+        transfer_account=transfer_account,
+        cards=tuple(cards),
+    )

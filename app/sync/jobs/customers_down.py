@@ -1,0 +1,202 @@
+"""Customers Tagrain → SAP: every Tagrain customer becomes (or is linked to) an SAP customer.
+
+Scheduled runs read what changed since the watermark; "Sync Now" is a full
+download of every Tagrain customer, whatever its timestamp, as the product
+page promises. A Tagrain customer is linked, not duplicated, when SAP already
+has it: by the Tagrain id in ``U_TG_ID``, by its ERP code (``external_ref`` or
+``code``), then by e-mail. New customers get the template's customer group
+(or the group linked to theirs), currency, price list and code prefix.
+
+Echo suppression: the link keeps a fingerprint of the shared fields as last
+written by either direction; a Tagrain change with the same fingerprint is
+our own write coming back and is skipped. When both sides changed since the
+last sync, the later change wins and the record log says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from app.connectors.sapb1.company import BusinessPartnerDraft, SapAddress, SapBusinessPartner
+from app.connectors.tagrain.errors import TagrainNotFoundError
+from app.connectors.tagrain.records import Customer
+from app.sync.context import SyncContext
+from app.sync.job import SyncJob
+from app.sync.jobs.common_down import DownContext
+from app.sync.jobs.errors import translate_errors
+from app.sync.jobs.fingerprints import (
+    sap_customer_fingerprint,
+    tagrain_customer_fingerprint,
+    tagrain_name,
+    tagrain_street,
+)
+from app.sync.records import Action, Outcome, RecordError, SourceRecord
+
+CARD_CODE_LENGTH = 15
+
+
+class CustomerResolver:
+    """Finds or creates the SAP customer of a Tagrain customer (for documents and the job)."""
+
+    def __init__(self, down: DownContext) -> None:
+        self.down = down
+
+    def card_code_for(self, customer_id: str | None) -> str:
+        """The CardCode a document of this customer goes to (walk-in: the cash customer)."""
+        if customer_id is None:
+            code = self.down.ctx.rules.cash_customer
+            if not code:
+                raise RecordError(
+                    "walk-in sale but no default cash customer is set in the template"
+                )
+            return code
+        link = self.down.ctx.links.by_tagrain("customers", customer_id)
+        if link is not None:
+            return link.sap_key
+
+        def load() -> str:
+            customer = self.down.ctx.tagrain.get_customer(customer_id)
+            card_code, _ = self.upsert(customer, dry_run=False)
+            return card_code
+
+        return self.down.cache.get("customer", customer_id, load)
+
+    def draft(self, customer: Customer, card_code: str) -> BusinessPartnerDraft:
+        """The SAP fields of a Tagrain customer."""
+        rules = self.down.ctx.rules
+        group = rules.new_customer_group
+        if customer.group_id:
+            link = self.down.ctx.links.by_tagrain("customer_groups", customer.group_id)
+            if link is not None:
+                group = int(link.sap_key)
+        address = None
+        if customer.address is not None:
+            address = SapAddress(
+                street=tagrain_street(customer.address),
+                city=customer.address.city,
+                zip_code=customer.address.postcode,
+                country=customer.address.country,
+            )
+        return BusinessPartnerDraft(
+            card_code=card_code,
+            card_name=tagrain_name(customer),
+            group_code=group,
+            email=customer.email,
+            phone=customer.phone,
+            federal_tax_id=customer.tax_number,
+            currency=rules.currency,
+            price_list=rules.price_list,
+            payment_terms=rules.payment_terms,
+            tagrain_id=customer.id,
+            address=address,
+            active=customer.active,
+        )
+
+    def new_card_code(self, customer: Customer) -> str:
+        """The CardCode of a customer created from Tagrain: the code series prefix + its code."""
+        prefix = self.down.ctx.rules.new_customer_prefix
+        code = customer.code if customer.code.startswith(prefix) else prefix + customer.code
+        if len(code) > CARD_CODE_LENGTH:
+            raise RecordError(
+                f"customer code {code!r} is longer than SAP's {CARD_CODE_LENGTH} characters"
+            )
+        return code
+
+    def find_existing(self, customer: Customer) -> SapBusinessPartner | None:
+        """The SAP customer this Tagrain customer already is, if any."""
+        sap = self.down.ctx.sap
+        found = sap.find_customer(tagrain_id=customer.id)
+        if found is not None:
+            return found
+        for code in (customer.external_ref, customer.code):
+            if code:
+                bp = sap.customer(code)
+                if bp is not None and bp.tagrain_id in (None, customer.id):
+                    return bp
+        if customer.email:
+            bp = sap.find_customer(email=customer.email)
+            if bp is not None and bp.tagrain_id in (None, customer.id):
+                return bp
+        return None
+
+    def upsert(self, customer: Customer, dry_run: bool) -> tuple[str, Outcome]:
+        """Create, link or update the SAP customer; returns its CardCode and the outcome."""
+        ctx = self.down.ctx
+        fingerprint = tagrain_customer_fingerprint(customer, ctx.links)
+        link = ctx.links.by_tagrain("customers", customer.id)
+        if link is not None:
+            if link.fingerprint == fingerprint:
+                return link.sap_key, Outcome(Action.SKIPPED, target_key=link.sap_key)
+            bp = ctx.sap.customer(link.sap_key)
+            if bp is None:
+                raise RecordError(f"linked SAP customer {link.sap_key} no longer exists")
+            sap_changed = sap_customer_fingerprint(bp, ctx.links) != link.fingerprint
+            if sap_changed and bp.updated_at and bp.updated_at > customer.updated_at:
+                return link.sap_key, Outcome(
+                    Action.SKIPPED,
+                    target_key=link.sap_key,
+                    message="changed on both sides; SAP's change is later and wins",
+                )
+            if dry_run:
+                return link.sap_key, Outcome(Action.UPDATED, target_key=link.sap_key)
+            ctx.sap.update_customer(link.sap_key, self.draft(customer, link.sap_key))
+            ctx.links.save("customers", customer.id, link.sap_key, fingerprint=fingerprint)
+            message = (
+                "changed on both sides; Tagrain's change is later and wins" if sap_changed else None
+            )
+            return link.sap_key, Outcome(Action.UPDATED, target_key=link.sap_key, message=message)
+        existing = self.find_existing(customer)
+        if existing is not None:
+            if not dry_run:
+                if existing.tagrain_id != customer.id:
+                    ctx.sap.set_customer_tagrain_id(existing.card_code, customer.id)
+                ctx.links.save(
+                    "customers",
+                    customer.id,
+                    existing.card_code,
+                    fingerprint=sap_customer_fingerprint(existing, ctx.links),
+                )
+            return existing.card_code, Outcome(
+                Action.LINKED,
+                target_key=existing.card_code,
+                message=f"matched SAP customer {existing.card_code}; linked, not duplicated",
+            )
+        card_code = self.new_card_code(customer)
+        if dry_run:
+            return card_code, Outcome(Action.CREATED, target_key=card_code, message="would create")
+        ctx.sap.create_customer(self.draft(customer, card_code))
+        ctx.links.save("customers", customer.id, card_code, fingerprint=fingerprint)
+        return card_code, Outcome(Action.CREATED, target_key=card_code)
+
+
+class CustomersDownJob(SyncJob):
+    """Tagrain customers → SAP business partners."""
+
+    object_name = "customers"
+    direction = "to_sap"
+    parallel = True
+
+    def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
+        self.ctx = ctx
+        self.down = down or DownContext(ctx)
+        self.resolver = CustomerResolver(self.down)
+
+    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
+        with translate_errors():
+            for customer in self.ctx.tagrain.iter_customers(updated_since=since):
+                yield SourceRecord(customer.id, customer.updated_at, customer)
+
+    def fetch(self, source_id: str) -> SourceRecord | None:
+        with translate_errors():
+            try:
+                customer = self.ctx.tagrain.get_customer(source_id)
+            except TagrainNotFoundError:
+                return None
+        return SourceRecord(customer.id, customer.updated_at, customer)
+
+    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+        customer: Customer = record.payload
+        with translate_errors():
+            _, outcome = self.resolver.upsert(customer, dry_run)
+            return outcome

@@ -1,0 +1,121 @@
+"""Products Tagrain → SAP: variant and gift-card products become SAP items.
+
+Standard, serial and batch items are mastered in SAP and pushed to Tagrain
+(``products_up``); variants and gift cards exist first in Tagrain, so they are
+created in SAP (ItemCode = SKU, the Tagrain id in ``U_TG_ID``), added and
+updated only, never deleted. A sale of such a product that is not in SAP yet
+creates the item first (``ProductResolver``), so the sale is not held up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from app.connectors.sapb1.company import ItemDraft
+from app.connectors.tagrain.errors import TagrainNotFoundError
+from app.connectors.tagrain.records import Product
+from app.sync.context import SyncContext
+from app.sync.job import SyncJob
+from app.sync.jobs.common_down import DownContext
+from app.sync.jobs.errors import translate_errors
+from app.sync.records import Action, Outcome, RecordError, SourceRecord
+
+TAGRAIN_MASTERED = ("variant", "gift_card")
+
+
+class ProductResolver:
+    """Makes sure an item a document needs exists in SAP."""
+
+    def __init__(self, down: DownContext) -> None:
+        self.down = down
+
+    def ensure_item(self, sku: str, product_id: str, line_no: int) -> None:
+        """Create a missing variant or gift card; RecordError for any other missing item."""
+        if self.down.item_exists(sku):
+            return
+        product = self.down.ctx.tagrain.get_product(product_id)
+        if product.type not in TAGRAIN_MASTERED:
+            raise RecordError(
+                f"line {line_no}: item {sku!r} does not exist in SAP Business One "
+                f"(a {product.type} product is created in SAP and marked for sync there)"
+            )
+        self.create(product)
+        self.down.cache.forget("item", sku)
+
+    def create(self, product: Product) -> str:
+        """Create the SAP item of a Tagrain product; returns its ItemCode."""
+        rules = self.down.ctx.rules
+        group = None
+        if product.group_id:
+            link = self.down.ctx.links.by_tagrain("product_groups", product.group_id)
+            group = int(link.sap_key) if link else None
+        self.down.ctx.sap.create_item(
+            ItemDraft(
+                item_code=product.sku,
+                item_name=product.name,
+                group_code=group,
+                barcode=product.barcode,
+                price_list=rules.price_list,
+                price=product.price,
+                inventory_item=product.type != "gift_card" and not product.non_stock,
+                tagrain_id=product.id,
+            )
+        )
+        self.down.ctx.links.save("products", product.id, product.sku)
+        return product.sku
+
+
+class ProductsDownJob(SyncJob):
+    """Tagrain variant and gift-card products → SAP items."""
+
+    object_name = "products_down"
+    direction = "to_sap"
+    parallel = True
+
+    def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
+        self.ctx = ctx
+        self.down = down or DownContext(ctx)
+        self.resolver = ProductResolver(self.down)
+
+    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
+        with translate_errors():
+            for product in self.ctx.tagrain.iter_products(updated_since=since):
+                if product.type in TAGRAIN_MASTERED:
+                    yield SourceRecord(product.id, product.updated_at, product)
+
+    def fetch(self, source_id: str) -> SourceRecord | None:
+        with translate_errors():
+            try:
+                product = self.ctx.tagrain.get_product(source_id)
+            except TagrainNotFoundError:
+                return None
+        return SourceRecord(product.id, product.updated_at, product)
+
+    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+        product: Product = record.payload
+        with translate_errors():
+            if not product.sku.strip():
+                raise RecordError("the product has no SKU, which SAP needs as its item code")
+            link = self.ctx.links.by_tagrain("products", product.id)
+            existing = self.ctx.sap.item(product.sku)
+            if existing is not None:
+                if link is not None and existing.tagrain_id == product.id:
+                    return Outcome(Action.SKIPPED, target_key=product.sku)
+                if existing.tagrain_id not in (None, product.id):
+                    raise RecordError(
+                        f"SAP item {product.sku} is linked to another Tagrain product "
+                        f"({existing.tagrain_id})"
+                    )
+                if not dry_run:
+                    self.ctx.sap.set_item_tagrain_id(product.sku, product.id)
+                    self.ctx.links.save("products", product.id, product.sku)
+                return Outcome(
+                    Action.LINKED,
+                    target_key=product.sku,
+                    message="an SAP item with this SKU already existed; linked",
+                )
+            if dry_run:
+                return Outcome(Action.CREATED, target_key=product.sku, message="would create")
+            self.resolver.create(product)
+            return Outcome(Action.CREATED, target_key=product.sku)

@@ -1,0 +1,190 @@
+"""Refunds: a Tagrain refund becomes an A/R credit memo (+ an outgoing payment when paid out).
+
+The credit memo is based on the original invoice (``BaseType 13``, its
+``DocEntry`` and line) when the sale was synced, else it stands alone and the
+record log says so. Money that left the till is an outgoing payment to the
+customer applied to the credit memo; an "On Account" refund is the credit
+memo only. Exactly once by ``U_TG_ID`` as for sales.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+
+from app.connectors.sapb1.company import (
+    CREDIT_MEMO,
+    INVOICE,
+    OUTGOING_PAYMENT,
+    DocumentDraft,
+    DocumentLineDraft,
+    DocumentRef,
+)
+from app.connectors.tagrain.errors import TagrainNotFoundError
+from app.connectors.tagrain.records import Refund
+from app.sync.context import SyncContext
+from app.sync.job import SyncJob
+from app.sync.jobs.common_down import DownContext, tender_payment
+from app.sync.jobs.customers_down import CustomerResolver
+from app.sync.jobs.errors import translate_errors
+from app.sync.jobs.products_down import ProductResolver
+from app.sync.records import Action, LinkWrite, Outcome, RecordError, SourceRecord
+
+
+class RefundsJob(SyncJob):
+    """Tagrain refunds → A/R credit memos and outgoing payments."""
+
+    object_name = "refunds"
+    direction = "to_sap"
+    parallel = True
+
+    def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
+        self.ctx = ctx
+        self.down = down or DownContext(ctx)
+        self.customers = CustomerResolver(self.down)
+        self.products = ProductResolver(self.down)
+
+    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
+        with translate_errors():
+            for refund in self.ctx.tagrain.iter_refunds(updated_since=since):
+                yield SourceRecord(refund.id, refund.updated_at, refund)
+
+    def fetch(self, source_id: str) -> SourceRecord | None:
+        with translate_errors():
+            try:
+                refund = self.ctx.tagrain.get_refund(source_id)
+            except TagrainNotFoundError:
+                return None
+        return SourceRecord(refund.id, refund.updated_at, refund)
+
+    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+        refund: Refund = record.payload
+        with translate_errors():
+            return self._apply(refund, dry_run)
+
+    def _apply(self, refund: Refund, dry_run: bool) -> Outcome:
+        sap = self.ctx.sap
+        link = self.ctx.links.by_tagrain("refunds", refund.id)
+        if link is not None and (link.sap_secondary_key or refund.status == "on_account"):
+            return Outcome(Action.SKIPPED, target_key=link.sap_key)
+        memo = sap.find_document(CREDIT_MEMO, refund.id)
+        payment = sap.find_document(OUTGOING_PAYMENT, refund.id)
+        created, message = False, None
+        if memo is None or memo.cancelled:
+            draft, message = self.credit_memo_draft(refund)
+            if dry_run:
+                return Outcome(
+                    Action.CREATED, message=f"would post a credit memo of {refund.total}"
+                )
+            memo = sap.create_credit_memo(draft)
+            created = True
+        paid_now = False
+        if refund.status == "completed" and (payment is None or payment.cancelled):
+            payment_draft = tender_payment(
+                self.down,
+                card_code=self.customers.card_code_for(refund.customer_id),
+                store_id=refund.store_id,
+                tenders=refund.tenders,
+                doc_date=self.down.local_date(refund.store_id, refund.refunded_at),
+                tagrain_id=refund.id,
+                reference=f"Tagrain refund {refund.refund_number}",
+                applies_to=memo,
+            )
+            if payment_draft is not None:
+                if dry_run:
+                    return Outcome(Action.UPDATED, message="would pay the refund out")
+                payment = sap.create_outgoing_payment(payment_draft)
+                paid_now = True
+        if created:
+            action = Action.CREATED
+        elif paid_now:
+            action = Action.UPDATED
+        elif link is None:
+            action, message = Action.LINKED, "already in SAP (found by its Tagrain id); linked"
+        else:
+            action = Action.SKIPPED
+        return Outcome(
+            action,
+            target_key=memo.key,
+            message=message,
+            link=LinkWrite(
+                tagrain_id=refund.id,
+                sap_key=memo.key,
+                sap_secondary_key=payment.key if payment else None,
+                sap_doc_num=str(memo.number) if memo.number is not None else None,
+            ),
+        )
+
+    def original_invoice(self, refund: Refund) -> DocumentRef | None:
+        """The synced invoice of the refunded sale, if it was synced and not cancelled."""
+        link = self.ctx.links.by_tagrain("sales", refund.sale_id)
+        invoice = None
+        if link is not None and link.sap_key.startswith(f"{INVOICE}:"):
+            invoice = self.ctx.sap.document(INVOICE, int(link.sap_key.split(":", 1)[1]))
+        if invoice is None:
+            invoice = self.ctx.sap.find_document(INVOICE, refund.sale_id)
+        return invoice if invoice is not None and not invoice.cancelled else None
+
+    def credit_memo_draft(self, refund: Refund) -> tuple[DocumentDraft, str | None]:
+        """The credit memo and, when it cannot refer to the invoice, why."""
+        if not refund.lines:
+            raise RecordError(f"refund {refund.refund_number} has no lines")
+        rule = self.down.store_rule(refund.store_id)
+        invoice = self.original_invoice(refund)
+        base_lines: dict[int, int] = {}
+        message = None
+        if invoice is not None:
+            sale = self.ctx.tagrain.get_sale(refund.sale_id)
+            ordered = sorted(sale.lines, key=lambda ln: ln.line_no)
+            base_lines = {line.line_no: n for n, line in enumerate(ordered)}
+            if refund.total > sale.total:
+                raise RecordError(
+                    f"refund {refund.refund_number} of {refund.total} is larger than "
+                    f"its sale's total {sale.total}"
+                )
+        else:
+            message = "the original sale is not in SAP; credit memo posted without a base invoice"
+        lines = []
+        zero = Decimal(0)
+        for line in sorted(refund.lines, key=lambda ln: ln.line_no):
+            if line.quantity <= 0:
+                raise RecordError(f"line {line.line_no}: quantity {line.quantity} is not positive")
+            self.products.ensure_item(line.sku, line.product_id, line.line_no)
+            base_line = base_lines.get(line.sale_line_no) if invoice is not None else None
+            if invoice is not None and base_line is None:
+                raise RecordError(
+                    f"line {line.line_no} refers to sale line {line.sale_line_no}, "
+                    "which the sale does not have"
+                )
+            lines.append(
+                DocumentLineDraft(
+                    item_code=line.sku,
+                    description=line.sku,
+                    quantity=line.quantity,
+                    line_total=line.line_total,
+                    tax_code=self.down.tax_code(
+                        line.product_id, line.line_total, line.tax_amount, line.line_no
+                    ),
+                    warehouse=rule.warehouse,
+                    base_entry=invoice.entry if invoice is not None else None,
+                    base_line=base_line,
+                )
+            )
+        gross = sum((ln.line_total + ln.tax_amount for ln in refund.lines), start=zero)
+        if gross != refund.total:
+            raise RecordError(
+                f"refund {refund.refund_number}: lines add up to {gross} "
+                f"but the total is {refund.total}"
+            )
+        draft = DocumentDraft(
+            card_code=self.customers.card_code_for(refund.customer_id),
+            doc_date=self.down.local_date(refund.store_id, refund.refunded_at),
+            num_at_card=refund.refund_number,
+            tagrain_id=refund.id,
+            currency=refund.currency,
+            lines=tuple(lines),
+            comments=f"Tagrain refund {refund.refund_number} of sale {refund.sale_id}",
+            branch=rule.branch or self.ctx.rules.branch,
+        )
+        return draft, message
