@@ -214,11 +214,11 @@ def _small_sets() -> Iterator[tuple[str, Any, dict[str, Any]]]:
         )
     for a in demo.ACCOUNTS:
         yield "ChartOfAccounts", a.code, new_body("ChartOfAccounts", Code=a.code, Name=a.name)
-    for code, name, rate in demo.TAX_CODES:
+    for tax_code, tax_name, rate in demo.TAX_CODES:
         yield (
             "SalesTaxCodes",
-            code,
-            new_body("SalesTaxCodes", Code=code, Name=name, Rate=float(rate)),
+            tax_code,
+            new_body("SalesTaxCodes", Code=tax_code, Name=tax_name, Rate=float(rate)),
         )
     for code, name, account in demo.CREDIT_CARDS:
         yield (
