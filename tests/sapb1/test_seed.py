@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -57,13 +58,22 @@ def test_seeding_is_bulk_fast() -> None:
 
 def test_stored_seed_reads_back_as_whole_entities() -> None:
     from app.sandbox.sapb1.entities import ENTITY_SETS
-    from app.sandbox.sapb1.seed import customer_body, customer_compact, item_body, item_compact
+    from app.sandbox.sapb1.seed import (
+        _FastJson,
+        customer_body,
+        customer_compact,
+        item_body,
+        item_compact,
+    )
     from app.sandbox.sapb1.store import encode, unpack
 
+    fast = _FastJson()
     for customer in [*demo.customers(20), demo.walk_in_customer()]:
         stored = unpack(ENTITY_SETS["BusinessPartners"], encode(customer_compact(customer)))
         assert stored == customer_body(customer)
         assert stored["UpdateDate"] == "2024-01-02" and stored["Notes"] is None
-    for item in demo.items(30):
+        assert json.loads(fast.customer(customer)) == customer_compact(customer)
+    for item in demo.items(60):
         stored = unpack(ENTITY_SETS["Items"], encode(item_compact(item)))
         assert stored == item_body(item)
+        assert json.loads(fast.item(item)) == item_compact(item)

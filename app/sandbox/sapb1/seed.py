@@ -6,6 +6,7 @@ reused as it is, so a sandbox file survives restarts with its documents.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,8 @@ from app.sandbox.sapb1.store import SandboxStore, Tx, encode
 SEED_DATE = "2024-01-02"
 SEED_TIME = "08:00:00"
 SEED_MARKER = "seeded"
+_ENC = encode
+_S = json.encoder.encode_basestring
 
 
 def _stamped(body: dict[str, Any]) -> dict[str, Any]:
@@ -150,6 +153,102 @@ def item_body(item: demo.Item) -> dict[str, Any]:
     return new_body("Items", **item_compact(item))
 
 
+class _FastJson:
+    """Stored JSON of demo customers and items straight from templates (bulk seeding).
+
+    Equal, once parsed, to ``encode(customer_compact(c))`` / ``encode(item_compact(i))``
+    (a test holds them to it); about five times faster at 100,000 rows.
+    """
+
+    def __init__(self) -> None:
+        self.bp_head = self._head(
+            _BP_STATIC,
+            {"CardCode", "CardName", "GroupCode", "City", "Country", "ZipCode", "BPAddresses"},
+        )
+        self.address_head = self._head(_ADDRESS_STATIC, set())
+        item_varying = {
+            "ItemCode",
+            "ItemName",
+            "ItemsGroupCode",
+            "Manufacturer",
+            "BarCode",
+            "QuantityOnStock",
+            "ItemPrices",
+            "ItemBarCodeCollection",
+        }
+        self.item_head = self._head(_ITEM_STATIC, item_varying)
+        self.price_tail = {
+            number: _ENC({**_PRICE_STATIC, "BasePriceList": number, "UoMPrices": []})[1:]
+            for number, _ in demo.PRICE_LISTS
+        }
+        self.warehouse_tails = [
+            (
+                w.code,
+                _ENC(
+                    {
+                        k: v
+                        for k, v in warehouse_info("", w.code).items()
+                        if k not in {"InStock", "ItemCode"}
+                    }
+                )[1:],
+            )
+            for w in demo.WAREHOUSES
+        ]
+
+    @staticmethod
+    def _head(static: dict[str, Any], varying: set[str]) -> str:
+        return _ENC({k: v for k, v in static.items() if k not in varying})[:-1]
+
+    def customer(self, c: demo.Customer) -> str:
+        """The stored JSON of one demo customer."""
+        code, city, country, zip_code = _S(c.code), _S(c.city), _S(c.country), _S(c.zip_code)
+        parts = [
+            self.bp_head,
+            f',"CardCode":{code},"CardName":{_S(c.name)},"GroupCode":{c.group_code}',
+            f',"City":{city},"Country":{country},"ZipCode":{zip_code},"BPAddresses":[',
+            self.address_head,
+            f',"ZipCode":{zip_code},"City":{city},"Country":{country},"BPCode":{code}}}]',
+        ]
+        if c.phone:
+            parts.append(f',"Phone1":{_S(c.phone)}')
+        if c.email:
+            parts.append(f',"EmailAddress":{_S(c.email)}')
+        parts.append("}")
+        return "".join(parts)
+
+    def item(self, item: demo.Item) -> str:
+        """The stored JSON of one demo item."""
+        stock = dict(item.stock)
+        code, barcode = _S(item.code), _S(item.barcode)
+        wholesale = round(item.price * 90 / 100, 2)
+        prices = ",".join(
+            f'{{"PriceList":{n},"Price":{float(item.price if n == 1 else wholesale)!r},{tail}'
+            for n, tail in self.price_tail.items()
+        )
+        parts = [
+            self.item_head,
+            f',"ItemCode":{code},"ItemName":{_S(item.name)},"ItemsGroupCode":'
+            f'{item.group_number},"Manufacturer":{item.manufacturer},"BarCode":{barcode}',
+            f',"QuantityOnStock":{float(sum(stock.values()))!r},"ItemPrices":[{prices}]',
+            f',"ItemBarCodeCollection":[{{"AbsEntry":{int(item.code[1:])},"UoMEntry":-1,'
+            f'"Barcode":{barcode},"FreeText":null}}]',
+        ]
+        if item.kind != "non_stock":
+            rows = ",".join(
+                f'{{"InStock":{float(stock.get(w, 0))!r},"ItemCode":{code},{tail}'
+                for w, tail in self.warehouse_tails
+            )
+            parts.append(f',"ItemWarehouseInfoCollection":[{rows}]')
+        else:
+            parts.append(',"InventoryItem":"tNO"')
+        if item.kind == "serial":
+            parts.append(',"ManageSerialNumbers":"tYES"')
+        elif item.kind == "batch":
+            parts.append(',"ManageBatchNumbers":"tYES"')
+        parts.append("}")
+        return "".join(parts)
+
+
 def warehouse_info(item_code: str, warehouse: str, in_stock: float = 0.0) -> dict[str, Any]:
     """One line of ItemWarehouseInfoCollection."""
     return {
@@ -248,10 +347,7 @@ def _seed(tx: Tx, customers: int, items: int) -> None:
         tx.bulk_insert(ENTITY_SETS[set_name], rows)
     walk_in = demo.walk_in_customer()
     bps = ENTITY_SETS["BusinessPartners"]
-    tx.bulk_insert_packed(bps, [(walk_in.code, encode(customer_compact(walk_in)))])
-    tx.bulk_insert_packed(
-        bps, ((c.code, encode(customer_compact(c))) for c in demo.customers(customers))
-    )
-    tx.bulk_insert_packed(
-        ENTITY_SETS["Items"], ((i.code, encode(item_compact(i))) for i in demo.items(items))
-    )
+    fast = _FastJson()
+    tx.bulk_insert_packed(bps, [(walk_in.code, fast.customer(walk_in))])
+    tx.bulk_insert_packed(bps, ((c.code, fast.customer(c)) for c in demo.customers(customers)))
+    tx.bulk_insert_packed(ENTITY_SETS["Items"], ((i.code, fast.item(i)) for i in demo.items(items)))
