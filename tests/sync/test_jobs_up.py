@@ -9,15 +9,18 @@ when run again, with no duplicate on either side.
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
+from app.connectors.tagrain.drafts import ProductDraft
 from app.sandbox.launcher import RunningSandboxes
 from app.store import Database, Link, RecordLog, SyncMark
 from app.sync.context import SyncContext
 from app.sync.jobs.customers_up import CustomersUpJob
 from app.sync.jobs.master_groups import CustomerGroupsJob, ManufacturersJob, ProductGroupsJob
+from app.sync.jobs.products_up import ProductsUpJob
 from app.sync.runner import Runner
 
 
@@ -124,3 +127,75 @@ def test_marked_customers_are_pushed_matched_and_written_back(
     assert again.skipped == again.total
     full = runner.run(CustomersUpJob(context), template_id, full=True)
     assert full.skipped == full.total == len(TWINS + NEW)
+
+
+ITEMS = [f"A{n:05d}" for n in range(1, 31)]
+
+
+def new_sap_item(context: SyncContext, code: str, barcode: str, serial: bool = False) -> None:
+    """An item SAP has and Tagrain does not (added through the SL client)."""
+    price_list = context.rules.price_list
+    context.sap.client.create(
+        "Items",
+        {
+            "ItemCode": code,
+            "ItemName": f"New item {code}",
+            "ItemsGroupCode": 104,
+            "Manufacturer": 4,
+            "BarCode": barcode,
+            "ManageSerialNumbers": "tYES" if serial else "tNO",
+            "ItemPrices": [{"PriceList": price_list, "Price": 12.5}],
+        },
+    )
+
+
+def test_marked_items_are_pushed_matched_and_written_back(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    new_sap_item(context, "NEW-1", "4000000000001", serial=True)
+    new_sap_item(context, "NEW-2", "4000000000002")
+    tagrain_only = context.tagrain.create_product(
+        ProductDraft(
+            sku="TG-ONLY-2",
+            name="Tagrain only",
+            type="standard",
+            price=Decimal("1.00"),
+            barcode="4000000000002",
+        )
+    )
+    mark(database, template_id, "item", [*ITEMS, "NEW-1", "NEW-2"])
+    before = sandboxes.tagrain.count("products")
+    runner = Runner(database, workers=4)
+    result = runner.run(ProductsUpJob(context), template_id)
+    assert result.status == "succeeded", result.message
+    assert actions(database, result.run_id) == {"created": 1, "linked": len(ITEMS) + 1}
+    assert sandboxes.tagrain.count("products") == before + 1
+    linked = links(database, "products")
+    assert linked["NEW-2"] == tagrain_only.id
+    groups, makers = links(database, "product_groups"), links(database, "manufacturers")
+    for code, tagrain_id in linked.items():
+        sap = sandboxes.service_layer.entity("Items", code)
+        product = sandboxes.tagrain.record("products", tagrain_id)
+        assert sap is not None and product is not None
+        assert sap["U_TG_ID"] == tagrain_id
+        assert (product["sku"], product["name"], product["barcode"]) == (
+            code,
+            sap["ItemName"],
+            sap["BarCode"],
+        )
+        kind = (
+            "serial"
+            if sap["ManageSerialNumbers"] == "tYES"
+            else ("batch" if sap["ManageBatchNumbers"] == "tYES" else "standard")
+        )
+        assert product["type"] == kind
+        assert product["non_stock"] == (sap["InventoryItem"] == "tNO")
+        price = next(
+            p["Price"] for p in sap["ItemPrices"] if p["PriceList"] == context.rules.price_list
+        )
+        assert Decimal(product["price"]) == Decimal(str(price)).quantize(Decimal("0.01"))
+        assert product["group_id"] == groups[str(sap["ItemsGroupCode"])]
+        maker = sap.get("Manufacturer")
+        assert product["manufacturer_id"] == (None if maker in (None, -1) else makers[str(maker)])
+    again = runner.run(ProductsUpJob(context), template_id)
+    assert again.skipped == again.total
