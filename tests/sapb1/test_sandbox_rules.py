@@ -310,3 +310,17 @@ def test_series_assigns_codes(raw: RawSession) -> None:
     assert (first.json()["CardCode"], second.json()["CardCode"]) == ("S70-000001", "S70-000002")
     missing = raw.post("BusinessPartners", {"CardName": "No code"})
     assert missing.status_code == 400 and "[OCRD.CardCode]" in missing.json()["error"]["message"]
+
+
+def test_sales_tax_and_given_line_totals(raw: RawSession) -> None:
+    codes = {t["Code"]: t["Rate"] for t in raw.get("SalesTaxCodes").json()["value"]}
+    assert codes == {"EX": 0.0, "TX": 8.0}
+    body = invoice_body(quantity=3)
+    body["DocumentLines"][0].update(TaxCode="TX", UnitPrice=3.33, LineTotal=10.0)
+    doc = raw.post("Invoices", body).json()
+    line = doc["DocumentLines"][0]
+    assert (line["LineTotal"], line["TaxTotal"]) == (10.0, 0.8)
+    assert (doc["VatSum"], doc["DocTotal"]) == (0.8, 10.8)
+    body["DocumentLines"][0]["TaxCode"] = "NOPE"
+    status, code, message = _error(raw.post("Invoices", body))
+    assert (status, code) == (400, "-10") and "[INV1.TaxCode][line: 1]" in message
