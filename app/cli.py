@@ -72,11 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--fresh", action="store_true", help="throw away the sandbox databases and seed anew"
     )
-    sync = commands.add_parser("sync", help="synchronise one object or all of them")
-    sync.add_argument("object", help="customers, products, sales, ... or 'all'")
-    sync.add_argument("--template", help="the Tagrain template (default: the only one)")
-    sync.add_argument("--full", action="store_true", help="read everything, not only changes")
-    sync.add_argument("--dry-run", action="store_true", help="show what would change")
+    from app import cli_sync
+
+    cli_sync.add_commands(commands)
     commands.add_parser("service", help="run the scheduler headless (for a Windows service)")
 
     db = commands.add_parser("db", help="manage the local store")
@@ -212,6 +210,16 @@ def _on_terminate(callback: Callable[[], None]) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from app import cli_sync
+
+        command: Callable[[argparse.Namespace], int] = getattr(cli_sync, name)
+        return command(args)
+
+    return run
+
+
 def _not_yet(name: str, issue: int) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: '{name}' is not available in this build yet (issue #{issue}).")
@@ -225,7 +233,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "status": _cmd_status,
     "db": _cmd_db,
     "sandbox": _cmd_sandbox,
-    "sync": _not_yet("sync", 5),
+    "sync": _lazy("cmd_sync"),
+    "init": _lazy("cmd_init"),
+    "runs": _lazy("cmd_runs"),
+    "retry-failed": _lazy("cmd_retry_failed"),
     "service": _not_yet("service", 8),
 }
 

@@ -76,6 +76,7 @@ class Engine:
         dry_run: bool = False,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        retries_only: bool = False,
     ) -> list[RunResult]:
         """Run every job of one object; LeaseHeld propagates when it already runs."""
         spec = self.objects.get(object_name)
@@ -99,6 +100,7 @@ class Engine:
                         dry_run=dry_run,
                         progress=progress,
                         cancel=cancel,
+                        retries_only=retries_only,
                     )
                 )
                 if cancel is not None and cancel.cancelled:

@@ -70,8 +70,12 @@ class Runner:
         dry_run: bool = False,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        retries_only: bool = False,
     ) -> RunResult:
-        """Run the job once; LeaseHeld when another run has the object."""
+        """Run the job once; LeaseHeld when another run has the object.
+
+        ``retries_only`` applies only the records waiting for a retry ("Retry failed").
+        """
         cancel = cancel or CancelToken()
         lease = leases.acquire(self.database, template_id, job.object_name, holder=self.holder)
         recorder = RunRecorder(
@@ -87,7 +91,15 @@ class Runner:
         try:
             with leases.LeaseKeeper(lease, recorder.run_id) as keeper:
                 status, message = self._run(
-                    job, template_id, recorder, full, dry_run, progress, cancel, keeper
+                    job,
+                    template_id,
+                    recorder,
+                    full,
+                    dry_run,
+                    progress,
+                    cancel,
+                    keeper,
+                    retries_only,
                 )
         except RunError as exc:
             status, message = "failed", str(exc)
@@ -121,6 +133,7 @@ class Runner:
         progress: ProgressCallback | None,
         cancel: CancelToken,
         keeper: leases.LeaseKeeper,
+        retries_only: bool = False,
     ) -> tuple[str, str | None]:
         state = Progress()
         retries = recorder.pending_retries()
@@ -149,6 +162,8 @@ class Runner:
         self._apply_all(job, retry_records(), recorder, dry_run, progress, cancel, keeper, state)
         if cancel.cancelled:
             return "cancelled", "cancelled by the user"
+        if retries_only:
+            return ("partial" if recorder.counts["failed"] else "succeeded"), None
         state.message = f"{job.object_name}: reading changes"
         newest = self._apply_all(
             job,

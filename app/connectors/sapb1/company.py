@@ -671,12 +671,17 @@ class SapCompany:
         self.client.update("Items", item_code, {"U_TG_ID": tagrain_id})
 
     def find_document(self, kind: str, tagrain_id: str) -> DocumentRef | None:
-        """The document of this kind that carries the Tagrain id (not cancelled first)."""
+        """The document of this kind that carries the Tagrain id (not cancelled first).
+
+        SAP's cancellation documents copy the user fields of what they cancel;
+        they are not the posting itself and are left out.
+        """
         found = [
             DocumentRef.from_entity(kind, raw)
             for raw in self.client.iter_entities(
                 kind, filter=f"U_TG_ID eq {quote(tagrain_id)}", page_size=20
             )
+            if raw.get("CancelStatus") != "csCancellation"
         ]
         found.sort(key=lambda ref: (ref.cancelled, ref.entry))
         return found[0] if found else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.sync.engine import SyncObjectSpec
 from app.sync.jobs.customers_down import CustomersDownJob
 from app.sync.jobs.expenses import ExpensesJob
+from app.sync.jobs.master_groups import CustomerGroupsJob, ManufacturersJob, ProductGroupsJob
 from app.sync.jobs.products_down import ProductsDownJob
 from app.sync.jobs.refunds import RefundsJob
 from app.sync.jobs.sales import SalesJob
@@ -12,6 +13,9 @@ from app.sync.jobs.sales import SalesJob
 OBJECTS: dict[str, SyncObjectSpec] = {
     spec.name: spec
     for spec in (
+        SyncObjectSpec("customer_groups", "Customer Groups", (CustomerGroupsJob,)),
+        SyncObjectSpec("product_groups", "Product Groups", (ProductGroupsJob,)),
+        SyncObjectSpec("manufacturers", "Manufacturers", (ManufacturersJob,)),
         SyncObjectSpec("customers", "Customers", (CustomersDownJob,), full_on_sync_now=True),
         SyncObjectSpec("products", "Products", (ProductsDownJob,)),
         SyncObjectSpec("sales", "Sales", (SalesJob,)),
@@ -19,3 +23,7 @@ OBJECTS: dict[str, SyncObjectSpec] = {
         SyncObjectSpec("expenses", "Expenses", (ExpensesJob,)),
     )
 }
+"""Every object in the order 'sync all' runs them: master data before documents."""
+
+INIT_ORDER = ("customer_groups", "product_groups", "manufacturers", "products", "customers")
+"""The initial load: groups and manufacturers, marked items, then every Tagrain customer."""

@@ -1,0 +1,190 @@
+"""The sync commands of ``integration-hub``: sync, init, runs and retry-failed.
+
+They do what the GUI's Sync Now, initial load, monitor and Retry do, against
+the same store, so a run started here shows up in the client's monitor.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.store import Database, RecordLog, Run, Template, open_database
+from app.sync.engine import Engine
+from app.sync.jobs import INIT_ORDER, OBJECTS
+from app.sync.leases import LeaseHeld
+from app.sync.runner import RunResult
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register the sync commands on the CLI's subparsers."""
+    names = ", ".join(OBJECTS)
+    sync = commands.add_parser("sync", help="synchronise one object or all of them")
+    sync.add_argument("object", help=f"one of: {names}, or 'all'")
+    sync.add_argument("--template", help="the Tagrain template (default: the only one)")
+    sync.add_argument("--full", action="store_true", help="read everything, not only changes")
+    sync.add_argument("--dry-run", action="store_true", help="show what would change")
+    init = commands.add_parser(
+        "init", help="initial load: groups, marked customers and items, all Tagrain customers"
+    )
+    init.add_argument("--template", help="the Tagrain template (default: the only one)")
+    runs = commands.add_parser("runs", help="list recent sync runs")
+    runs.add_argument("--failed", action="store_true", help="list failed records with reasons")
+    runs.add_argument("--limit", type=int, default=20, help="how many rows (default 20)")
+    retry = commands.add_parser("retry-failed", help="retry the records that failed")
+    retry.add_argument("object", nargs="?", help="one object (default: every object)")
+    retry.add_argument("--template", help="the Tagrain template (default: the only one)")
+
+
+def _describe(result: RunResult, name: str) -> str:
+    return (
+        f"{name}: {result.status} - {result.created} created, {result.updated} updated, "
+        f"{result.skipped} skipped, {result.failed} failed (run {result.run_id})"
+        + (f": {result.message}" if result.message else "")
+    )
+
+
+def _run_objects(
+    database: Database,
+    objects: list[str],
+    template: str | None,
+    *,
+    trigger: str,
+    full: bool | None = None,
+    dry_run: bool = False,
+    retries_only: bool = False,
+) -> int:
+    engine = Engine(database, OBJECTS)
+    try:
+        template_id = engine.template_id(template)
+    except LookupError as exc:
+        print(f"integration-hub: error: {exc}")
+        return EXIT_FAILED
+    exit_code = EXIT_OK
+    for name in objects:
+        try:
+            results = engine.run(
+                name,
+                template_id,
+                trigger=trigger,
+                full=full,
+                dry_run=dry_run,
+                retries_only=retries_only,
+            )
+        except LeaseHeld as exc:
+            print(f"{name}: not started: {exc}")
+            exit_code = EXIT_FAILED
+            continue
+        for result in results:
+            print(_describe(result, name), flush=True)
+            if result.status != "succeeded":
+                exit_code = EXIT_FAILED
+    return exit_code
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """``integration-hub sync <object|all>``."""
+    objects = list(OBJECTS) if args.object == "all" else [args.object]
+    unknown = [o for o in objects if o not in OBJECTS]
+    if unknown:
+        from app.cli import UsageError
+
+        raise UsageError(
+            f"unknown object {unknown[0]!r}; choose one of {', '.join(OBJECTS)} or all"
+        )
+    database = open_database(args.database)
+    try:
+        return _run_objects(
+            database,
+            objects,
+            args.template,
+            trigger="cli",
+            full=True if args.full else None,
+            dry_run=args.dry_run,
+        )
+    finally:
+        database.dispose()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """``integration-hub init``: the initial load, then the matches for review."""
+    database = open_database(args.database)
+    started = datetime.now().astimezone()
+    try:
+        code = _run_objects(database, list(INIT_ORDER), args.template, trigger="init", full=True)
+        with database.session() as session:
+            linked = session.execute(
+                select(
+                    RecordLog.object, RecordLog.source_id, RecordLog.target_key, RecordLog.message
+                )
+                .join(Run, Run.id == RecordLog.run_id)
+                .where(RecordLog.action == "linked", Run.started_at >= started)
+                .order_by(RecordLog.object, RecordLog.source_id)
+            ).all()
+        print(
+            f"\n{len(linked)} records already existed on both sides and were linked, "
+            "not duplicated:"
+        )
+        for object_name, source_id, target_key, message in linked:
+            print(f"  {object_name}: {source_id} <-> {target_key}  {message or ''}".rstrip())
+        return code
+    finally:
+        database.dispose()
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    """``integration-hub runs [--failed]``."""
+    database = open_database(args.database)
+    try:
+        with database.session() as session:
+            if args.failed:
+                rows = session.execute(
+                    select(RecordLog, Template.name)
+                    .join(Run, Run.id == RecordLog.run_id)
+                    .join(Template, Template.id == Run.template_id)
+                    .where(RecordLog.status == "failed")
+                    .order_by(RecordLog.id.desc())
+                    .limit(args.limit)
+                ).all()
+                for record, template_name in rows:
+                    when = record.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                    print(
+                        f"{when}  {template_name}  {record.object}  {record.source_id}: "
+                        f"{record.message}"
+                    )
+                if not rows:
+                    print("no failed records")
+                return EXIT_OK
+            runs = session.execute(
+                select(Run, Template.name)
+                .join(Template, Template.id == Run.template_id)
+                .order_by(Run.id.desc())
+                .limit(args.limit)
+            ).all()
+            for run, template_name in runs:
+                when = run.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                print(
+                    f"run {run.id}  {when}  {template_name}  {run.object}  {run.trigger}  "
+                    f"{run.status}  total {run.total}, created {run.created}, "
+                    f"updated {run.updated}, skipped {run.skipped}, failed {run.failed}"
+                )
+            if not runs:
+                print("no runs yet")
+        return EXIT_OK
+    finally:
+        database.dispose()
+
+
+def cmd_retry_failed(args: argparse.Namespace) -> int:
+    """``integration-hub retry-failed [object]``."""
+    objects = [args.object] if args.object else list(OBJECTS)
+    database = open_database(args.database)
+    try:
+        return _run_objects(database, objects, args.template, trigger="retry", retries_only=True)
+    finally:
+        database.dispose()
