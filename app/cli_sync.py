@@ -21,7 +21,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the sync commands on the CLI's subparsers."""
     names = ", ".join(OBJECTS)
     sync = commands.add_parser("sync", help="synchronise one object or all of them")
