@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(commands: Any) -> None:
     """Register the sync commands on the CLI's subparsers."""
     names = ", ".join(OBJECTS)
     sync = commands.add_parser("sync", help="synchronise one object or all of them")
