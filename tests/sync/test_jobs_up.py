@@ -16,9 +16,11 @@ from sqlalchemy import select
 
 from app.connectors.tagrain.drafts import ProductDraft
 from app.sandbox.launcher import RunningSandboxes
+from app.sandbox.sapb1.entities import entity_set
 from app.store import Database, Link, RecordLog, SyncMark
 from app.sync.context import SyncContext
 from app.sync.jobs.customers_up import CustomersUpJob
+from app.sync.jobs.inventory import InventoryJob
 from app.sync.jobs.master_groups import CustomerGroupsJob, ManufacturersJob, ProductGroupsJob
 from app.sync.jobs.products_up import ProductsUpJob
 from app.sync.runner import Runner
@@ -199,3 +201,65 @@ def test_marked_items_are_pushed_matched_and_written_back(
         assert product["manufacturer_id"] == (None if maker in (None, -1) else makers[str(maker)])
     again = runner.run(ProductsUpJob(context), template_id)
     assert again.skipped == again.total
+
+
+def commit_stock(sandboxes: RunningSandboxes, code: str, warehouse: str, quantity: int) -> None:
+    """Reserve stock of an item in a warehouse, as open sales orders would in SAP."""
+    sl, items = sandboxes.service_layer, entity_set("Items")
+    assert items is not None
+    with sl.store.transaction() as tx:
+        doc = tx.get(items, code)
+        assert doc is not None
+        for row in doc["ItemWarehouseInfoCollection"]:
+            if row["WarehouseCode"] == warehouse:
+                row["Committed"] = float(quantity)
+        tx.replace(items, code, doc)
+
+
+def test_inventory_is_in_stock_minus_committed_per_mapped_store(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    mark(database, template_id, "item", ITEMS)
+    runner = Runner(database, workers=4)
+    assert runner.run(ProductsUpJob(context), template_id).status == "succeeded"
+    stores = context.rules.stores
+    first = next(iter(stores.values()))
+    commit_stock(sandboxes, "A00001", first.warehouse, 3)
+    commit_stock(sandboxes, "A00002", first.warehouse, 10_000)
+    result = runner.run(InventoryJob(context), template_id)
+    assert result.status == "succeeded", result.message
+    assert result.updated == result.total == len(stores) > 0
+    for rule in stores.values():
+        levels = {lvl.sku: lvl.on_hand for lvl in context.tagrain.iter_inventory(rule.store_id)}
+        for code in ITEMS:
+            sap = sandboxes.service_layer.entity("Items", code)
+            assert sap is not None
+            if sap["InventoryItem"] == "tNO":
+                continue
+            row = next(
+                r
+                for r in sap["ItemWarehouseInfoCollection"]
+                if r["WarehouseCode"] == rule.warehouse
+            )
+            expected = Decimal(str(row["InStock"])) - Decimal(str(row["Committed"]))
+            assert levels[code] == expected, (rule.store_id, code)
+    levels = {lvl.sku: lvl.on_hand for lvl in context.tagrain.iter_inventory(first.store_id)}
+    assert levels["A00002"] < 0
+
+
+def test_inventory_reports_skus_tagrain_does_not_know(
+    database: Database, template_id: int, context: SyncContext
+) -> None:
+    mark(database, template_id, "item", ITEMS[:5])
+    runner = Runner(database, workers=2)
+    assert runner.run(ProductsUpJob(context), template_id).status == "succeeded"
+    product_id = links(database, "products")["A00003"]
+    context.tagrain.update_product(product_id, {"sku": "RENAMED-IN-TAGRAIN"})
+    result = runner.run(InventoryJob(context), template_id)
+    assert result.status == "partial"
+    assert result.failed == result.total == len(context.rules.stores)
+    with database.session() as session:
+        messages = session.scalars(
+            select(RecordLog.message).where(RecordLog.run_id == result.run_id)
+        ).all()
+    assert all(m and "Tagrain does not know 1 SKU(s)" in m and "A00003" in m for m in messages)
