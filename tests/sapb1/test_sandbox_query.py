@@ -154,3 +154,12 @@ def test_case_insensitive_header(raw: RawSession) -> None:
         headers={"B1S-CaseInsensitive": "true"},
     )
     assert [r["CardCode"] for r in answer.json()["value"]] == ["C-WALKIN"]
+
+
+def test_enums_by_name_or_value(raw: RawSession) -> None:
+    by_name = _codes(raw, "BusinessPartners", **{"$filter": "CardType eq 'cCustomer'"})
+    assert _codes(raw, "BusinessPartners", **{"$filter": "CardType eq 'C'"}) == by_name
+    assert len(by_name) == CUSTOMERS + 1
+    assert _codes(raw, "BusinessPartners", **{"$filter": "Valid eq 'Y' and Frozen eq 'N'"}) == (
+        by_name
+    )

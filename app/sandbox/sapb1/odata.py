@@ -42,6 +42,23 @@ def json_property(doc: sa.ColumnElement[Any], name: str) -> sa.ColumnElement[Any
     return sa.func.json_extract(doc, sa.literal_column(f"'$.\"{name}\"'"))
 
 
+_ENUM_VALUES = {
+    "CardType": {"C": "cCustomer", "S": "cSupplier", "L": "cLid"},
+    "DocumentStatus": {"O": "bost_Open", "C": "bost_Close"},
+    "DocType": {"C": "rCustomer", "S": "rSupplier", "A": "rAccount"},
+}
+_YES_NO = {"Y": "tYES", "N": "tNO"}
+
+
+def enum_by_name(es: EntitySet, prop: str, value: str) -> str:
+    """SL takes enum values by name or by their one-letter value (``'C'`` = ``'cCustomer'``)."""
+    if es.defaults.get(prop) in {"tYES", "tNO"}:
+        return _YES_NO.get(value, value)
+    if prop == "DocType" and es.kind != "payment":
+        return value
+    return _ENUM_VALUES.get(prop, {}).get(value, value)
+
+
 class _Visitor(AstToSqlAlchemyCoreVisitor):
     def __init__(self, table: sa.Table, es: EntitySet, case_insensitive: bool) -> None:
         super().__init__(cast(Any, table))
@@ -50,6 +67,10 @@ class _Visitor(AstToSqlAlchemyCoreVisitor):
         self.case_insensitive = case_insensitive
 
     def visit_Compare(self, node: ast.Compare) -> Any:
+        if isinstance(node.left, ast.Identifier) and isinstance(node.right, ast.String):
+            value = enum_by_name(self.es, node.left.name, node.right.val)
+            if value != node.right.val:
+                node = ast.Compare(node.comparator, node.left, ast.String(value))
         left, right = self.visit(node.left), self.visit(node.right)
         if self.case_insensitive and isinstance(node.right, ast.String):
             left, right = sa.func.lower(left), sa.func.lower(right)
