@@ -1,16 +1,18 @@
 """Run leases: one run per object and template at a time, across processes and machines.
 
-A lease is a row in the store with a holder and an expiry. Taking it is one
+A lease is a row in the store with a holder ("machine:pid") and an expiry. Taking it is one
 atomic statement (an INSERT, or an UPDATE that only matches an expired row or
 our own), so two processes racing for it cannot both win, on SQLite as on
 PostgreSQL or SQL Server. A running job renews its lease; a crashed process's
-lease is taken over once it expires, never while it is alive.
+lease is taken over once it expires, never while it is alive; on the same
+machine a holder whose process is gone is known dead at once.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,41 @@ DEFAULT_TTL = timedelta(minutes=2)
 def this_process() -> str:
     """The holder name of this process: machine and process id."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine is still running."""
+    if sys.platform == "win32":
+        import ctypes
+
+        synchronize, still_active = 0x00100000 | 0x1000, 259
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(synchronize, False, pid)
+        if not handle:
+            return False
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == still_active
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def holder_is_dead(holder: str) -> bool:
+    """Whether a lease holder is a process of this machine that no longer runs.
+
+    Only a process on this machine can be checked; a holder on another machine
+    keeps its lease until it expires.
+    """
+    host, _, pid = holder.rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid))
 
 
 class LeaseHeld(Exception):
@@ -133,6 +170,20 @@ def acquire(
             )
         ).first()
     if current is None:  # released between our two statements: try once more
+        return acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
+    if holder_is_dead(current.holder):
+        with database.session() as session:
+            taken = session.execute(
+                update(RunLease)
+                .where(
+                    RunLease.template_id == template_id,
+                    RunLease.object == object_name,
+                    RunLease.holder == current.holder,
+                )
+                .values(holder=holder, acquired_at=now, expires_at=now + ttl, run_id=run_id)
+            )
+            if taken.rowcount == 1:  # type: ignore[attr-defined]
+                return Lease(database, template_id, object_name, holder, ttl, now)
         return acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
     raise LeaseHeld(object_name, current.holder, current.acquired_at, current.run_id)
 

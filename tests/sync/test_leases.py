@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -108,3 +109,26 @@ def test_keeper_renews_while_the_run_goes_on(database: Database) -> None:
             time.sleep(0.05)
     lease.release()
     assert leases.current_holder(database, template_id, "sales") is None
+
+
+def test_a_lease_of_a_dead_process_on_this_machine_is_taken_over_at_once(
+    database: Database,
+) -> None:
+    import socket
+
+    template_id = _template(database)
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = f"{socket.gethostname()}:{finished.stdout.strip()}"
+    leases.acquire(database, template_id, "sales", holder=dead, ttl=timedelta(hours=1))
+    alive = f"{socket.gethostname()}:{os.getpid()}"
+    taken = leases.acquire(database, template_id, "sales", holder=alive + "-x")
+    assert taken.holder == alive + "-x"
+    taken.release()
+    leases.acquire(database, template_id, "sales", holder=alive, ttl=timedelta(hours=1))
+    with pytest.raises(LeaseHeld):
+        leases.acquire(database, template_id, "sales", holder="B:2")
