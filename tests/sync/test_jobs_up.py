@@ -9,15 +9,17 @@ when run again, with no duplicate on either side.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select
 
 from app.connectors.tagrain.drafts import ProductDraft
 from app.sandbox.launcher import RunningSandboxes
 from app.sandbox.sapb1.entities import entity_set
-from app.store import Database, Link, RecordLog, SyncMark
+from app.store import Database, Link, RecordLog, RunLease, SyncMark
 from app.sync.context import SyncContext
 from app.sync.jobs.customers_up import CustomersUpJob
 from app.sync.jobs.inventory import InventoryJob
@@ -50,6 +52,18 @@ def tagrain_all(sandboxes: RunningSandboxes, collection: str) -> list[dict[str, 
     """Every record of a Tagrain collection, straight from the sandbox's store."""
     records = (sandboxes.tagrain.record(collection, i) for i in sandboxes.tagrain.ids(collection))
     return [r for r in records if r is not None]
+
+
+def assert_unique(records: list[dict[str, Any]], field: str) -> None:
+    """No two records share a non-empty value of the field."""
+    values = Counter(r[field] for r in records if r[field])
+    assert not [v for v, n in values.items() if n > 1]
+
+
+def leases_free(database: Database) -> None:
+    """Drop the leases a killed process left behind (they would expire after a while)."""
+    with database.session() as session:
+        session.execute(delete(RunLease))
 
 
 def names(records: list[dict[str, Any]]) -> Counter[str]:
@@ -263,3 +277,110 @@ def test_inventory_reports_skus_tagrain_does_not_know(
             select(RecordLog.message).where(RecordLog.run_id == result.run_id)
         ).all()
     assert all(m and "Tagrain does not know 1 SKU(s)" in m and "A00003" in m for m in messages)
+
+
+def test_sap_changes_reach_tagrain_on_the_next_incremental_run(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    mark(database, template_id, "customer", ["C000009", "C000010"])
+    mark(database, template_id, "item", ["A00004", "A00005"])
+    runner = Runner(database, workers=2)
+    for job in (ProductGroupsJob, CustomersUpJob, ProductsUpJob, CustomersUpJob, ProductsUpJob):
+        assert runner.run(job(context), template_id).status == "succeeded"
+    context.sap.client.update(
+        "BusinessPartners", "C000009", {"CardName": "Renamed Person", "Phone1": "+1-555-9999"}
+    )
+    context.sap.client.update(
+        "Items",
+        "A00005",
+        {
+            "ItemName": "Renamed item",
+            "ItemPrices": [{"PriceList": context.rules.price_list, "Price": 77.25}],
+        },
+    )
+    context.sap.client.update("ItemGroups", 104, {"GroupName": "Gadgets"})
+    customers = runner.run(CustomersUpJob(context), template_id)
+    products = runner.run(ProductsUpJob(context), template_id)
+    groups = runner.run(ProductGroupsJob(context), template_id)
+    for result in (customers, products):
+        assert result.updated == 1 and result.skipped == result.total - 1
+    assert groups.updated == 1 and groups.skipped == groups.total - 1
+    customer = sandboxes.tagrain.record("customers", links(database, "customers")["C000009"])
+    product = sandboxes.tagrain.record("products", links(database, "products")["A00005"])
+    group = sandboxes.tagrain.record("product-groups", links(database, "product_groups")["104"])
+    assert customer is not None and product is not None and group is not None
+    assert (customer["first_name"], customer["last_name"], customer["phone"]) == (
+        "Renamed",
+        "Person",
+        "+1-555-9999",
+    )
+    assert (product["name"], Decimal(product["price"])) == ("Renamed item", Decimal("77.25"))
+    assert group["name"] == "Gadgets"
+
+
+def test_both_sides_changed_the_later_change_wins(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    mark(database, template_id, "customer", ["C000009", "C000010"])
+    runner = Runner(database, workers=2)
+    assert runner.run(CustomersUpJob(context), template_id).status == "succeeded"
+    linked = links(database, "customers")
+    now = datetime.now()
+    sandboxes.service_layer.clock = lambda: now - timedelta(hours=1)
+    context.sap.client.update("BusinessPartners", "C000009", {"Phone1": "+1-555-0001"})
+    context.tagrain.update_customer(linked["C000009"], {"phone": "+1-555-0002"})
+    context.tagrain.update_customer(linked["C000010"], {"phone": "+1-555-0003"})
+    sandboxes.service_layer.clock = lambda: now + timedelta(hours=1)
+    context.sap.client.update("BusinessPartners", "C000010", {"Phone1": "+1-555-0004"})
+    result = runner.run(CustomersUpJob(context), template_id, full=True)
+    assert result.status == "succeeded"
+    with database.session() as session:
+        log = {
+            r.source_id: r
+            for r in session.scalars(select(RecordLog).where(RecordLog.run_id == result.run_id))
+        }
+    assert log["C000009"].action == "skipped"
+    assert "Tagrain's change is later and wins" in (log["C000009"].message or "")
+    assert log["C000010"].action == "updated"
+    assert "SAP's change is later and wins" in (log["C000010"].message or "")
+    phones = {
+        code: (sandboxes.tagrain.record("customers", linked[code]) or {})["phone"]
+        for code in ("C000009", "C000010")
+    }
+    assert phones == {"C000009": "+1-555-0002", "C000010": "+1-555-0004"}
+
+
+def test_a_run_killed_between_create_and_link_leaves_no_duplicate(
+    database: Database,
+    template_id: int,
+    context: SyncContext,
+    sandboxes: RunningSandboxes,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mark(database, template_id, "customer", TWINS + NEW)
+    mark(database, template_id, "item", [*ITEMS[:10], "NEW-1"])
+    new_sap_item(context, "NEW-1", "4000000000001")
+    customers, products = sandboxes.tagrain.count("customers"), sandboxes.tagrain.count("products")
+    save = context.links.save
+
+    def dying_save(object_name: str, tagrain_id: str, sap_key: str, **kwargs: Any) -> None:
+        if sap_key in ("C000010", "NEW-1"):
+            raise KeyboardInterrupt("the process was killed after the create in Tagrain")
+        save(object_name, tagrain_id, sap_key, **kwargs)
+
+    monkeypatch.setattr(context.links, "save", dying_save)
+    runner = Runner(database, workers=1)
+    for job in (CustomersUpJob, ProductsUpJob):
+        with pytest.raises(KeyboardInterrupt):
+            runner.run(job(context), template_id)
+    monkeypatch.setattr(context.links, "save", save)
+    leases_free(database)
+    assert sandboxes.tagrain.count("customers") > customers
+    assert sandboxes.tagrain.count("products") == products + 1
+    for job in (CustomersUpJob, ProductsUpJob):
+        assert runner.run(job(context), template_id).status == "succeeded"
+    assert sandboxes.tagrain.count("customers") == customers + len(NEW)
+    assert sandboxes.tagrain.count("products") == products + 1
+    assert set(links(database, "customers")) == set(TWINS + NEW)
+    assert_unique(tagrain_all(sandboxes, "customers"), "external_ref")
+    assert_unique(tagrain_all(sandboxes, "products"), "sku")
