@@ -324,3 +324,12 @@ def test_sales_tax_and_given_line_totals(raw: RawSession) -> None:
     body["DocumentLines"][0]["TaxCode"] = "NOPE"
     status, code, message = _error(raw.post("Invoices", body))
     assert (status, code) == (400, "-10") and "[INV1.TaxCode][line: 1]" in message
+
+
+def test_user_field_registered_at_run_time_shows_as_null(raw: RawSession) -> None:
+    assert raw.post("UserFieldsMD", {"TableName": "OCRD", "Name": "TG_SYNC"}).status_code == 201
+    bp = raw.get("BusinessPartners('C000001')").json()
+    assert bp["U_TG_SYNC"] is None and bp["U_TG_ID"] is None
+    assert raw.patch("BusinessPartners('C000001')", {"U_TG_SYNC": "Y"}).status_code == 204
+    page = raw.get("BusinessPartners", params={"$filter": "U_TG_SYNC eq 'Y'"}).json()
+    assert [r["CardCode"] for r in page["value"]] == ["C000001"]

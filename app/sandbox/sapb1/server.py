@@ -333,6 +333,7 @@ class ServiceLayerSandbox(LoopbackServer):
             opts = QueryOptions.from_query(query)
             tag = etag(doc)
             payload = dialect.context(self.url, es.name, single=True)
+            doc = self._with_user_fields(tx, es, [doc])[0]
             payload.update(opts.project(es, dialect.render(doc, tag)))
             return dialect.json(200, payload, [("ETag", tag)] if dialect.v2 else [])
         if method in {"PATCH", "PUT"}:
@@ -342,6 +343,16 @@ class ServiceLayerSandbox(LoopbackServer):
             self.rules.delete(tx, es, key)
             return SandboxResponse(204)
         raise SlError.not_supported()
+
+    def _with_user_fields(
+        self, tx: Tx, es: EntitySet, docs: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Entities with every user field registered on their table (null when unset), as SL."""
+        fields = self.rules.user_fields(tx, es.table) if es.table else set()
+        missing = [f for f in sorted(fields) if docs and f not in docs[0]]
+        if not missing:
+            return docs
+        return [{**d, **{f: d.get(f) for f in missing}} for d in docs]
 
     @staticmethod
     def _json(body: bytes) -> Any:
@@ -361,7 +372,7 @@ class ServiceLayerSandbox(LoopbackServer):
             extra.append(("Preference-Applied", "return-no-content"))
             return SandboxResponse(204, b"", extra)
         payload = dialect.context(self.url, es.name, single=True)
-        payload.update(dialect.render(doc, tag))
+        payload.update(dialect.render(self._with_user_fields(tx, es, [doc])[0], tag))
         if dialect.v2:
             extra.append(("ETag", tag))
         return dialect.json(201, payload, extra)
@@ -404,8 +415,10 @@ class ServiceLayerSandbox(LoopbackServer):
         payload: dict[str, Any] = dict(dialect.context(self.url, es.name, single=False))
         if opts.inlinecount:
             payload.update(dialect.count_annotation(tx.count(es, where)))
+        tags = [etag(r) if dialect.v2 else None for r in rows]
         payload["value"] = [
-            opts.project(es, dialect.render(r, etag(r) if dialect.v2 else None)) for r in rows
+            opts.project(es, dialect.render(r, tag))
+            for r, tag in zip(self._with_user_fields(tx, es, rows), tags, strict=True)
         ]
         if more:
             payload[dialect.next_link_key] = self._next_link(es, query, opts, len(rows))
