@@ -69,7 +69,7 @@ class RefundsJob(SyncJob):
         if link is not None and (link.sap_secondary_key or refund.status == "on_account"):
             return Outcome(Action.SKIPPED, target_key=link.sap_key)
         memo = sap.find_document(CREDIT_MEMO, refund.id)
-        payment = sap.find_document(OUTGOING_PAYMENT, refund.id)
+        payment = None if memo is None else sap.find_document(OUTGOING_PAYMENT, refund.id)
         created, message = False, None
         if memo is None or memo.cancelled:
             draft, message = self.credit_memo_draft(refund)

@@ -80,7 +80,7 @@ class SalesJob(SyncJob):
             if settled:
                 return Outcome(Action.SKIPPED, target_key=link.sap_key)
         invoice = sap.find_document(INVOICE, sale.id)
-        payment = sap.find_document(INCOMING_PAYMENT, sale.id)
+        payment = None if invoice is None else sap.find_document(INCOMING_PAYMENT, sale.id)
         if sale.status == "voided":
             return self._void(sale, invoice, payment, dry_run)
         created = False

@@ -1,0 +1,124 @@
+"""Sync throughput: sales per second into SAP, and a no-change incremental run at scale.
+
+    uv run python bench/sync_throughput.py --sales 400
+    uv run python bench/sync_throughput.py --sales 60 --latency 0.3 --sessions 1 4
+    uv run python bench/sync_throughput.py --scale-customers 100000 --scale-items 50000
+
+Each sale is an A/R invoice plus an incoming payment (on-account sales only an
+invoice). The ideal with latency L per Service Layer request and S sessions is
+S / (requests per sale × L); the script prints requests per sale it observed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.sandbox.faults import FaultPlan
+from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+from app.store import Template, open_database
+from app.sync.bootstrap import ensure_sandbox_template
+from app.sync.engine import Engine
+from app.sync.jobs import OBJECTS
+from app.sync.recorder import write_watermark
+
+
+def sales_rate(sales: int, latency: float, sessions: int) -> None:
+    """Post ``sales`` receipts with ``sessions`` SL sessions at ``latency`` s per request."""
+    scale = SandboxScale(
+        customers=200, items=300, tagrain_customers=150, sales=sales, refunds=0, expenses=0
+    )
+    running = start_sandboxes(SandboxOptions(scale=scale))
+    folder = Path(tempfile.mkdtemp())
+    database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
+    try:
+        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
+        with database.session() as session:
+            session.get_one(Template, template_id).sap_sessions = sessions
+        engine = Engine(database, OBJECTS)
+        engine.run("customers", template_id)
+        engine.run("products", template_id)
+        running.service_layer.configure_faults(FaultPlan(latency=latency))
+        before = len(running.service_layer.requests)
+        started = time.perf_counter()
+        result = engine.run("sales", template_id, trigger="schedule")[-1]
+        elapsed = time.perf_counter() - started
+        requests = len(running.service_layer.requests) - before
+        posted = result.created
+        per_sale = requests / max(posted, 1)
+        ideal = sessions / (latency * per_sale) if latency else float("inf")
+        print(
+            f"sales={sales} latency={latency:.3f}s sessions={sessions}: {posted} posted in "
+            f"{elapsed:.1f} s = {posted / elapsed:.1f} sales/s "
+            f"({per_sale:.2f} SL requests per sale; ideal {ideal:.1f} sales/s) "
+            f"status={result.status} failed={result.failed}"
+        )
+    finally:
+        database.dispose()
+        running.stop()
+
+
+def no_change_run(customers: int, items: int) -> None:
+    """Time an incremental run that finds nothing new over a big company."""
+    scale = SandboxScale(
+        customers=customers,
+        items=items,
+        tagrain_customers=customers // 2,
+        sales=0,
+        refunds=0,
+        expenses=0,
+    )
+    started = time.perf_counter()
+    running = start_sandboxes(SandboxOptions(scale=scale))
+    print(f"seeded {customers} customers, {items} items in {time.perf_counter() - started:.1f} s")
+    folder = Path(tempfile.mkdtemp())
+    database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
+    try:
+        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
+        now = datetime.now(UTC)
+        for job_name, direction in (
+            ("customers", "to_sap"),
+            ("customers_up", "to_tagrain"),
+            ("products_up", "to_tagrain"),
+            ("products_down", "to_sap"),
+        ):
+            write_watermark(database, template_id, job_name, direction, now)
+        engine = Engine(database, OBJECTS)
+        started = time.perf_counter()
+        results = [
+            r
+            for name in ("customers", "products")
+            for r in engine.run(name, template_id, trigger="schedule")
+        ]
+        elapsed = time.perf_counter() - started
+        print(
+            f"no-change incremental run over {customers} customers and {items} items: "
+            f"{elapsed:.2f} s, {sum(r.total for r in results)} records read"
+        )
+    finally:
+        database.dispose()
+        running.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sales", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--sessions", type=int, nargs="+", default=[4])
+    parser.add_argument("--scale-customers", type=int, default=0)
+    parser.add_argument("--scale-items", type=int, default=50_000)
+    args = parser.parse_args()
+    if args.sales:
+        for sessions in args.sessions:
+            sales_rate(args.sales, args.latency, sessions)
+    if args.scale_customers:
+        no_change_run(args.scale_customers, args.scale_items)
+
+
+if __name__ == "__main__":
+    main()
