@@ -9,6 +9,7 @@ when run again, with no duplicate on either side.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,14 +18,17 @@ import pytest
 from sqlalchemy import delete, select
 
 from app.connectors.tagrain.drafts import ProductDraft
+from app.sandbox.faults import FaultPlan
 from app.sandbox.launcher import RunningSandboxes
 from app.sandbox.sapb1.entities import entity_set
 from app.store import Database, Link, RecordLog, RunLease, SyncMark
+from app.sync import context as sync_context
 from app.sync.context import SyncContext
 from app.sync.jobs.customers_up import CustomersUpJob
 from app.sync.jobs.inventory import InventoryJob
 from app.sync.jobs.master_groups import CustomerGroupsJob, ManufacturersJob, ProductGroupsJob
 from app.sync.jobs.products_up import ProductsUpJob
+from app.sync.records import CancelToken, Progress
 from app.sync.runner import Runner
 
 
@@ -384,3 +388,93 @@ def test_a_run_killed_between_create_and_link_leaves_no_duplicate(
     assert set(links(database, "customers")) == set(TWINS + NEW)
     assert_unique(tagrain_all(sandboxes, "customers"), "external_ref")
     assert_unique(tagrain_all(sandboxes, "products"), "sku")
+
+
+UP_JOBS = (
+    CustomerGroupsJob,
+    ProductGroupsJob,
+    ManufacturersJob,
+    CustomersUpJob,
+    ProductsUpJob,
+    InventoryJob,
+)
+
+
+def impatient_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clients that retry once, so that injected faults reach the jobs instead of being hidden."""
+    sap, tagrain = sync_context.sap_settings, sync_context.tagrain_settings
+    monkeypatch.setattr(
+        sync_context,
+        "sap_settings",
+        lambda rules, **kw: replace(sap(rules, **kw), max_retries=1, backoff=0.01),
+    )
+    monkeypatch.setattr(
+        sync_context,
+        "tagrain_settings",
+        lambda rules: replace(tagrain(rules), max_retries=1, backoff=0.01),
+    )
+
+
+def test_faults_on_both_sides_converge_without_duplicates(
+    database: Database,
+    template_id: int,
+    context: SyncContext,
+    sandboxes: RunningSandboxes,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    impatient_clients(monkeypatch)
+    mark(database, template_id, "customer", TWINS + NEW)
+    mark(database, template_id, "item", [*ITEMS, "NEW-1"])
+    new_sap_item(context, "NEW-1", "4000000000001")
+    customers, products = sandboxes.tagrain.count("customers"), sandboxes.tagrain.count("products")
+    sandboxes.tagrain.configure_faults(FaultPlan(error_rate=0.2, drop_rate=0.05, seed=3))
+    sandboxes.service_layer.configure_faults(FaultPlan(error_rate=0.1, drop_rate=0.05, seed=4))
+    runner = Runner(database, workers=4)
+    troubles = 0
+    for _ in range(8):
+        results = [runner.run(job(context), template_id) for job in UP_JOBS]
+        if all(r.status == "succeeded" for r in results):
+            break
+        troubles += sum(r.status != "succeeded" for r in results)
+    else:
+        pytest.fail(f"no convergence: {[(r.status, r.message) for r in results]}")
+    assert troubles > 0, "the faults never reached the jobs"
+    sandboxes.tagrain.configure_faults(FaultPlan())
+    sandboxes.service_layer.configure_faults(FaultPlan())
+    assert sandboxes.tagrain.count("customers") == customers + len(NEW)
+    assert sandboxes.tagrain.count("products") == products + 1
+    for collection, field in (
+        ("customers", "external_ref"),
+        ("customers", "code"),
+        ("products", "sku"),
+        ("customer-groups", "name"),
+        ("product-groups", "name"),
+        ("manufacturers", "name"),
+    ):
+        assert_unique(tagrain_all(sandboxes, collection), field)
+    for code, tagrain_id in links(database, "customers").items():
+        assert sap_customer(sandboxes, code)["U_TG_ID"] == tagrain_id
+    final = [runner.run(job(context), template_id) for job in UP_JOBS[:5]]
+    assert all(r.skipped == r.total for r in final)
+
+
+def test_a_cancelled_run_resumes_without_duplicates(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    mark(database, template_id, "customer", TWINS + NEW)
+    customers = sandboxes.tagrain.count("customers")
+    cancel = CancelToken()
+
+    def stop_after_three(progress: Progress) -> None:
+        if progress.done >= 3:
+            cancel.cancel()
+
+    runner = Runner(database, workers=1)
+    first = runner.run(
+        CustomersUpJob(context), template_id, progress=stop_after_three, cancel=cancel
+    )
+    assert first.status == "cancelled" and first.total < len(TWINS + NEW)
+    second = runner.run(CustomersUpJob(context), template_id)
+    assert second.status == "succeeded"
+    assert sandboxes.tagrain.count("customers") == customers + len(NEW)
+    assert set(links(database, "customers")) == set(TWINS + NEW)

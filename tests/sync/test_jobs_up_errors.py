@@ -43,7 +43,7 @@ def test_kinds_and_words(error: Exception, kind: type[SyncError], text: str | No
 
 def test_tagrain_field_is_named() -> None:
     translated = translate(tg.TagrainValidationError("taken", status=409, field="sku"))
-    assert str(translated) == "taken (field: sku)"
+    assert str(translated) == "Tagrain: taken (field: sku)"
 
 
 def test_other_errors_pass_through() -> None:
@@ -52,6 +52,12 @@ def test_other_errors_pass_through() -> None:
         raise ValueError("x")
     with pytest.raises(RecordError), translate_errors():
         raise RecordError("mine")
+
+
+def test_only_sap_business_rules_stand_without_the_system_name() -> None:
+    assert str(translate(sl.BusinessRuleError(400, -10, "Item not found"))) == "Item not found"
+    assert str(translate(sl.TransientError(502, None, "Bad Gateway"))) == "SAP: Bad Gateway"
+    assert str(translate(tg.TagrainTransientError("HTTP 503", status=503))) == "Tagrain: HTTP 503"
 
 
 def test_context_manager_chains_the_original() -> None:

@@ -6,7 +6,10 @@ refused: SAP 400 business rules, Tagrain 4xx validation, not found),
 ``TransientError`` (5xx, timeouts, rate limits that outlasted the
 connectors' own retries) or ``RunError`` (wrong credentials, no right to
 the API, a server that cannot be reached at all). The message is the other
-side's message word for word; the original exception is chained.
+side's message word for word; the original exception is chained. SAP's
+business-rule messages stand alone, as users expect to see them in the
+record log; every other message starts with the system that gave it
+("Tagrain: ...", "SAP: ..."), so that a 503 or a refused password says where.
 """
 
 from __future__ import annotations
@@ -48,13 +51,14 @@ def is_unreachable(exc: BaseException) -> bool:
 
 
 def _sap(exc: sl.ServiceLayerError) -> SyncError:
-    message = exc.message or str(exc)
+    words = exc.message or str(exc)
+    if isinstance(exc, (sl.BusinessRuleError, sl.NotFoundError)):
+        return RecordError(words)
+    message = f"SAP: {words}"
     if isinstance(exc, (sl.AuthenticationError, sl.SessionError, sl.ForbiddenError)):
         return RunError(message)
     if isinstance(exc, sl.TransientError):
         return RunError(message) if is_unreachable(exc) else TransientError(message)
-    if isinstance(exc, (sl.BusinessRuleError, sl.NotFoundError)):
-        return RecordError(message)
     if exc.status == 0:
         return RunError(message)
     if exc.status >= 500:
@@ -63,7 +67,7 @@ def _sap(exc: sl.ServiceLayerError) -> SyncError:
 
 
 def _tagrain(exc: tg.TagrainError) -> SyncError:
-    message = exc.message or str(exc)
+    message = f"Tagrain: {exc.message or exc}"
     if exc.field:
         message = f"{message} (field: {exc.field})"
     if isinstance(exc, tg.TagrainAuthError):
