@@ -50,7 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    commands.add_parser("gui", help="open the desktop client (the default)")
+    gui = commands.add_parser("gui", help="open the desktop client (the default)")
+    gui.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="do not start the embedded SAP and Tagrain sandboxes",
+    )
     commands.add_parser("status", help="show where data and logs live and what is configured")
     sandbox = commands.add_parser(
         "sandbox", help="run the loopback SAP Service Layer and Tagrain sandboxes"
@@ -106,10 +111,35 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
-    status = _cmd_status(args)
-    print()
-    build_parser().print_help()
-    return status
+    from app.sandbox.launcher import SandboxOptions, start_sandboxes
+    from app.sync.bootstrap import ensure_sandbox_template
+    from app.sync.connection_check import check_sap, check_tagrain
+    from app.ui.connection_check import ConnectionReport
+    from app.ui.context import Services
+    from app.ui.main import run
+
+    running = None
+    database = open_database(args.database)
+    try:
+        if not getattr(args, "no_sandbox", False):
+            running = start_sandboxes(SandboxOptions(folder=paths.data_dir() / "sandbox"))
+            ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
+            log.info("embedded sandbox: SAP %s, Tagrain %s", running.sap_url, running.tagrain_url)
+
+        def sap_checker(template_id: int) -> ConnectionReport:
+            result = check_sap(database, template_id)
+            return ConnectionReport(result.ok, result.message)
+
+        def tagrain_checker(template_id: int) -> ConnectionReport:
+            result = check_tagrain(database, template_id)
+            return ConnectionReport(result.ok, result.message)
+
+        services = Services(sap_checker=sap_checker, tagrain_checker=tagrain_checker)
+        return run(args.database, services=services)
+    finally:
+        database.dispose()
+        if running is not None:
+            running.stop()
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
