@@ -24,6 +24,7 @@ from app.sandbox.sapb1.entities import entity_set
 from app.store import Database, Link, RecordLog, RunLease, SyncMark
 from app.sync import context as sync_context
 from app.sync.context import SyncContext
+from app.sync.jobs.customers_down import CustomersDownJob
 from app.sync.jobs.customers_up import CustomersUpJob
 from app.sync.jobs.inventory import InventoryJob
 from app.sync.jobs.master_groups import CustomerGroupsJob, ManufacturersJob, ProductGroupsJob
@@ -478,3 +479,27 @@ def test_a_cancelled_run_resumes_without_duplicates(
     assert second.status == "succeeded"
     assert sandboxes.tagrain.count("customers") == customers + len(NEW)
     assert set(links(database, "customers")) == set(TWINS + NEW)
+
+
+def test_customers_written_by_one_direction_are_echoes_for_the_other(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    mark(database, template_id, "customer", TWINS + NEW)
+    runner = Runner(database, workers=4)
+    assert runner.run(CustomersUpJob(context), template_id).status == "succeeded"
+    down = runner.run(CustomersDownJob(context), template_id, full=True)
+    assert down.status == "succeeded", down.message
+    with database.session() as session:
+        log = {
+            r.source_id: r.action
+            for r in session.scalars(select(RecordLog).where(RecordLog.run_id == down.run_id))
+        }
+    for code, tagrain_id in links(database, "customers").items():
+        if code in TWINS + NEW:
+            assert log[tagrain_id] == "skipped", code
+    linked = links(database, "customers")
+    context.tagrain.update_customer(linked["C000009"], {"phone": "+1-555-4242"})
+    assert runner.run(CustomersDownJob(context), template_id).updated == 1
+    assert sap_customer(sandboxes, "C000009")["Phone1"] == "+1-555-4242"
+    up = runner.run(CustomersUpJob(context), template_id)
+    assert up.status == "succeeded" and up.skipped == up.total
