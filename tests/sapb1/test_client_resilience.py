@@ -192,3 +192,49 @@ def test_threads_survive_session_expiry(sandbox: ServiceLayerSandbox, version: s
             t.join(30)
     assert not errors
     assert sorted(results) == [f"A{n:05d}" for n in range(1, 41)]
+
+
+def test_post_is_not_blindly_retried_after_502(
+    sandbox: ServiceLayerSandbox, client: ServiceLayerClient
+) -> None:
+    client.login()
+    sandbox.configure_faults(FaultPlan(error_rate=1.0, error_statuses=(502,)))
+    with pytest.raises(TransientError) as caught:
+        client.create("Invoices", invoice_body())
+    assert caught.value.status == 502 and caught.value.possibly_processed
+    sandbox.configure_faults(FaultPlan())
+    assert client.count("Invoices") == 0
+
+
+def test_post_is_retried_after_503(sandbox: ServiceLayerSandbox, version: str) -> None:
+    with ServiceLayerClient(settings_for(sandbox, version, max_retries=8)) as client:
+        client.login()
+        sandbox.configure_faults(FaultPlan(error_rate=0.5, error_statuses=(503,)))
+        for n in range(5):
+            client.create("Invoices", invoice_body(U_TG_ID=f"r{n}"))
+        sandbox.configure_faults(FaultPlan())
+        assert client.count("Invoices") == 5
+
+
+def test_unreachable_server_is_retried_then_transient(version: str) -> None:
+    import socket
+
+    from app.connectors.sapb1 import ServiceLayerSettings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = ServiceLayerSettings(
+        f"http://127.0.0.1:{port}",
+        "DB",
+        "u",
+        "p",
+        version=version,
+        timeout=(0.5, 1.0),
+        backoff=0.01,
+        max_backoff=0.02,
+    )
+    with ServiceLayerClient(settings) as client:
+        with pytest.raises(TransientError) as caught:
+            client.create("Invoices", invoice_body())
+        assert not caught.value.possibly_processed and caught.value.status == 0

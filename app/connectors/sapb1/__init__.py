@@ -28,9 +28,16 @@ Errors (``errors``): ``ServiceLayerError(status, code, message)`` with SAP's cod
 and message word for word; subclasses ``AuthenticationError`` (login refused,
 never retried), ``SessionError``, ``NotFoundError``, ``BusinessRuleError``
 (``PreconditionFailedError``), ``ForbiddenError`` and ``TransientError``
-(``possibly_processed`` when a write timed out: look the record up by its
-``U_TG_ID`` before posting it again). Helpers: ``changed_since_filter``,
+(``possibly_processed`` when a POST may have been applied: look the record up
+by its ``U_TG_ID`` before posting it again). Helpers: ``changed_since_filter``,
 ``key_path``, ``quote``.
+
+Retries: reads, PATCH and DELETE are retried (bounded, with backoff) on
+connection errors, timeouts, 502/503/504 and empty 500s. A POST that creates
+something is retried only when SAP cannot have seen it (no connection made,
+or 503); otherwise it fails at once with ``possibly_processed=True``, because a
+document posted twice must be cancelled by an accountant. A 400 is never
+retried; an expired session (401/301) is logged in again once and replayed.
 """
 
 from app.connectors.sapb1.batch import BatchRequest, BatchResponse, ChangeSet

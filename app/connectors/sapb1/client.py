@@ -60,7 +60,7 @@ class ServiceLayerClient:
         """``GET /ping/`` at the server root, without logging in ("Test connection")."""
         with self.transport.session() as sl:
             response = self.transport.send(
-                sl, "GET", f"{self.settings.base_url}/ping/", cookie=False, write=False
+                sl, "GET", f"{self.settings.base_url}/ping/", cookie=False
             )
         if response.status_code >= 400:
             raise error_for(response.status_code, response.content)

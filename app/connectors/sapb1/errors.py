@@ -55,8 +55,9 @@ class ForbiddenError(ServiceLayerError):
 class TransientError(ServiceLayerError):
     """A failure worth retrying later (connection, timeout, 502/503/504, empty 500).
 
-    ``possibly_processed`` is True when a write may have reached SAP anyway (the
-    answer timed out): check for the record (e.g. by ``U_TG_ID``) before posting again.
+    ``possibly_processed`` is True when a POST may have been applied anyway (its
+    answer timed out, was dropped, or came back 502/504/empty 500): check for the
+    record (e.g. by ``U_TG_ID``) before posting it again.
     """
 
     def __init__(

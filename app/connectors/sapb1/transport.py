@@ -154,7 +154,6 @@ class Transport:
             self.settings.service_root + "Login",
             json_body=body,
             cookie=False,
-            write=False,
         )
         if response.status_code != 200:
             error = error_for(response.status_code, response.content)
@@ -207,7 +206,7 @@ class Transport:
                     json_body=json_body,
                     data=data,
                     headers=headers,
-                    write=method != "GET",
+                    unsafe=method == "POST",
                 )
                 if is_session_expired(response.status_code, response.content):
                     with sl.lock:
@@ -246,9 +245,16 @@ class Transport:
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
         cookie: bool = True,
-        write: bool = True,
+        unsafe: bool = False,
     ) -> requests.Response:
-        """One request with bounded retries and backoff for transient failures only."""
+        """One request with bounded retries and backoff for transient failures only.
+
+        ``unsafe`` marks a POST that creates something: it is retried only when SAP
+        cannot have seen it (no connection made, or 503 from the load balancer). A
+        timeout, a dropped answer, 502, 504 or an empty 500 may come after SAP
+        posted it, so they raise ``TransientError(possibly_processed=True)`` at
+        once: look the record up (``U_TG_ID``) before posting it again.
+        """
         settings = self.settings
         all_headers = dict(headers or {})
         if cookie and sl.cookie:
@@ -271,29 +277,29 @@ class Transport:
                     0, None, f"TLS error talking to {_host(url)}: {exc}"
                 ) from exc
             except (requests.ConnectionError, requests.Timeout) as exc:
-                delivered = isinstance(exc, requests.ReadTimeout)
-                if write and delivered:
+                unsent = _never_sent(exc)
+                if unsafe and not unsent:
                     raise TransientError(
                         0,
                         None,
-                        f"No answer from {_host(url)} in time; the write may have been applied",
+                        f"{type(exc).__name__} talking to {_host(url)}; the document may "
+                        "have been posted",
                         True,
                     ) from exc
                 if attempt >= settings.max_retries:
                     raise TransientError(
-                        0,
-                        None,
-                        f"{type(exc).__name__} talking to {_host(url)}",
-                        write and delivered,
+                        0, None, f"{type(exc).__name__} talking to {_host(url)}"
                     ) from exc
                 attempt = self._pause(attempt, f"{type(exc).__name__}")
                 continue
-            if (
-                is_transient_status(response.status_code, response.content)
-                and attempt < settings.max_retries
-            ):
-                attempt = self._pause(attempt, f"HTTP {response.status_code}")
-                continue
+            status = response.status_code
+            if is_transient_status(status, response.content):
+                if unsafe and status != 503:
+                    error = error_for(status, response.content)
+                    raise TransientError(status, error.code, error.message, True)
+                if attempt < settings.max_retries:
+                    attempt = self._pause(attempt, f"HTTP {status}")
+                    continue
             return response
 
     def _pause(self, attempt: int, reason: str) -> int:
@@ -304,6 +310,14 @@ class Transport:
         )
         time.sleep(delay)
         return attempt + 1
+
+
+def _never_sent(exc: Exception) -> bool:
+    """Whether a connection error happened before the request could reach the server."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def _host(url: str) -> str:
