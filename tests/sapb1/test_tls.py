@@ -54,3 +54,18 @@ def test_certificate_is_reused_with_a_database(
     first.stop()
     second = make_sandbox(tls=True, database=database)
     assert second.certificate_path.read_bytes() == pem  # type: ignore[union-attr]
+
+
+def test_faults_over_https(tls_sandbox: ServiceLayerSandbox) -> None:
+    from app.sandbox.faults import FaultPlan
+
+    settings = settings_for(
+        tls_sandbox, "v2", ca_file=str(tls_sandbox.certificate_path), max_retries=8
+    )
+    with ServiceLayerClient(settings) as client:
+        client.login()
+        tls_sandbox.configure_faults(
+            FaultPlan(drop_rate=0.3, error_rate=0.2, error_statuses=(502,), expire_session_every=4)
+        )
+        codes = [client.get("Items", f"A{n:05d}")["ItemCode"] for n in range(1, 21)]
+    assert codes == [f"A{n:05d}" for n in range(1, 21)]
