@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QMargins, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QBrush,
+    QCloseEvent,
+    QColor,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -31,6 +38,7 @@ TITLE = "SAP Business One — Integration Hub for Tagrain"
 SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
 NOT_OURS = "{} is not part of the Integration Hub."
 FRAME_MARGINS = QMargins(8, 30, 8, 8)
+SHELL_BACKGROUND = "#dde7f0"
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +62,7 @@ class MainWindow(QMainWindow):
         self.context = FormContext(database, self.messenger, services or Services(), StoreEvents())
         self.mdi = QMdiArea()
         self.mdi.setObjectName("mdiArea")
+        self.mdi.setBackground(QBrush(QColor(SHELL_BACKGROUND)))
         self.mdi.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.mdi.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setCentralWidget(self.mdi)

@@ -7,7 +7,7 @@ stored; leaving it empty keeps the stored value.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThreadPool, Slot
+from PySide6.QtCore import QObject, QSize, QThreadPool, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,11 +26,11 @@ from app.ui.context import FormContext
 from app.ui.data import settings as store
 from app.ui.data.validation import check_url
 from app.ui.resources import icon
-from app.ui.widgets.layout import form_group
+from app.ui.widgets.layout import add_row, form_group
 from app.ui.widgets.template_form import TemplateForm
 
 NO_CHECKER_TIP = "Connection tests arrive with the sync core; none is installed in this build."
-STORED = "•••••••• stored in the keyring — type to replace"
+STORED = "•••••••• stored in the keyring; type to replace"
 NOT_STORED = "not stored yet"
 
 
@@ -67,14 +67,14 @@ class ConnectionsForm(TemplateForm):
         ca_row.addWidget(browse)
         self.test_sap = QPushButton("Test Connection")
         self.test_sap.setObjectName("testSap")
-        sap_form.addRow("Service Layer URL *", self.sap_url)
-        sap_form.addRow("API Version", self.sap_version)
-        sap_form.addRow("Company Database *", self.sap_company_db)
-        sap_form.addRow("User Name *", self.sap_user)
-        sap_form.addRow("Password", self.sap_password)
-        sap_form.addRow("", self.sap_verify_tls)
-        sap_form.addRow("CA Certificate File", ca_row)
-        sap_form.addRow("", _left(self.test_sap))
+        add_row(sap_form, "Service Layer URL *", self.sap_url)
+        add_row(sap_form, "API Version", self.sap_version)
+        add_row(sap_form, "Company Database *", self.sap_company_db)
+        add_row(sap_form, "User Name *", self.sap_user)
+        add_row(sap_form, "Password", self.sap_password)
+        add_row(sap_form, "", self.sap_verify_tls)
+        add_row(sap_form, "CA Certificate File", ca_row)
+        add_row(sap_form, "", _left(self.test_sap))
         column.addWidget(sap)
 
         tagrain, tagrain_form = form_group("Tagrain")
@@ -83,9 +83,9 @@ class ConnectionsForm(TemplateForm):
         self.tagrain_api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.test_tagrain = QPushButton("Test Connection")
         self.test_tagrain.setObjectName("testTagrain")
-        tagrain_form.addRow("Base URL *", self.tagrain_url)
-        tagrain_form.addRow("API Key", self.tagrain_api_key)
-        tagrain_form.addRow("", _left(self.test_tagrain))
+        add_row(tagrain_form, "Base URL *", self.tagrain_url)
+        add_row(tagrain_form, "API Key", self.tagrain_api_key)
+        add_row(tagrain_form, "", _left(self.test_tagrain))
         column.addWidget(tagrain)
         column.addStretch(1)
 
@@ -93,6 +93,10 @@ class ConnectionsForm(TemplateForm):
         self._wire_test(self.test_tagrain, context.services.tagrain_checker, "Tagrain")
         self.sap_verify_tls.toggled.connect(self.sap_ca_file.setEnabled)
         self.refresh_templates()
+
+    def sizeHint(self) -> QSize:
+        """Room for URLs and the keyring note without eliding them."""
+        return QSize(640, super().sizeHint().height())
 
     def _line(self, name: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()

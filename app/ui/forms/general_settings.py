@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from app.ui.context import FormContext
 from app.ui.data import settings as store
 from app.ui.data.validation import check_code, check_currency, check_int
 from app.ui.lists import LIST_TITLES, CodeName, ListKind, RowProvider
-from app.ui.widgets.cfl import CodeField
-from app.ui.widgets.layout import form_group
+from app.ui.widgets.cfl import CFL_BUTTON_GAP, CFL_BUTTON_SIZE, CodeField
+from app.ui.widgets.layout import add_row, form_group
 from app.ui.widgets.template_form import TemplateForm
 
 
@@ -30,25 +30,29 @@ class GeneralSettingsForm(TemplateForm):
         self.exempt_tax_code = self._code("exempt_tax_code", ListKind.TAX_CODES)
         self.cash_account = self._code("cash_account", ListKind.ACCOUNTS)
         self.branch_id = self._line("branch_id", "Only for multi-branch companies")
-        sales_form.addRow("Default Price List", self.default_price_list)
-        sales_form.addRow("Default Cash Customer", self.default_cash_customer)
-        sales_form.addRow("Default Payment Terms", self.default_payment_terms)
-        sales_form.addRow("Exempt Tax Code", self.exempt_tax_code)
-        sales_form.addRow("Cash Account", self.cash_account)
-        sales_form.addRow("Branch", self.branch_id)
+        add_row(sales_form, "Default Price List", self.default_price_list)
+        add_row(sales_form, "Default Cash Customer", self.default_cash_customer)
+        add_row(sales_form, "Default Payment Terms", _aligned(self.default_payment_terms))
+        add_row(sales_form, "Exempt Tax Code", self.exempt_tax_code)
+        add_row(sales_form, "Cash Account", self.cash_account)
+        add_row(sales_form, "Branch", _aligned(self.branch_id))
         row.addWidget(sales, 3)
 
         customers, customers_form = form_group("Customers Created from Tagrain")
         self.new_customer_group = self._code("new_customer_group", ListKind.CUSTOMER_GROUPS)
         self.new_customer_code_prefix = self._line("new_customer_code_prefix", "e.g. TG-")
         self.default_currency = self._code("default_currency", ListKind.CURRENCIES)
-        customers_form.addRow("Customer Group", self.new_customer_group)
-        customers_form.addRow("Code Prefix", self.new_customer_code_prefix)
-        customers_form.addRow("Default Currency", self.default_currency)
+        add_row(customers_form, "Customer Group", self.new_customer_group)
+        add_row(customers_form, "Code Prefix", _aligned(self.new_customer_code_prefix))
+        add_row(customers_form, "Default Currency", self.default_currency)
         row.addWidget(customers, 2)
         row.setAlignment(sales, Qt.AlignmentFlag.AlignTop)
         row.setAlignment(customers, Qt.AlignmentFlag.AlignTop)
         self.refresh_templates()
+
+    def sizeHint(self) -> QSize:
+        """Both groups side by side with room for account codes."""
+        return QSize(780, super().sizeHint().height())
 
     def _provider(self, kind: ListKind) -> RowProvider:
         def rows() -> list[CodeName]:
@@ -116,3 +120,12 @@ class GeneralSettingsForm(TemplateForm):
         self.begin_loading()
         self.load(template_id)
         self.end_loading()
+
+
+def _aligned(edit: QLineEdit) -> QHBoxLayout:
+    """A plain field that ends where the code fields (with their list button) end."""
+    row = QHBoxLayout()
+    row.setSpacing(CFL_BUTTON_GAP)
+    row.addWidget(edit, 1)
+    row.addSpacing(CFL_BUTTON_SIZE)
+    return row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -89,6 +90,10 @@ class MappingsForm(TemplateForm):
             self.tabs.addTab(page, title)
         column.addWidget(self.tabs, 1)
         self.refresh_templates()
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for every column of the widest grid."""
+        return QSize(840, 460)
 
     def _grid_edited(self) -> None:
         self._update_summaries()

@@ -39,6 +39,8 @@ from app.ui.resources import icon
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("#", "Code", "Name")
+CFL_BUTTON_SIZE = 20
+CFL_BUTTON_GAP = 2
 
 
 class CodeNameModel(QAbstractTableModel):
@@ -193,12 +195,13 @@ class CodeField(QWidget):
         self.dialog: ChooseFromListDialog | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
+        layout.setSpacing(CFL_BUTTON_GAP)
         self.edit = _CodeLineEdit(self)
         self.edit.textEdited.connect(lambda _text: self.edited.emit())
         layout.addWidget(self.edit, 1)
         self.button = QToolButton()
         self.button.setObjectName("cflButton")
+        self.button.setFixedSize(CFL_BUTTON_SIZE, CFL_BUTTON_SIZE)
         self.button.setIcon(icon("list-search"))
         self.button.setToolTip(f"Choose From List (Shift+F2) — {title}")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

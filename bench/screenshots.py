@@ -1,0 +1,230 @@
+"""Render every window of the desktop client offscreen into docs/screenshots/.
+
+Usage: uv run python bench/screenshots.py [--out docs/screenshots]
+
+Runs on a throw-away store and an in-memory keyring: a "Sandbox" template
+with the demo company's settings and part of its mappings (so the red
+"unmapped" rows show), and a second template. Nothing touches the user's data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app import secrets
+from app.sandbox import demo
+from app.store import Database, StoreMapping, Template, TenderMapping, open_database
+from app.ui.connection_check import ConnectionReport
+from app.ui.context import Services
+from app.ui.data.templates import add_template
+from app.ui.main import create_application
+from app.ui.main_window import MainWindow
+from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.template_form import TemplateForm
+
+SIZE = (1280, 800)
+TILED_SIZE = (1680, 1000)
+SANDBOX_ID = 1
+
+
+class _ScratchKeyring(KeyringBackend):
+    """Secrets for the screenshots only, gone when the script ends."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.values.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+def _seed(db: Database) -> None:
+    sandbox = add_template(db, "Sandbox")
+    assert sandbox == SANDBOX_ID
+    add_template(db, "Airport Store")
+    with db.session() as session:
+        t = session.get(Template, sandbox)
+        assert t is not None
+        t.is_sandbox = True
+        t.sap_url = "https://127.0.0.1:50000/b1s"
+        t.sap_company_db = demo.COMPANY_DB
+        t.sap_user = demo.SAP_USER
+        t.sap_verify_tls = False
+        t.tagrain_url = "http://127.0.0.1:8766/api/v1"
+        t.default_price_list = 1
+        t.default_cash_customer = demo.WALK_IN_CUSTOMER
+        t.exempt_tax_code = demo.TAX_CODE
+        t.cash_account = demo.ACCOUNTS[0].code
+        t.default_currency = demo.CURRENCY
+        t.new_customer_group = 101
+        t.new_customer_code_prefix = "TG-"
+        t.store_mappings = [
+            StoreMapping(
+                store_id=s.code,
+                store_code=s.code,
+                warehouse_code=s.warehouse,
+                cash_account=s.cash_account,
+            )
+            for s in demo.STORES[:3]
+        ]
+        t.tender_mappings = [
+            TenderMapping(
+                tender_type="cash", payment_means="cash", account_code=demo.ACCOUNTS[0].code
+            ),
+            TenderMapping(tender_type="card", payment_means="credit_card", credit_card_code=1),
+        ]
+    secrets.set_secret("Sandbox", secrets.SecretKind.SAP_PASSWORD, demo.SAP_PASSWORD)
+    secrets.set_secret("Sandbox", secrets.SecretKind.TAGRAIN_API_KEY, demo.TAGRAIN_API_KEY)
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def _save(widget: QWidget, out: Path, name: str, app: QApplication) -> None:
+    _settle(app)
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    print(path)
+
+
+def _close_all(window: MainWindow) -> None:
+    """Close every form, dropping unsaved edits without the question a user would get."""
+    for frame in window.mdi.subWindowList():
+        form = frame.widget()
+        if isinstance(form, BaseForm):
+            form.set_dirty(False)
+    window.mdi.closeAllSubWindows()
+
+
+def _only(window: MainWindow, key: str) -> BaseForm:
+    _close_all(window)
+    form = window.open_form(key)
+    assert form is not None
+    if isinstance(form, TemplateForm):
+        form.choose_template(SANDBOX_ID)
+    frame = window.form_window(key)
+    assert frame is not None
+    frame.move(QPoint(8, 8))
+    return form
+
+
+def _shots(window: MainWindow, app: QApplication, out: Path) -> None:
+    def shot(name: str, prepare: Callable[[], object]) -> None:
+        prepare()
+        _save(window, out, name, app)
+
+    shot("templates", lambda: _only(window, "templates"))
+    shot("connections", lambda: _only(window, "connections"))
+
+    def refused() -> None:
+        form = _only(window, "connections")
+        form.sap_url.setText("ftp://sapb1.example.com")  # type: ignore[attr-defined]
+        form.set_dirty(True)
+        form.press_mode_button()
+
+    shot("connections-refused", refused)
+
+    def tested() -> None:
+        form = _only(window, "connections")
+        form.test_sap.click()  # type: ignore[attr-defined]
+        while form.tests_running():  # type: ignore[attr-defined]
+            app.processEvents()
+
+    shot("connections-test-ok", tested)
+    shot("general-settings", lambda: _only(window, "general_settings"))
+
+    def cfl() -> None:
+        form = _only(window, "general_settings")
+        field = form.cash_account  # type: ignore[attr-defined]
+        field.setText("")
+        field.open_list()
+        _settle(app)
+        field.dialog.move(window.mapToGlobal(QPoint(420, 180)))
+        _save(field.dialog, out, "choose-from-list", app)
+        field.dialog.reject()
+
+    cfl()
+    for tab, name in enumerate(("mappings-stores", "mappings-tenders", "mappings-expenses")):
+        form = _only(window, "mappings")
+        form.tabs.setCurrentIndex(tab)  # type: ignore[attr-defined]
+        _save(window, out, name, app)
+
+    def tiled() -> None:
+        _close_all(window)
+        for key in ("templates", "connections", "general_settings", "mappings"):
+            form = window.open_form(key)
+            if isinstance(form, TemplateForm):
+                form.choose_template(SANDBOX_ID)
+        window.mdi.tileSubWindows()
+        window.messenger.success("Operation completed successfully")
+
+    window.resize(*TILED_SIZE)
+    shot("main-window-tiled", tiled)
+    window.resize(*SIZE)
+    _close_all(window)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    scratch = tempfile.TemporaryDirectory(prefix="ih-shots-")
+    os.environ["INTEGRATION_HUB_HOME"] = scratch.name
+    keyring.set_keyring(_ScratchKeyring())
+    app = create_application([])
+
+    empty_db = open_database(f"sqlite:///{scratch.name}/empty.sqlite3")
+    empty = MainWindow(empty_db)
+    empty.resize(*SIZE)
+    empty.show()
+    _only(empty, "connections")
+    empty.messenger.info("Administration → Integration Hub → Templates creates the first template.")
+    _save(empty, args.out, "main-window-no-template", app)
+    empty.close()
+
+    db = open_database(f"sqlite:///{scratch.name}/store.sqlite3")
+    _seed(db)
+    services = Services(
+        sap_checker=lambda _t: ConnectionReport(True, "Logged in to SBODEMOUS as manager."),
+    )
+    window = MainWindow(db, services)
+    window.resize(*SIZE)
+    window.show()
+    window.tree.setCurrentIndex(window.tree.index_of_form("templates"))
+    _shots(window, app, args.out)
+    window.close()
+    db.dispose()
+    empty_db.dispose()
+    app.processEvents()
+    window.deleteLater()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
