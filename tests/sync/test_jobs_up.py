@@ -282,6 +282,26 @@ def test_inventory_reports_skus_tagrain_does_not_know(
             select(RecordLog.message).where(RecordLog.run_id == result.run_id)
         ).all()
     assert all(m and "Tagrain does not know 1 SKU(s)" in m and "A00003" in m for m in messages)
+    retried = runner.run(InventoryJob(context), template_id)
+    assert retried.failed == retried.total == len(context.rules.stores)
+
+
+def test_a_dry_run_writes_nothing(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    mark(database, template_id, "customer", TWINS + NEW)
+    mark(database, template_id, "item", ITEMS[:10])
+    collections = ("customers", "products", "customer-groups", "product-groups", "manufacturers")
+    before = {c: sandboxes.tagrain.count(c) for c in collections}
+    runner = Runner(database, workers=2)
+    for job in UP_JOBS[:5]:
+        result = runner.run(job(context), template_id, dry_run=True)
+        assert result.status == "succeeded", result.message
+        assert result.total > 0 and result.skipped < result.total
+    assert {c: sandboxes.tagrain.count(c) for c in collections} == before
+    with database.session() as session:
+        assert session.scalars(select(Link)).first() is None
+    assert sap_customer(sandboxes, "C000001").get("U_TG_ID") in (None, "")
 
 
 def test_sap_changes_reach_tagrain_on_the_next_incremental_run(
@@ -304,11 +324,14 @@ def test_sap_changes_reach_tagrain_on_the_next_incremental_run(
         },
     )
     context.sap.client.update("ItemGroups", 104, {"GroupName": "Gadgets"})
+    context.sap.client.update("BusinessPartners", "C000010", {"Frozen": "tYES"})
     customers = runner.run(CustomersUpJob(context), template_id)
     products = runner.run(ProductsUpJob(context), template_id)
     groups = runner.run(ProductGroupsJob(context), template_id)
-    for result in (customers, products):
-        assert result.updated == 1 and result.skipped == result.total - 1
+    assert customers.updated == customers.total == 2
+    assert products.updated == 1 and products.skipped == products.total - 1
+    frozen = sandboxes.tagrain.record("customers", links(database, "customers")["C000010"])
+    assert frozen is not None and frozen["active"] is False
     assert groups.updated == 1 and groups.skipped == groups.total - 1
     customer = sandboxes.tagrain.record("customers", links(database, "customers")["C000009"])
     product = sandboxes.tagrain.record("products", links(database, "products")["A00005"])

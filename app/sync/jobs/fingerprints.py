@@ -5,7 +5,8 @@ just wrote; the other direction computes the fingerprint of the record it
 reads from its own side and skips it when the two are equal (our own write
 coming back). The fingerprint covers only the normalised shared fields:
 name, e-mail, phone, tax number, customer group (as the Tagrain group id,
-via the ``customer_groups`` links) and bill-to address.
+via the ``customer_groups`` links), bill-to address and whether the customer
+is active (a frozen SAP customer is an inactive Tagrain one).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def customer_fingerprint(
     city: str | None,
     postcode: str | None,
     country: str | None,
+    active: bool = True,
 ) -> str:
     """The fingerprint of a customer's shared fields (``group`` is the Tagrain group id)."""
     return digest(
@@ -65,6 +67,7 @@ def customer_fingerprint(
             _text(city),
             _text(postcode),
             _text(country),
+            "active" if active else "inactive",
         )
     )
 
@@ -100,6 +103,7 @@ def sap_customer_fingerprint(bp: SapBusinessPartner, links: LinkBook) -> str:
         city=bp.address.city,
         postcode=bp.address.zip_code,
         country=bp.address.country,
+        active=bp.active,
     )
 
 
@@ -116,4 +120,5 @@ def tagrain_customer_fingerprint(customer: Customer, links: LinkBook) -> str:
         city=address.city if address else None,
         postcode=address.postcode if address else None,
         country=address.country if address else None,
+        active=customer.active,
     )

@@ -7,7 +7,8 @@ of its mapped warehouse. SAP keeps no change time on stock rows, so every
 run is a full snapshot; a snapshot is a PUT of levels and may be repeated
 safely. One source record per store (source id = Tagrain store id): a
 store whose snapshot fails, or where Tagrain does not know some SKUs, is
-logged as failed with the reason and sent again on the next run. The client
+logged as failed with the reason and sent again on the next run (as a
+retry, which the same run then does not send a second time). The client
 sends at most 1,000 levels a call. Non-stock items are left out.
 """
 
@@ -49,11 +50,13 @@ class InventoryJob(SyncJob):
         self.ctx = ctx
         self._lock = threading.Lock()
         self._snapshot: StockSnapshot | None = None
+        self._sent: set[str] = set()
 
     def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        with self._lock:
-            self._snapshot = None
         for store_id in sorted(self.ctx.rules.stores):
+            with self._lock:
+                if store_id in self._sent:
+                    continue
             yield SourceRecord(store_id, None, self.ctx.rules.stores[store_id])
 
     def count(self, since: datetime | None) -> int | None:
@@ -64,7 +67,7 @@ class InventoryJob(SyncJob):
         return None if rule is None else SourceRecord(source_id, None, rule)
 
     def snapshot(self) -> StockSnapshot:
-        """The stock of the synced items, read from SAP once per run."""
+        """The stock of the synced items, read from SAP once per run (one job per run)."""
         with self._lock:
             if self._snapshot is None:
                 marked = set(self.ctx.links.marked("item"))
@@ -91,6 +94,8 @@ class InventoryJob(SyncJob):
                     Action.UPDATED, message=f"would set {len(levels)} levels from {where}"
                 )
             result = self.ctx.tagrain.put_inventory(rule.store_id, snapshot.as_of, levels)
+        with self._lock:
+            self._sent.add(rule.store_id)
         if result.unknown_skus:
             unknown = result.unknown_skus
             listed = ", ".join(unknown[:LISTED_SKUS]) + (
