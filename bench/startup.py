@@ -1,0 +1,88 @@
+"""Startup time of the desktop client: process start to a shown, usable main window.
+
+Usage: uv run python bench/startup.py [--runs 5]
+
+Each run starts a fresh Python process (offscreen Qt, a throw-away store in a
+temporary INTEGRATION_HUB_HOME) that goes through ``app.ui.main.run``; the
+child reports when the main window is exposed and the event loop is idle.
+The figure is the wall time from spawning the process to that report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHILD = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app.ui.main import create_application, run
+from app.ui.main_window import MainWindow
+
+app = create_application([])
+
+def ready() -> None:
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    handle = windows[0].windowHandle() if windows else None
+    if handle is None or not handle.isExposed():
+        QTimer.singleShot(5, ready)
+        return
+    print("READY", flush=True)
+    windows[0].close()
+
+QTimer.singleShot(0, ready)
+sys.exit(run(sys.argv[1]))
+"""
+
+
+def one_run(home: Path) -> float:
+    """Seconds from spawning the client process to its "READY" line."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", INTEGRATION_HUB_HOME=str(home))
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    url = f"sqlite:///{home / 'store.sqlite3'}"
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, url],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.strip() == "READY":
+            elapsed = time.perf_counter() - started
+            break
+    else:
+        raise RuntimeError(f"the client exited with {child.wait()} before showing its window")
+    child.wait(timeout=30)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="ih-startup-") as folder:
+        home = Path(folder)
+        first = one_run(home)
+        print(f"first start (creates and migrates the store): {first:.2f} s")
+        times = [one_run(home) for _ in range(args.runs)]
+    print(
+        f"later starts over {args.runs} runs: median {statistics.median(times):.2f} s, "
+        f"min {min(times):.2f} s, max {max(times):.2f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
