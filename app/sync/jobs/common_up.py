@@ -29,7 +29,8 @@ def write_key(object_name: str, source_id: str, base: str | None, payload: Any) 
     """The Idempotency-Key of one Tagrain write.
 
     Derived from the SAP record's id, what it is written over (``base``: the
-    link's last fingerprint, or a word such as ``create``) and the content.
+    target's Tagrain id and the link's last fingerprint, or ``create``) and
+    the content.
     The same write retried after a crash replays; two different records with
     the same content, or a record going A → B → A, are separate writes.
     """

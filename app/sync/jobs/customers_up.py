@@ -189,7 +189,7 @@ class CustomersUpJob(SyncJob):
         if dry_run:
             return Outcome(Action.UPDATED, target_key=current.id, message="would update")
         payload = customer_payload(bp, group_id, current)
-        key = write_key(LINKS, bp.card_code, link.fingerprint, payload)
+        key = write_key(LINKS, bp.card_code, f"{current.id}:{link.fingerprint}", payload)
         updated = self.ctx.tagrain.update_customer(current.id, payload, idempotency_key=key)
         self.index.add(updated)
         relink(self.ctx, LINKS, updated.id, bp.card_code, fingerprint)

@@ -135,7 +135,8 @@ class GroupSync:
         if link is not None:
             if dry_run:
                 return Outcome(Action.UPDATED, target_key=link.tagrain_id, message="would rename")
-            key = write_key(kind.object_name, sap_key, link.fingerprint, {"name": group.name})
+            base = f"{link.tagrain_id}:{link.fingerprint}"
+            key = write_key(kind.object_name, sap_key, base, {"name": group.name})
             try:
                 renamed = kind.rename(self.ctx.tagrain, link.tagrain_id, group.name, key)
             except TagrainNotFoundError:
@@ -174,7 +175,8 @@ class GroupSync:
         if dry_run:
             return Outcome(Action.LINKED, target_key=tagrain_id, message=message)
         if tagrain_name != group.name:
-            key = write_key(kind.object_name, sap_key, tagrain_name, {"name": group.name})
+            base = f"{tagrain_id}:{tagrain_name}"
+            key = write_key(kind.object_name, sap_key, base, {"name": group.name})
             kind.rename(self.ctx.tagrain, tagrain_id, group.name, key)
             self._remember(tagrain_id, group.name)
         relink(self.ctx, kind.object_name, tagrain_id, sap_key, fingerprint)

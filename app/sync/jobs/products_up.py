@@ -161,7 +161,7 @@ class ProductsUpJob(SyncJob):
                     return self._tagrain_mastered(current)
                 if dry_run:
                     return Outcome(Action.UPDATED, target_key=current.id, message="would update")
-                key = write_key(LINKS, item.item_code, link.fingerprint, payload)
+                key = write_key(LINKS, item.item_code, f"{current.id}:{link.fingerprint}", payload)
                 updated = self.ctx.tagrain.update_product(current.id, payload, idempotency_key=key)
                 self._done(item, updated, fingerprint)
                 return Outcome(Action.UPDATED, target_key=updated.id)
