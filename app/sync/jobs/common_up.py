@@ -69,6 +69,23 @@ def linked_sap_keys(ctx: SyncContext, object_name: str) -> set[str]:
         )
 
 
+class Marks:
+    """The SAP keys marked "Sync" for the template, read once per run (thread-safe)."""
+
+    def __init__(self, ctx: SyncContext, kind: str) -> None:
+        self._ctx = ctx
+        self._kind = kind
+        self._lock = threading.Lock()
+        self._keys: frozenset[str] | None = None
+
+    def keys(self) -> frozenset[str]:
+        """The marked keys."""
+        with self._lock:
+            if self._keys is None:
+                self._keys = frozenset(self._ctx.links.marked(self._kind))
+            return self._keys
+
+
 def oldest_first(updated_at: datetime | None, key: str) -> tuple[datetime, str]:
     """A sort key putting records without a change time first, then by time, then by key."""
     return ((updated_at or OLDEST).replace(tzinfo=None), key)

@@ -30,7 +30,14 @@ from app.connectors.tagrain.records import Customer
 from app.store import Link
 from app.sync.context import SyncContext
 from app.sync.job import SyncJob
-from app.sync.jobs.common_up import TagrainIndex, linked_sap_keys, oldest_first, relink, write_key
+from app.sync.jobs.common_up import (
+    Marks,
+    TagrainIndex,
+    linked_sap_keys,
+    oldest_first,
+    relink,
+    write_key,
+)
 from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.fingerprints import sap_customer_fingerprint, tagrain_customer_fingerprint
 from app.sync.jobs.master_groups import CUSTOMER_GROUPS, GroupSync
@@ -96,13 +103,14 @@ class CustomersUpJob(SyncJob):
 
     def __init__(self, ctx: SyncContext) -> None:
         self.ctx = ctx
+        self.marks = Marks(ctx, "customer")
         self.groups = GroupSync(ctx, CUSTOMER_GROUPS)
         self.index: TagrainIndex[Customer] = TagrainIndex(
             lambda: ctx.tagrain.iter_customers(), customer_keys, lambda c: c.id
         )
 
-    def _marked(self) -> set[str]:
-        return set(self.ctx.links.marked("customer"))
+    def _marked(self) -> frozenset[str]:
+        return self.marks.keys()
 
     def read(self, since: datetime | None) -> Iterator[SourceRecord]:
         marked = self._marked()

@@ -28,7 +28,14 @@ from app.connectors.tagrain.parsing import format_decimal
 from app.connectors.tagrain.records import Product
 from app.sync.context import SyncContext
 from app.sync.job import SyncJob
-from app.sync.jobs.common_up import TagrainIndex, linked_sap_keys, oldest_first, relink, write_key
+from app.sync.jobs.common_up import (
+    Marks,
+    TagrainIndex,
+    linked_sap_keys,
+    oldest_first,
+    relink,
+    write_key,
+)
 from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.fingerprints import digest
 from app.sync.jobs.master_groups import MANUFACTURERS, PRODUCT_GROUPS, GroupSync
@@ -91,14 +98,15 @@ class ProductsUpJob(SyncJob):
 
     def __init__(self, ctx: SyncContext) -> None:
         self.ctx = ctx
+        self.marks = Marks(ctx, "item")
         self.groups = GroupSync(ctx, PRODUCT_GROUPS)
         self.manufacturers = GroupSync(ctx, MANUFACTURERS)
         self.index: TagrainIndex[Product] = TagrainIndex(
             lambda: ctx.tagrain.iter_products(), product_keys, lambda p: p.id
         )
 
-    def _marked(self) -> set[str]:
-        return set(self.ctx.links.marked("item"))
+    def _marked(self) -> frozenset[str]:
+        return self.marks.keys()
 
     def _items(self, codes: list[str]) -> Iterator[SapItem]:
         return self.ctx.sap.items(codes=codes, price_list=self.ctx.rules.price_list)
