@@ -686,6 +686,31 @@ class SapCompany:
         found.sort(key=lambda ref: (ref.cancelled, ref.entry))
         return found[0] if found else None
 
+    def find_documents(self, kind: str, tagrain_ids: Iterable[str]) -> dict[str, DocumentRef]:
+        """The live postings of many Tagrain ids at once (one request per 20 ids)."""
+        found: dict[str, DocumentRef] = {}
+        for chunk in _chunks(list(tagrain_ids), 20):
+            listed = " or ".join(f"U_TG_ID eq {quote(i)}" for i in chunk)
+            for raw in self.client.iter_entities(kind, filter=listed, page_size=100):
+                if raw.get("CancelStatus") == "csCancellation":
+                    continue
+                ref = DocumentRef.from_entity(kind, raw)
+                current = found.get(raw["U_TG_ID"])
+                if current is None or (current.cancelled and not ref.cancelled):
+                    found[raw["U_TG_ID"]] = ref
+        return found
+
+    def existing_items(self, item_codes: Iterable[str]) -> set[str]:
+        """Which of these item codes SAP has (one request per 40 codes)."""
+        present: set[str] = set()
+        for chunk in _chunks(list(item_codes), 40):
+            listed = " or ".join(f"ItemCode eq {quote(c)}" for c in chunk)
+            for raw in self.client.iter_entities(
+                "Items", filter=listed, select=["ItemCode"], page_size=100
+            ):
+                present.add(raw["ItemCode"])
+        return present
+
     def document(self, kind: str, entry: int) -> DocumentRef:
         """A posted document by key."""
         return DocumentRef.from_entity(kind, self.client.get(kind, entry))

@@ -8,7 +8,7 @@ because records are applied by several workers at once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
@@ -50,6 +50,18 @@ class RunCache:
             with self._lock:
                 self._values[(kind, key)] = value
         return value
+
+    def put(self, kind: str, key: str, value: object) -> None:
+        """Store a value learnt in bulk (a prefetch)."""
+        with self._lock:
+            self._values[(kind, key)] = value
+
+    def take(self, kind: str, key: str) -> tuple[bool, object]:
+        """Remove and return a prefetched value: (found, value)."""
+        with self._lock:
+            if (kind, key) in self._values:
+                return True, self._values.pop((kind, key))
+            return False, None
 
     def forget(self, kind: str, key: str) -> None:
         """Drop a cached value (after creating the thing it said was missing)."""
@@ -100,6 +112,13 @@ class DownContext:
             )
         return account
 
+    def prefetch_items(self, skus: Iterable[str]) -> None:
+        """Learn in one request which of these SKUs SAP has."""
+        wanted = sorted(set(skus))
+        present = self.ctx.sap.existing_items(wanted)
+        for sku in wanted:
+            self.cache.put("item", sku, sku in present)
+
     def item_exists(self, sku: str) -> bool:
         """Whether SAP has the item (cached for the run)."""
         return self.cache.get("item", sku, lambda: self.ctx.sap.item(sku) is not None)
@@ -122,6 +141,18 @@ class DownContext:
                 f"which SAP would compute as {expected}"
             )
         return code
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def tender_payment(

@@ -34,11 +34,13 @@ from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Sale
 from app.sync.context import SyncContext
 from app.sync.job import SyncJob
-from app.sync.jobs.common_down import DownContext, tender_payment
+from app.sync.jobs.common_down import DownContext, batched, tender_payment
 from app.sync.jobs.customers_down import CustomerResolver
 from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.products_down import ProductResolver
 from app.sync.records import Action, LinkWrite, Outcome, RecordError, SourceRecord
+
+PREFETCH = 20
 
 
 class SalesJob(SyncJob):
@@ -56,8 +58,19 @@ class SalesJob(SyncJob):
 
     def read(self, since: datetime | None) -> Iterator[SourceRecord]:
         with translate_errors():
-            for sale in self.ctx.tagrain.iter_sales(updated_since=since):
-                yield SourceRecord(sale.id, sale.updated_at, sale)
+            for batch in batched(self.ctx.tagrain.iter_sales(updated_since=since), PREFETCH):
+                self._prefetch(batch)
+                for sale in batch:
+                    yield SourceRecord(sale.id, sale.updated_at, sale)
+
+    def _prefetch(self, sales: list[Sale]) -> None:
+        """Look up a batch's invoices and items in a few requests instead of one per sale."""
+        unlinked = [s.id for s in sales if self.ctx.links.by_tagrain("sales", s.id) is None]
+        if unlinked:
+            found = self.ctx.sap.find_documents(INVOICE, unlinked)
+            for sale_id in unlinked:
+                self.down.cache.put("invoice", sale_id, found.get(sale_id))
+        self.down.prefetch_items(line.sku for sale in sales for line in sale.lines)
 
     def fetch(self, source_id: str) -> SourceRecord | None:
         with translate_errors():
@@ -79,7 +92,9 @@ class SalesJob(SyncJob):
             settled = sale.status == "on_account" or link.sap_secondary_key or not sale.tenders
             if settled:
                 return Outcome(Action.SKIPPED, target_key=link.sap_key)
-        invoice = sap.find_document(INVOICE, sale.id)
+        prefetched, known = self.down.cache.take("invoice", sale.id)
+        invoice = known if prefetched else sap.find_document(INVOICE, sale.id)
+        assert invoice is None or isinstance(invoice, DocumentRef)
         payment = None if invoice is None else sap.find_document(INCOMING_PAYMENT, sale.id)
         if sale.status == "voided":
             return self._void(sale, invoice, payment, dry_run)
