@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -12,7 +14,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.store import Database
+from app.store import Database, open_database
 from app.ui.context import Services
 from app.ui.data.templates import add_template
 from app.ui.main_window import MainWindow
@@ -33,7 +35,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_ignore(*QT_NOISE))
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="session")
 def _belize(qapp: QApplication) -> None:
     apply_style(qapp)
 
@@ -75,6 +77,23 @@ def modals(monkeypatch: pytest.MonkeyPatch) -> Modals:
         staticmethod(lambda *_a, **_k: (state.open_file, "")),
     )
     return state
+
+
+@pytest.fixture(scope="session")
+def _migrated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store upgraded by Alembic per session; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("ui-store") / "migrated.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture
+def database(database_file: Path, _migrated_store: Path) -> Iterator[Database]:
+    """A copy of the upgraded store (migrating once keeps the GUI suite quick)."""
+    shutil.copyfile(_migrated_store, database_file)
+    db = open_database(f"sqlite:///{database_file}", upgrade=False)
+    yield db
+    db.dispose()
 
 
 @pytest.fixture
