@@ -185,11 +185,24 @@ def test_marked_items_are_pushed_matched_and_written_back(
         )
     )
     mark(database, template_id, "item", [*ITEMS, "NEW-1", "NEW-2"])
+    tagrain_standard = context.tagrain.create_product(
+        ProductDraft(sku="NEW-3", name="Was standard", type="standard", price=Decimal("2.00"))
+    )
+    new_sap_item(context, "NEW-3", "4000000000003", serial=True)
+    mark(database, template_id, "item", ["NEW-3"])
     before = sandboxes.tagrain.count("products")
     runner = Runner(database, workers=4)
     result = runner.run(ProductsUpJob(context), template_id)
     assert result.status == "succeeded", result.message
-    assert actions(database, result.run_id) == {"created": 1, "linked": len(ITEMS) + 1}
+    assert actions(database, result.run_id) == {"created": 1, "linked": len(ITEMS) + 2}
+    with database.session() as session:
+        note = session.scalars(
+            select(RecordLog.message).where(
+                RecordLog.run_id == result.run_id, RecordLog.source_id == "NEW-3"
+            )
+        ).one()
+    assert note and "the Tagrain product is standard but the SAP item is serial" in note
+    assert links(database, "products")["NEW-3"] == tagrain_standard.id
     assert sandboxes.tagrain.count("products") == before + 1
     linked = links(database, "products")
     assert linked["NEW-2"] == tagrain_only.id
@@ -209,7 +222,7 @@ def test_marked_items_are_pushed_matched_and_written_back(
             if sap["ManageSerialNumbers"] == "tYES"
             else ("batch" if sap["ManageBatchNumbers"] == "tYES" else "standard")
         )
-        assert product["type"] == kind
+        assert product["type"] == kind or code == "NEW-3"
         assert product["non_stock"] == (sap["InventoryItem"] == "tNO")
         price = next(
             p["Price"] for p in sap["ItemPrices"] if p["PriceList"] == context.rules.price_list

@@ -55,6 +55,17 @@ def product_type(item: SapItem) -> str:
     return "standard"
 
 
+def type_note(item: SapItem, product: Product) -> str | None:
+    """A warning when SAP and Tagrain disagree on a product's type (Tagrain cannot change it)."""
+    wanted = product_type(item)
+    if product.type == wanted:
+        return None
+    return (
+        f"the Tagrain product is {product.type} but the SAP item is {wanted}; "
+        "Tagrain cannot change a product's type"
+    )
+
+
 def product_keys(product: Product) -> Iterable[str]:
     """The keys a Tagrain product can be matched by."""
     yield f"sku:{product.sku}"
@@ -172,12 +183,15 @@ class ProductsUpJob(SyncJob):
                 key = write_key(LINKS, item.item_code, f"{current.id}:{link.fingerprint}", payload)
                 updated = self.ctx.tagrain.update_product(current.id, payload, idempotency_key=key)
                 self._done(item, updated, fingerprint)
-                return Outcome(Action.UPDATED, target_key=updated.id)
+                return Outcome(
+                    Action.UPDATED, target_key=updated.id, message=type_note(item, updated)
+                )
         match, how = self._match(item)
         if match is not None:
             if match.type in TAGRAIN_MASTERED:
                 return self._tagrain_mastered(match)
             message = f"matched Tagrain product {match.sku} by {how}; linked, not duplicated"
+            message = "; ".join(m for m in (message, type_note(item, match)) if m)
             if dry_run:
                 return Outcome(Action.LINKED, target_key=match.id, message=message)
             key = write_key(LINKS, item.item_code, f"link:{match.id}", payload)
