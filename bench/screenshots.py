@@ -123,6 +123,7 @@ def _close_all(window: MainWindow) -> None:
 
 def _only(window: MainWindow, key: str) -> BaseForm:
     _close_all(window)
+    window.messenger.clear()
     form = window.open_form(key)
     assert form is not None
     if isinstance(form, TemplateForm):

@@ -33,6 +33,11 @@ class StatusMessenger(QObject):
         self.count += 1
         self.posted.emit(kind.value, text)
 
+    def clear(self) -> None:
+        """Empty the status line."""
+        self.last = None
+        self.posted.emit("none", "")
+
     def error(self, text: str) -> None:
         """Something failed or was refused (red)."""
         self.post(MessageKind.ERROR, text)

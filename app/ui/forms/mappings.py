@@ -93,7 +93,7 @@ class MappingsForm(TemplateForm):
 
     def sizeHint(self) -> QSize:
         """Wide enough for every column of the widest grid."""
-        return QSize(840, 460)
+        return QSize(960, 460)
 
     def _grid_edited(self) -> None:
         self._update_summaries()
