@@ -47,6 +47,13 @@ def actions(database: Database, run_id: int) -> Counter[str]:
         return Counter(rows)
 
 
+@pytest.fixture(autouse=True)
+def no_demo_marks(database: Database, template_id: int) -> None:
+    """Each test marks exactly the customers and items it means (the demo marks some)."""
+    with database.session() as session:
+        session.execute(delete(SyncMark))
+
+
 def mark(database: Database, template_id: int, kind: str, keys: list[str]) -> None:
     """Mark SAP customers or items "Sync" for the template."""
     with database.session() as session:
@@ -539,3 +546,29 @@ def test_customers_written_by_one_direction_are_echoes_for_the_other(
     assert sap_customer(sandboxes, "C000009")["Phone1"] == "+1-555-4242"
     up = runner.run(CustomersUpJob(context), template_id)
     assert up.status == "succeeded" and up.skipped == up.total
+
+
+def test_a_refused_customer_fails_alone_once_a_run_and_heals_when_fixed(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    mark(database, template_id, "customer", ["C000009", "C000010"])
+    context.sap.client.update("BusinessPartners", "C000009", {"EmailAddress": "not an e-mail"})
+    runner = Runner(database, workers=2)
+    for _ in range(2):
+        result = runner.run(CustomersUpJob(context), template_id)
+        assert result.status == "partial"
+        with database.session() as session:
+            failures = session.scalars(
+                select(RecordLog).where(
+                    RecordLog.run_id == result.run_id, RecordLog.status == "failed"
+                )
+            ).all()
+        assert [f.source_id for f in failures] == ["C000009"]
+        assert (failures[0].message or "").startswith("Tagrain: ")
+        assert "(field: email)" in (failures[0].message or "")
+    customers = sandboxes.tagrain.count("customers")
+    context.sap.client.update("BusinessPartners", "C000009", {"EmailAddress": "fixed@example.com"})
+    healed = runner.run(CustomersUpJob(context), template_id)
+    assert healed.status == "succeeded"
+    assert sandboxes.tagrain.count("customers") == customers + 1
+    assert set(links(database, "customers")) == {"C000009", "C000010"}

@@ -2,7 +2,8 @@
 
 Runs are incremental by SAP's UpdateDate/UpdateTime (inclusive), plus every
 marked customer that has no link yet (newly marked ones whose last change is
-older than the watermark); a full run reads every marked customer. The job
+older than the watermark), leaving out the records the run has just
+retried; a full run reads every marked customer. The job
 runs under the object name ``customers_up`` (its own lease and watermark)
 but keeps its links under ``customers``, shared with the Tagrain → SAP job:
 one Tagrain customer is one SAP business partner whichever side created it.
@@ -104,6 +105,7 @@ class CustomersUpJob(SyncJob):
     def __init__(self, ctx: SyncContext) -> None:
         self.ctx = ctx
         self.marks = Marks(ctx, "customer")
+        self.retried: set[str] = set()
         self.groups = GroupSync(ctx, CUSTOMER_GROUPS)
         self.index: TagrainIndex[Customer] = TagrainIndex(
             lambda: ctx.tagrain.iter_customers(), customer_keys, lambda c: c.id
@@ -125,8 +127,8 @@ class CustomersUpJob(SyncJob):
                 for bp in customers:
                     yield SourceRecord(bp.card_code, bp.updated_at, bp)
                 return
-            seen: set[str] = set()
-            unlinked = sorted(marked - linked_sap_keys(self.ctx, LINKS))
+            seen = set(self.retried)
+            unlinked = sorted(marked - linked_sap_keys(self.ctx, LINKS) - seen)
             for bp in self.ctx.sap.customers(codes=unlinked) if unlinked else ():
                 seen.add(bp.card_code)
                 yield SourceRecord(bp.card_code, None, bp)
@@ -138,6 +140,7 @@ class CustomersUpJob(SyncJob):
         return len(self._marked()) if since is None else None
 
     def fetch(self, source_id: str) -> SourceRecord | None:
+        self.retried.add(source_id)
         with translate_errors():
             bp = self.ctx.sap.customer(source_id)
         return None if bp is None else SourceRecord(bp.card_code, bp.updated_at, bp)

@@ -10,7 +10,8 @@ cross-reference code (``U_TG_ID``). Variant and gift-card products are
 mastered in Tagrain and left alone here.
 
 The job runs as ``products_up`` (own lease and watermark), incremental by
-SAP's UpdateDate/UpdateTime plus every marked item not linked yet; links
+SAP's UpdateDate/UpdateTime plus every marked item not linked yet (less
+the items the run has just retried); links
 live under ``products``, shared with the Tagrain → SAP product job. The
 link's fingerprint is the content last written, so an unchanged item (or
 our own write-back coming round again) is skipped.
@@ -110,6 +111,7 @@ class ProductsUpJob(SyncJob):
     def __init__(self, ctx: SyncContext) -> None:
         self.ctx = ctx
         self.marks = Marks(ctx, "item")
+        self.retried: set[str] = set()
         self.groups = GroupSync(ctx, PRODUCT_GROUPS)
         self.manufacturers = GroupSync(ctx, MANUFACTURERS)
         self.index: TagrainIndex[Product] = TagrainIndex(
@@ -135,8 +137,8 @@ class ProductsUpJob(SyncJob):
                 for item in items:
                     yield SourceRecord(item.item_code, item.updated_at, item)
                 return
-            seen: set[str] = set()
-            unlinked = sorted(marked - linked_sap_keys(self.ctx, LINKS))
+            seen = set(self.retried)
+            unlinked = sorted(marked - linked_sap_keys(self.ctx, LINKS) - seen)
             for item in self._items(unlinked) if unlinked else ():
                 seen.add(item.item_code)
                 yield SourceRecord(item.item_code, None, item)
@@ -149,6 +151,7 @@ class ProductsUpJob(SyncJob):
         return len(self._marked()) if since is None else None
 
     def fetch(self, source_id: str) -> SourceRecord | None:
+        self.retried.add(source_id)
         with translate_errors():
             item = self.ctx.sap.item(source_id, self.ctx.rules.price_list)
         return None if item is None else SourceRecord(item.item_code, item.updated_at, item)
