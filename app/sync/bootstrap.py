@@ -2,20 +2,31 @@
 
 Each start of the embedded sandbox (ports change) updates the template's
 URLs; its mappings come from what the Tagrain sandbox reports (store ids) and
-the demo company's chart of accounts. The demo deliberately leaves one
+the demo company's chart of accounts; a first set of customers and items is
+marked for sync, as a user would in the marking matrices. The demo deliberately leaves one
 expense category unmapped, so the monitor shows what a real failure looks like.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.connectors.tagrain.client import TagrainClient
 from app.connectors.tagrain.settings import TagrainSettings
 from app.sandbox import demo
-from app.store import Database, ExpenseMapping, StoreMapping, Template, TenderMapping
+from app.store import (
+    Database,
+    ExpenseMapping,
+    StoreMapping,
+    SyncMark,
+    Template,
+    TenderMapping,
+)
 
 SANDBOX_TEMPLATE = "Sandbox"
+MARKED_CUSTOMERS = 20
+MARKED_ITEMS = 60
 
 TENDERS = (
     ("cash", "cash", None, None),
@@ -41,6 +52,7 @@ def ensure_sandbox_template(
         template = session.scalars(
             select(Template).where(Template.name == SANDBOX_TEMPLATE)
         ).first()
+        created = template is None
         if template is None:
             template = Template(name=SANDBOX_TEMPLATE, is_sandbox=True)
             session.add(template)
@@ -91,4 +103,17 @@ def ensure_sandbox_template(
                     ExpenseMapping(category=category, account_code=account)
                 )
         session.flush()
+        if created:
+            _mark_demo_records(session, template.id)
         return template.id
+
+
+def _mark_demo_records(session: Session, template_id: int) -> None:
+    """Mark a first set of demo customers and items, as a user would in the matrices."""
+    taken = set(session.scalars(select(SyncMark.kind + ":" + SyncMark.sap_key)))
+    for customer in demo.customers(MARKED_CUSTOMERS):
+        if f"customer:{customer.code}" not in taken:
+            session.add(SyncMark(kind="customer", sap_key=customer.code, template_id=template_id))
+    for item in demo.items(MARKED_ITEMS):
+        if f"item:{item.code}" not in taken:
+            session.add(SyncMark(kind="item", sap_key=item.code, template_id=template_id))

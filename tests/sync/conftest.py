@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import delete
 
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
-from app.store import Database
+from app.store import Database, SyncMark
 from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.context import SyncContext
 
@@ -26,8 +27,14 @@ def sandboxes() -> Iterator[RunningSandboxes]:
 
 @pytest.fixture
 def template_id(database: Database, sandboxes: RunningSandboxes) -> int:
-    """The Sandbox template pointing at this test's sandboxes."""
-    return ensure_sandbox_template(database, sandboxes.sap_url, sandboxes.tagrain_url)
+    """The Sandbox template pointing at this test's sandboxes, with nothing marked yet.
+
+    The demo's first marks are dropped so that each test marks exactly what it checks.
+    """
+    template = ensure_sandbox_template(database, sandboxes.sap_url, sandboxes.tagrain_url)
+    with database.session() as session:
+        session.execute(delete(SyncMark).where(SyncMark.template_id == template))
+    return template
 
 
 @pytest.fixture

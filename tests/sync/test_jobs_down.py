@@ -222,3 +222,17 @@ def test_bad_records_fail_alone_with_a_clear_reason_and_are_retried(
         waiting = {p.source_id for p in session.scalars(select(PendingRetry))}
     assert card_sale.id not in waiting, "the fixed record was retried and went through"
     assert {unknown_item.id, negative.id, ghost_customer.id} <= waiting
+
+
+def test_a_new_sandbox_template_comes_with_marked_customers_and_items(
+    database: Database, sandboxes: RunningSandboxes
+) -> None:
+    from app.store import SyncMark
+    from app.sync.bootstrap import MARKED_CUSTOMERS, MARKED_ITEMS, ensure_sandbox_template
+
+    template = ensure_sandbox_template(database, sandboxes.sap_url, sandboxes.tagrain_url)
+    again = ensure_sandbox_template(database, sandboxes.sap_url, sandboxes.tagrain_url)
+    assert again == template
+    with database.session() as session:
+        kinds = Counter(m.kind for m in session.scalars(select(SyncMark)))
+    assert kinds == {"customer": MARKED_CUSTOMERS, "item": MARKED_ITEMS}
