@@ -11,7 +11,7 @@ from app.ui.connection_check import ConnectionReport
 from app.ui.context import Services
 from app.ui.forms.connections import ConnectionsForm
 from app.ui.main_window import MainWindow
-from tests.ui.helpers import open_from_tree, press, type_into
+from tests.ui.helpers import close_form, open_from_tree, press, type_into
 
 
 def _open(qtbot: QtBot, window: MainWindow) -> ConnectionsForm:
@@ -64,3 +64,24 @@ def test_test_connection_asks_to_save_first(
     press(qtbot, form.test_sap)
     assert window.status_line.kind() == "warning"
     assert checker_threads == []
+
+
+def test_closing_the_form_during_a_test_is_safe(
+    qtbot: QtBot, window: MainWindow, template_id: int, services: Services
+) -> None:
+    release = threading.Event()
+    original = services.sap_checker
+    assert original is not None
+
+    def slow(template: int) -> ConnectionReport:
+        release.wait(5)
+        return original(template)
+
+    form = _open(qtbot, window)
+    form.test_sap.clicked.disconnect()
+    form.test_sap.clicked.connect(lambda: form.start_test(form.test_sap, slow, "SAP Business One"))
+    press(qtbot, form.test_sap)
+    close_form(qtbot, window, "connections")
+    release.set()
+    qtbot.waitUntil(lambda: window.status_line.kind() == "success")
+    assert window.status_line.text().startswith("SAP Business One: Logged in")

@@ -7,7 +7,9 @@ from pytestqt.qtbot import QtBot
 
 from app.store import Database, Template
 from app.ui.forms.general_settings import GeneralSettingsForm
+from app.ui.lists import CodeName, ListKind
 from app.ui.main_window import MainWindow
+from app.ui.sandbox_lists import SandboxCompanyLists
 from app.ui.widgets.cfl import ChooseFromListDialog, CodeField
 from app.ui.widgets.marks import is_invalid
 from tests.ui.helpers import close_form, open_from_tree, press, type_into
@@ -119,3 +121,24 @@ def test_cancel_with_edits_asks_and_keeps_the_form_on_no(
     modals.answer = QMessageBox.StandardButton.Yes  # type: ignore[attr-defined]
     press(qtbot, form.cancel_button)
     qtbot.waitUntil(lambda: window.form_window("general_settings") is None)
+
+
+class _BrokenLists(SandboxCompanyLists):
+    """A list source whose reads fail, as a live SAP read can."""
+
+    def rows(self, kind: ListKind, template_id: int | None) -> list[CodeName]:
+        raise ConnectionError("Service Layer unreachable")
+
+
+def test_a_list_that_cannot_be_read_is_reported(
+    qtbot: QtBot, window: MainWindow, template_id: int
+) -> None:
+    window.context.services.lists = _BrokenLists()
+    form = _open(qtbot, window)
+    form.cash_account.edit.setFocus()
+    qtbot.keyClick(form.cash_account.edit, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
+    assert form.cash_account.dialog is None
+    assert window.messenger.last == (
+        "error",
+        "List of G/L Accounts could not be read: Service Layer unreachable",
+    )

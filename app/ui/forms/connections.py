@@ -7,6 +7,8 @@ stored; leaving it empty keeps the stored value.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtCore import QObject, QSize, QThreadPool, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +28,7 @@ from app.ui.context import FormContext
 from app.ui.data import settings as store
 from app.ui.data.validation import check_url
 from app.ui.resources import icon
+from app.ui.status import MessageKind, StatusMessenger
 from app.ui.widgets.layout import add_row, form_group
 from app.ui.widgets.template_form import TemplateForm
 
@@ -214,20 +217,42 @@ class ConnectionsForm(TemplateForm):
 
 
 class _TestWaiter(QObject):
-    """Lives on the GUI thread, so the worker's report is delivered there (queued)."""
+    """Receives one test's report on the GUI thread (a queued delivery from the worker).
+
+    It has no parent and keeps the task alive until the report arrives, so
+    closing the form (or the window) while a test runs is safe: the report
+    then goes to the status bar only, or nowhere.
+    """
+
+    pending: ClassVar[set[_TestWaiter]] = set()
 
     def __init__(
         self, form: ConnectionsForm, button: QPushButton, side: str, task: ConnectionTestTask
     ) -> None:
-        super().__init__(form)
+        super().__init__()
         self.task = task
-        self.form = form
+        self.form: ConnectionsForm | None = form
+        self.messenger: StatusMessenger | None = form.messenger
         self.button = button
         self.side = side
+        form.destroyed.connect(self._form_gone)
+        form.messenger.destroyed.connect(self._messenger_gone)
+        _TestWaiter.pending.add(self)
+
+    def _form_gone(self) -> None:
+        self.form = None
+
+    def _messenger_gone(self) -> None:
+        self.messenger = None
 
     @Slot(object)
     def done(self, report: ConnectionReport) -> None:
-        self.form.test_finished(self, report)
+        _TestWaiter.pending.discard(self)
+        if self.form is not None:
+            self.form.test_finished(self, report)
+        elif self.messenger is not None:
+            kind = MessageKind.SUCCESS if report.ok else MessageKind.ERROR
+            self.messenger.post(kind, f"{self.side}: {report.message}")
         self.deleteLater()
 
 

@@ -65,6 +65,7 @@ class GeneralSettingsForm(TemplateForm):
             self._provider(kind), LIST_TITLES[kind], self.context.services.lists.origin(kind)
         )
         field.edit.setObjectName(name)
+        field.list_failed.connect(self.messenger.error)
         self.watch(name, field)
         return field
 

@@ -68,6 +68,7 @@ class MappingsForm(TemplateForm):
             model.edited.connect(self._grid_edited)
             grid = MappingGrid(model, lists)
             grid.setObjectName(f"{key}Grid")
+            grid.list_failed.connect(self.messenger.error)
             self.fields[key] = grid
             self.models[key] = model
             self.grids[key] = grid

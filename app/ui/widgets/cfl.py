@@ -86,8 +86,10 @@ class ChooseFromListDialog(QDialog):
     picked = Signal(object)
 
     def __init__(
-        self, title: str, origin: str, rows: Sequence[CodeName], parent: QWidget | None = None
+        self, title: str, origin: str, provider: RowProvider, parent: QWidget | None = None
     ) -> None:
+        """Read the rows from ``provider`` (its exceptions reach the caller) and build the list."""
+        rows = list(provider())
         super().__init__(parent)
         self.setObjectName("chooseFromList")
         self.setWindowTitle(title)
@@ -180,6 +182,7 @@ class CodeField(QWidget):
     """A code field with SAP's Choose From List button beside it."""
 
     edited = Signal()
+    list_failed = Signal(str)
 
     def __init__(
         self,
@@ -222,8 +225,13 @@ class CodeField(QWidget):
         """Open the Choose From List dialog (non-blocking; the pick fills the field)."""
         if self.provider is None:
             return
-        rows = self.provider()
-        self.dialog = ChooseFromListDialog(self.title, self.origin, rows, self.window())
+        try:
+            self.dialog = ChooseFromListDialog(
+                self.title, self.origin, self.provider, self.window()
+            )
+        except Exception as exc:
+            self.list_failed.emit(f"{self.title} could not be read: {exc}")
+            return
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.picked.connect(self._picked)

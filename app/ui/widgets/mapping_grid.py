@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +47,8 @@ class ChoiceDelegate(QStyledItemDelegate):
 
 class MappingGrid(QTableView):
     """A mapping's grid; Shift+F2 on a code cell opens its Choose From List."""
+
+    list_failed = Signal(str)
 
     def __init__(
         self, model: MappingModel, lists: ListSource, parent: QWidget | None = None
@@ -96,11 +98,18 @@ class MappingGrid(QTableView):
         kind = self.mapping_model.columns[index.column()].list_kind
         if kind is None:
             return False
-        rows = self.lists.rows(kind, self.template_id)
         target = QPersistentModelIndex(index)
-        self.dialog = ChooseFromListDialog(
-            LIST_TITLES[kind], self.lists.origin(kind), rows, self.window()
-        )
+        template_id = self.template_id
+        try:
+            self.dialog = ChooseFromListDialog(
+                LIST_TITLES[kind],
+                self.lists.origin(kind),
+                lambda: self.lists.rows(kind, template_id),
+                self.window(),
+            )
+        except Exception as exc:
+            self.list_failed.emit(f"{LIST_TITLES[kind]} could not be read: {exc}")
+            return True
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.picked.connect(lambda row: self._picked(target, row))
