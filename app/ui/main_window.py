@@ -331,6 +331,9 @@ class MainWindow(QMainWindow):
             window = self.form_window(key)
             if window is not None:
                 settings.setValue(f"forms/{key}/geometry", window.geometry())
+                form = window.widget()
+                if isinstance(form, BaseForm):
+                    settings.setValue(f"forms/{key}/view", form.view_state())
         active = self.mdi.activeSubWindow()
         settings.setValue("forms/active", active.property("form_key") if active else "")
         settings.sync()
@@ -350,7 +353,9 @@ class MainWindow(QMainWindow):
         for key in keys:
             if self.registry.get(str(key)) is None:
                 continue
-            self.open_form(str(key))
+            form = self.open_form(str(key))
+            if form is not None:
+                form.restore_view_state(str(settings.value(f"forms/{key}/view") or ""))
             window = self.form_window(str(key))
             rect = settings.value(f"forms/{key}/geometry")
             if window is not None and isinstance(rect, QRect) and rect.isValid():

@@ -9,6 +9,9 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QMdiSubWindow
 from pytestqt.qtbot import QtBot
 
+from app.store import Database
+from app.ui.data.templates import add_template
+from app.ui.forms.connections import ConnectionsForm
 from app.ui.main_window import MainWindow
 from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, FormSpec, default_registry
 from app.ui.style import ERROR, SUCCESS
@@ -94,10 +97,14 @@ def test_ctrl_tab_cycles_through_open_forms(qtbot: QtBot, window: MainWindow) ->
 
 
 def test_layout_and_open_forms_are_restored(
-    qtbot: QtBot, make_window: Callable[[], MainWindow]
+    qtbot: QtBot, make_window: Callable[[], MainWindow], database: Database
 ) -> None:
+    add_template(database, "Alpha")
+    beta = add_template(database, "Beta")
     first = make_window()
-    open_from_tree(qtbot, first, "connections")
+    connections = open_from_tree(qtbot, first, "connections")
+    assert isinstance(connections, ConnectionsForm)
+    connections.template_combo.setCurrentIndex(connections.template_combo.findText("Beta"))
     open_from_tree(qtbot, first, "templates")
     first.form_window("connections").setGeometry(QRect(20, 30, 500, 420))  # type: ignore[union-attr]
     first.resize(760, 560)
@@ -111,6 +118,8 @@ def test_layout_and_open_forms_are_restored(
     assert not second.dock.isVisible()
     active = second.mdi.activeSubWindow()
     assert active is not None and active.property("form_key") == "templates"
+    restored = second.form_window("connections").widget()  # type: ignore[union-attr]
+    assert isinstance(restored, ConnectionsForm) and restored.template_id == beta
 
 
 def test_registry_takes_new_forms(qtbot: QtBot, database: object) -> None:

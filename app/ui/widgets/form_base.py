@@ -158,6 +158,13 @@ class BaseForm(QWidget):
     def reload(self) -> None:
         """Read the form again from the store (Data → Refresh)."""
 
+    def view_state(self) -> str:
+        """What the form wants back when the client restarts (e.g. the chosen template)."""
+        return ""
+
+    def restore_view_state(self, state: str) -> None:
+        """Take back what ``view_state`` returned in an earlier session."""
+
     def confirm_discard(self) -> bool:
         """True when there is nothing to lose or the user agrees to lose it."""
         if not self._dirty:

@@ -69,6 +69,15 @@ class TemplateForm(BaseForm):
         if index >= 0:
             self.template_combo.setCurrentIndex(index)
 
+    def view_state(self) -> str:
+        """The chosen template's id, so the form reopens on it."""
+        return "" if self.template_id is None else str(self.template_id)
+
+    def restore_view_state(self, state: str) -> None:
+        """Choose the remembered template when it still exists."""
+        if state.isdigit():
+            self.choose_template(int(state))
+
     def _update_hint(self) -> None:
         has = self.template_combo.count() > 0
         self.hint.setVisible(not has)
