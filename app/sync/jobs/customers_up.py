@@ -2,8 +2,8 @@
 
 Runs are incremental by SAP's UpdateDate/UpdateTime (inclusive), plus every
 marked customer that has no link yet (newly marked ones whose last change is
-older than the watermark), leaving out the records the run has just
-retried; a full run reads every marked customer. The job
+older than the watermark); a full run reads every marked customer. Either
+way, the records the run has just retried are not read again. The job
 runs under the object name ``customers_up`` (its own lease and watermark)
 but keeps its links under ``customers``, shared with the Tagrain → SAP job:
 one Tagrain customer is one SAP business partner whichever side created it.
@@ -121,7 +121,7 @@ class CustomersUpJob(SyncJob):
         with translate_errors():
             if since is None:
                 customers = sorted(
-                    self.ctx.sap.customers(codes=sorted(marked)),
+                    self.ctx.sap.customers(codes=sorted(marked - self.retried)),
                     key=lambda bp: oldest_first(bp.updated_at, bp.card_code),
                 )
                 for bp in customers:

@@ -10,8 +10,8 @@ cross-reference code (``U_TG_ID``). Variant and gift-card products are
 mastered in Tagrain and left alone here.
 
 The job runs as ``products_up`` (own lease and watermark), incremental by
-SAP's UpdateDate/UpdateTime plus every marked item not linked yet (less
-the items the run has just retried); links
+SAP's UpdateDate/UpdateTime plus every marked item not linked yet (in
+either case less the items the run has just retried); links
 live under ``products``, shared with the Tagrain → SAP product job. The
 link's fingerprint is the content last written, so an unchanged item (or
 our own write-back coming round again) is skipped.
@@ -131,7 +131,7 @@ class ProductsUpJob(SyncJob):
         with translate_errors():
             if since is None:
                 items = sorted(
-                    self._items(sorted(marked)),
+                    self._items(sorted(marked - self.retried)),
                     key=lambda item: oldest_first(item.updated_at, item.item_code),
                 )
                 for item in items:
