@@ -398,7 +398,9 @@ def test_both_sides_changed_the_later_change_wins(
     assert phones == {"C000009": "+1-555-0002", "C000010": "+1-555-0004"}
 
 
-def test_a_run_killed_between_create_and_link_leaves_no_duplicate(
+@pytest.mark.parametrize("point", ["before the link", "before the write-back"])
+def test_a_run_killed_after_the_create_leaves_no_duplicate(
+    point: str,
     database: Database,
     template_id: int,
     context: SyncContext,
@@ -409,19 +411,32 @@ def test_a_run_killed_between_create_and_link_leaves_no_duplicate(
     mark(database, template_id, "item", [*ITEMS[:10], "NEW-1"])
     new_sap_item(context, "NEW-1", "4000000000001")
     customers, products = sandboxes.tagrain.count("customers"), sandboxes.tagrain.count("products")
-    save = context.links.save
 
-    def dying_save(object_name: str, tagrain_id: str, sap_key: str, **kwargs: Any) -> None:
-        if sap_key in ("C000010", "NEW-1"):
-            raise KeyboardInterrupt("the process was killed after the create in Tagrain")
-        save(object_name, tagrain_id, sap_key, **kwargs)
+    def die(*args: Any, **kwargs: Any) -> None:
+        if {"C000010", "NEW-1"} & set(args):
+            raise KeyboardInterrupt(f"the process was killed {point}")
+        original(*args, **kwargs)
 
-    monkeypatch.setattr(context.links, "save", dying_save)
+    if point == "before the link":
+        target, name = context.links, "save"
+    else:
+        target, name = context.sap, "set_customer_tagrain_id"
+    original = getattr(target, name)
+    monkeypatch.setattr(target, name, die)
+    if point == "before the write-back":
+        set_item = context.sap.set_item_tagrain_id
+
+        def die_item(code: str, tagrain_id: str) -> None:
+            if code == "NEW-1":
+                raise KeyboardInterrupt(f"the process was killed {point}")
+            set_item(code, tagrain_id)
+
+        monkeypatch.setattr(context.sap, "set_item_tagrain_id", die_item)
     runner = Runner(database, workers=1)
     for job in (CustomersUpJob, ProductsUpJob):
         with pytest.raises(KeyboardInterrupt):
             runner.run(job(context), template_id)
-    monkeypatch.setattr(context.links, "save", save)
+    monkeypatch.undo()
     leases_free(database)
     assert sandboxes.tagrain.count("customers") > customers
     assert sandboxes.tagrain.count("products") == products + 1
@@ -429,9 +444,14 @@ def test_a_run_killed_between_create_and_link_leaves_no_duplicate(
         assert runner.run(job(context), template_id).status == "succeeded"
     assert sandboxes.tagrain.count("customers") == customers + len(NEW)
     assert sandboxes.tagrain.count("products") == products + 1
-    assert set(links(database, "customers")) == set(TWINS + NEW)
     assert_unique(tagrain_all(sandboxes, "customers"), "external_ref")
     assert_unique(tagrain_all(sandboxes, "products"), "sku")
+    for code, tagrain_id in links(database, "customers").items():
+        assert sap_customer(sandboxes, code)["U_TG_ID"] == tagrain_id
+    assert set(links(database, "customers")) == set(TWINS + NEW)
+    for code, tagrain_id in links(database, "products").items():
+        item = sandboxes.service_layer.entity("Items", code)
+        assert item is not None and item["U_TG_ID"] == tagrain_id
 
 
 UP_JOBS = (
