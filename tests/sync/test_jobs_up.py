@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -373,7 +373,7 @@ def test_both_sides_changed_the_later_change_wins(
     runner = Runner(database, workers=2)
     assert runner.run(CustomersUpJob(context), template_id).status == "succeeded"
     linked = links(database, "customers")
-    now = datetime.now()
+    now = datetime.now(UTC).replace(tzinfo=None)
     sandboxes.service_layer.clock = lambda: now - timedelta(hours=1)
     context.sap.client.update("BusinessPartners", "C000009", {"Phone1": "+1-555-0001"})
     context.tagrain.update_customer(linked["C000009"], {"phone": "+1-555-0002"})
