@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 CURRENCY = "USD"
+CURRENCIES = (("USD", "US Dollar"), ("EUR", "Euro"), ("CAD", "Canadian Dollar"))
 COMPANY_DB = "SBODEMOUS"
 SAP_USER = "manager"
 SAP_PASSWORD = "manager"

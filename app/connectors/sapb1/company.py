@@ -505,6 +505,24 @@ class DocumentRef:
         )
 
 
+CHOICE_LISTS: dict[str, tuple[str, str, str, str | None]] = {
+    "price_lists": ("PriceLists", "PriceListNo", "PriceListName", None),
+    "customers": ("BusinessPartners", "CardCode", "CardName", "CardType eq 'cCustomer'"),
+    "tax_codes": ("SalesTaxCodes", "Code", "Name", None),
+    "accounts": ("ChartOfAccounts", "Code", "Name", None),
+    "customer_groups": (
+        "BusinessPartnerGroups",
+        "Code",
+        "Name",
+        "Type eq 'bbpgt_CustomerGroup'",
+    ),
+    "warehouses": ("Warehouses", "WarehouseCode", "WarehouseName", None),
+    "credit_cards": ("CreditCards", "CreditCardCode", "CreditCardName", None),
+    "currencies": ("Currencies", "Code", "Name", None),
+}
+"""SAP lists a user picks codes from: entity set, code and name properties, filter."""
+
+
 class SapCompany:
     """One SAP company through the Service Layer, in business terms."""
 
@@ -525,6 +543,22 @@ class SapCompany:
             raw["Code"]: to_decimal(raw.get("Rate"))
             for raw in self.client.iter_entities("SalesTaxCodes", page_size=500)
         }
+
+    def choices(self, kind: str, limit: int = 5000) -> list[tuple[str, str]]:
+        """Code and name rows for a Choose From List: ``kind`` is one of CHOICE_LISTS."""
+        entity, code_field, name_field, condition = CHOICE_LISTS[kind]
+        rows = []
+        for raw in self.client.iter_entities(
+            entity,
+            filter=condition,
+            select=[code_field, name_field],
+            orderby=code_field,
+            page_size=500,
+        ):
+            rows.append((str(raw[code_field]), str(raw.get(name_field) or "")))
+            if len(rows) >= limit:
+                break
+        return rows
 
     def customer_groups(self) -> list[SapGroup]:
         """Customer-type business partner groups."""

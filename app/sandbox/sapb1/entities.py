@@ -322,6 +322,15 @@ ENTITY_SETS: dict[str, EntitySet] = {
             "OACT",
         ),
         _set(
+            "Currencies",
+            "Code",
+            False,
+            "master",
+            "Currency",
+            {"Code": None, "Name": None, "DocumentsCode": None, "InternationalDescription": None},
+            "OCRN",
+        ),
+        _set(
             "SalesTaxCodes",
             "Code",
             False,

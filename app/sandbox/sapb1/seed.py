@@ -311,6 +311,18 @@ def _small_sets() -> Iterator[tuple[str, Any, dict[str, Any]]]:
             number,
             new_body("PriceLists", PriceListNo=number, PriceListName=name, BasePriceList=number),
         )
+    for currency, currency_name in demo.CURRENCIES:
+        yield (
+            "Currencies",
+            currency,
+            new_body(
+                "Currencies",
+                Code=currency,
+                Name=currency_name,
+                DocumentsCode=currency,
+                InternationalDescription=currency_name,
+            ),
+        )
     for a in demo.ACCOUNTS:
         yield "ChartOfAccounts", a.code, new_body("ChartOfAccounts", Code=a.code, Name=a.name)
     for tax_code, tax_name, rate in demo.TAX_CODES:
