@@ -70,8 +70,11 @@ def test_empty_secret_field_keeps_the_stored_secret(
 ) -> None:
     secrets.set_secret("Main Store", SecretKind.SAP_PASSWORD, "old")
     form = _open(qtbot, window)
+    type_into(qtbot, form.sap_url, "https://sap.example.com/b1s")
+    type_into(qtbot, form.sap_company_db, "SBODEMOUS")
     type_into(qtbot, form.sap_user, "someone")
     press(qtbot, form.mode_button)
+    assert window.status_line.kind() == "success"
     assert secrets.get_secret("Main Store", SecretKind.SAP_PASSWORD) == "old"
 
 
@@ -112,3 +115,26 @@ def test_test_buttons_are_disabled_without_a_checker(
     assert not form.test_sap.isEnabled()
     assert form.test_sap.toolTip() == NO_CHECKER_TIP
     assert not form.test_tagrain.isEnabled()
+
+
+def test_a_partly_filled_sap_side_is_refused(
+    qtbot: QtBot, window: MainWindow, template_id: int
+) -> None:
+    form = _open(qtbot, window)
+    type_into(qtbot, form.sap_url, "https://sap.example.com/b1s")
+    type_into(qtbot, form.sap_company_db, "SBODEMOUS")
+    press(qtbot, form.mode_button)
+    assert window.messenger.last == (
+        "error",
+        "Enter the SAP user name: the SAP connection needs it.",
+    )
+    assert is_invalid(form.sap_user)
+
+
+def test_an_api_key_needs_its_url(qtbot: QtBot, window: MainWindow, template_id: int) -> None:
+    form = _open(qtbot, window)
+    type_into(qtbot, form.tagrain_api_key, "tg_key")
+    press(qtbot, form.mode_button)
+    assert window.status_line.kind() == "error"
+    assert is_invalid(form.tagrain_url)
+    assert secrets.get_secret("Main Store", SecretKind.TAGRAIN_API_KEY) is None

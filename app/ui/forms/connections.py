@@ -26,6 +26,7 @@ from app.secrets import SecretsUnavailable
 from app.ui.connection_check import ConnectionChecker, ConnectionReport, ConnectionTestTask
 from app.ui.context import FormContext
 from app.ui.data import settings as store
+from app.ui.data.errors import InputError
 from app.ui.data.validation import check_url
 from app.ui.resources import icon
 from app.ui.status import MessageKind, StatusMessenger
@@ -161,6 +162,9 @@ class ConnectionsForm(TemplateForm):
             sap_ca_file=self.sap_ca_file.text().strip(),
             tagrain_url=check_url(self.tagrain_url.text(), "tagrain_url", "Tagrain base URL"),
         )
+        _check_sap_complete(settings)
+        if self.tagrain_api_key.text() and not settings.tagrain_url:
+            raise InputError("Enter the Tagrain base URL the API key is for.", "tagrain_url")
         store.save_connection(
             self.context.database,
             template_id,
@@ -254,6 +258,20 @@ class _TestWaiter(QObject):
             kind = MessageKind.SUCCESS if report.ok else MessageKind.ERROR
             self.messenger.post(kind, f"{self.side}: {report.message}")
         self.deleteLater()
+
+
+def _check_sap_complete(settings: store.ConnectionSettings) -> None:
+    """Once any SAP field is filled, the fields marked * are all needed."""
+    required = (
+        ("sap_url", settings.sap_url, "Service Layer URL"),
+        ("sap_company_db", settings.sap_company_db, "company database"),
+        ("sap_user", settings.sap_user, "SAP user name"),
+    )
+    if not any(value for _name, value, _label in required):
+        return
+    for name, value, label in required:
+        if not value:
+            raise InputError(f"Enter the {label}: the SAP connection needs it.", name)
 
 
 def _left(widget: QWidget) -> QHBoxLayout:
