@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.sandbox import demo
+
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 ZERO = Decimal("0.00")
-TAX_RATES: dict[str, Decimal] = {"EX": Decimal("0"), "TX": Decimal("0.08")}
+TAX_RATES: dict[str, Decimal] = {code: rate / 100 for code, _, rate in demo.TAX_CODES}
+"""Tagrain's tax codes are the SAP sandbox's sales tax codes, so both compute the same tax."""
 
 
 def money(value: Decimal) -> str:
