@@ -34,7 +34,7 @@ from app.ui.resources import icon
 from app.ui.status import StatusLine, StatusMessenger
 from app.ui.widgets.form_base import BaseForm
 
-TITLE = "SAP Business One — Integration Hub for Tagrain"
+TITLE = "Integration Hub for Tagrain"
 SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
 NOT_OURS = "{} is not part of the Integration Hub."
 FRAME_MARGINS = QMargins(8, 30, 8, 8)

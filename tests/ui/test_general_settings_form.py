@@ -142,3 +142,15 @@ def test_a_list_that_cannot_be_read_is_reported(
         "error",
         "List of G/L Accounts could not be read: Service Layer unreachable",
     )
+
+
+def test_ok_and_escape_close_a_clean_form(
+    qtbot: QtBot, window: MainWindow, template_id: int
+) -> None:
+    form = _open(qtbot, window)
+    press(qtbot, form.mode_button)
+    qtbot.waitUntil(lambda: window.form_window("general_settings") is None)
+    form = _open(qtbot, window)
+    form.branch_id.setFocus()
+    qtbot.keyClick(form.branch_id, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.form_window("general_settings") is None)
