@@ -1,5 +1,16 @@
 """The desktop client: main window, Main Menu, the Integration Hub's forms and their models.
 
-Nothing here speaks HTTP: connection tests and SAP/Tagrain lists reach the
-forms through small injected callables (see ``app.ui.context``).
+Nothing here speaks HTTP. What the sync core adds later comes in through
+small injection points:
+
+- ``app.ui.main.run(database_url, argv, services=Services(...))`` starts the client;
+- ``Services.sap_checker`` / ``Services.tagrain_checker``: callables
+  ``(template_id) -> ConnectionReport`` run on a worker thread by the Test
+  Connection buttons (``app.ui.connection_check``);
+- ``Services.lists``: a ``ListSource`` (``app.ui.lists``) feeding Choose From
+  List and the Tagrain side of the mappings; the default reads the sandbox
+  company's demo data and says so;
+- ``app.ui.registry``: one ``FormSpec`` per form; the Main Menu, the Modules
+  menu and the toolbar are built from it;
+- ``MainWindow.sync_now_requested`` / ``set_sync_now_available`` for Sync Now.
 """

@@ -140,3 +140,17 @@ def test_closing_a_form_removes_it(qtbot: QtBot, window: MainWindow) -> None:
     open_from_tree(qtbot, window, "templates")
     close_form(qtbot, window, "templates")
     assert window.open_forms() == []
+
+
+def test_modules_menu_opens_hub_forms_and_names_the_others(window: MainWindow) -> None:
+    modules = next(
+        a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Modules"
+    )
+    administration = next(a.menu() for a in modules.actions() if a.text() == "Administration")
+    hub = next(a.menu() for a in administration.actions() if a.text() == "Integration Hub")
+    next(a for a in hub.actions() if a.text() == "Mappings").trigger()
+    assert window.open_forms() == ["mappings"]
+    banking = next(a.menu() for a in modules.actions() if a.text() == "Banking")
+    note = banking.actions()[0]
+    assert note.text() == "Banking is not part of the Integration Hub."
+    assert not note.isEnabled()
