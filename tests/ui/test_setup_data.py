@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.store import Database, ExpenseMapping, Template
+from app.store import Database, ExpenseMapping, StoreMapping, Template
 from app.ui.data.errors import InputError
 from app.ui.data.mappings import MappingSet, TenderRow, load_mappings, save_mappings
 from app.ui.data.templates import add_template, copy_template, template_usage
@@ -66,3 +66,29 @@ def test_credit_card_code_must_be_a_number(database: Database) -> None:
     tender = TenderRow("card", "Card", payment_means="credit_card", credit_card_code="Visa")
     with pytest.raises(InputError, match="credit card code is a number"):
         save_mappings(database, template_id, MappingSet([], [tender], []))
+
+
+def test_store_mapping_matched_by_code_keeps_its_tagrain_id(database: Database) -> None:
+    template_id = add_template(database, "A")
+    with database.session() as session:
+        template = session.get(Template, template_id)
+        assert template is not None
+        template.store_mappings.append(
+            StoreMapping(store_id="st_00000001", store_code="NYC", warehouse_code="NY", branch_id=2)
+        )
+    known = [CodeName("NYC", "Tagrain New York"), CodeName("CHI", "Tagrain Chicago")]
+    loaded = load_mappings(database, template_id, known, [], [])
+    assert [(r.store, r.warehouse_code, r.store_id) for r in loaded.stores] == [
+        ("NYC", "NY", "st_00000001"),
+        ("CHI", "", "CHI"),
+    ]
+    loaded.stores[0].cash_account = "_SYS00000000101"
+    save_mappings(database, template_id, loaded)
+    with database.session() as session:
+        saved = session.query(StoreMapping).one()
+        assert (saved.store_id, saved.store_code, saved.branch_id, saved.cash_account) == (
+            "st_00000001",
+            "NYC",
+            2,
+            "_SYS00000000101",
+        )

@@ -24,12 +24,20 @@ UNKNOWN_NAME = "(no longer in Tagrain's list)"
 
 @dataclass
 class StoreRow:
-    """Tagrain store → SAP warehouse and cash account."""
+    """Tagrain store → SAP warehouse and cash account.
+
+    ``store`` is the list's code shown in the grid; ``store_id`` is what the
+    mapping is saved under (the Tagrain store id the sync looks up). They
+    differ when a stored mapping was matched by its store code.
+    """
 
     store: str
     store_name: str
     warehouse_code: str = ""
     cash_account: str = ""
+    store_id: str = ""
+    store_code: str | None = None
+    branch_id: int | None = None
 
     def problem(self) -> str | None:
         """Why the row is not usable yet, or None when it is mapped."""
@@ -106,17 +114,9 @@ def load_mappings(
                 select(ExpenseMapping).where(ExpenseMapping.template_id == template_id)
             )
         }
-    store_names = _names(stores, stored_stores)
     tender_names = _names(tenders, stored_tenders)
     category_names = _names(categories, stored_expenses)
-
-    store_rows = []
-    for code, name in store_names.items():
-        row = StoreRow(code, name)
-        if (m := stored_stores.get(code)) is not None:
-            row.warehouse_code = m.warehouse_code
-            row.cash_account = m.cash_account or ""
-        store_rows.append(row)
+    store_rows = _store_rows(stores, list(stored_stores.values()))
     tender_rows = []
     for code, name in tender_names.items():
         tender = TenderRow(code, name)
@@ -132,6 +132,39 @@ def load_mappings(
             expense.account_code = e.account_code
         expense_rows.append(expense)
     return MappingSet(store_rows, tender_rows, expense_rows)
+
+
+def _store_rows(known: Sequence[CodeName], stored: list[StoreMapping]) -> list[StoreRow]:
+    """A row per known store, matched to its mapping by store id or else by store code."""
+    by_id = {m.store_id: m for m in stored}
+    by_code = {m.store_code: m for m in stored if m.store_code}
+    used: set[str] = set()
+    rows = []
+    for entry in known:
+        mapping = by_id.get(entry.code) or by_code.get(entry.code)
+        row = StoreRow(entry.code, entry.name, store_id=entry.code)
+        if mapping is not None and mapping.store_id not in used:
+            used.add(mapping.store_id)
+            row.warehouse_code = mapping.warehouse_code
+            row.cash_account = mapping.cash_account or ""
+            row.store_id = mapping.store_id
+            row.store_code = mapping.store_code
+            row.branch_id = mapping.branch_id
+        rows.append(row)
+    for mapping in stored:
+        if mapping.store_id not in used:
+            rows.append(
+                StoreRow(
+                    mapping.store_code or mapping.store_id,
+                    UNKNOWN_NAME,
+                    mapping.warehouse_code,
+                    mapping.cash_account or "",
+                    mapping.store_id,
+                    mapping.store_code,
+                    mapping.branch_id,
+                )
+            )
+    return rows
 
 
 def _names(known: Sequence[CodeName], stored: Mapping[str, object]) -> dict[str, str]:
@@ -171,10 +204,11 @@ def save_mappings(db: Database, template_id: int, mappings: MappingSet) -> None:
         session.flush()
         template.store_mappings.extend(
             StoreMapping(
-                store_id=s.store,
-                store_code=s.store,
+                store_id=s.store_id or s.store,
+                store_code=s.store_code,
                 warehouse_code=s.warehouse_code,
                 cash_account=s.cash_account or None,
+                branch_id=s.branch_id,
             )
             for s in mappings.stores
             if s.warehouse_code
