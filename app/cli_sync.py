@@ -42,9 +42,10 @@ def add_commands(commands: Any) -> None:
     retry.add_argument("--template", help="the Tagrain template (default: the only one)")
 
 
-def _describe(result: RunResult, name: str) -> str:
+def _describe(result: RunResult) -> str:
     return (
-        f"{name}: {result.status} - {result.created} created, {result.updated} updated, "
+        f"{result.object_name}: {result.status} - {result.created} created, "
+        f"{result.updated} updated, "
         f"{result.skipped} skipped, {result.failed} failed (run {result.run_id})"
         + (f": {result.message}" if result.message else "")
     )
@@ -82,7 +83,7 @@ def _run_objects(
             exit_code = EXIT_FAILED
             continue
         for result in results:
-            print(_describe(result, name), flush=True)
+            print(_describe(result), flush=True)
             if result.status != "succeeded":
                 exit_code = EXIT_FAILED
     return exit_code

@@ -43,6 +43,7 @@ class RunResult:
     """How a run ended, for the CLI, the GUI and the tests."""
 
     run_id: int
+    object_name: str
     status: str  # succeeded, partial, failed, cancelled
     total: int
     created: int
@@ -114,6 +115,7 @@ class Runner:
         counts = recorder.counts
         return RunResult(
             recorder.run_id,
+            job.object_name,
             status,
             recorder.total,
             counts["created"],
