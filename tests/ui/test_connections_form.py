@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from app import secrets
 from app.secrets import SecretKind
 from app.store import Database, Template
-from app.ui.forms.connections import NO_CHECKER_TIP, STORED, ConnectionsForm
+from app.ui.forms.connections import NO_CHECKER_TIP, SANDBOX_SECRET, STORED, ConnectionsForm
 from app.ui.main_window import MainWindow
 from app.ui.widgets.marks import is_invalid
 from tests.ui.conftest import Modals
@@ -138,3 +138,15 @@ def test_an_api_key_needs_its_url(qtbot: QtBot, window: MainWindow, template_id:
     assert window.status_line.kind() == "error"
     assert is_invalid(form.tagrain_url)
     assert secrets.get_secret("Main Store", SecretKind.TAGRAIN_API_KEY) is None
+
+
+def test_the_sandbox_template_says_its_demo_secrets_are_used(
+    qtbot: QtBot, window: MainWindow, database: Database, template_id: int
+) -> None:
+    with database.session() as session:
+        stored = session.get(Template, template_id)
+        assert stored is not None
+        stored.is_sandbox = True
+    form = _open(qtbot, window)
+    assert form.sap_password.placeholderText() == SANDBOX_SECRET
+    assert form.tagrain_api_key.placeholderText() == SANDBOX_SECRET

@@ -36,6 +36,7 @@ from app.ui.widgets.template_form import TemplateForm
 NO_CHECKER_TIP = "Connection tests arrive with the sync core; none is installed in this build."
 STORED = "•••••••• stored in the keyring; type to replace"
 NOT_STORED = "not stored yet"
+SANDBOX_SECRET = "sandbox template: the sandbox's demo secret is used"
 
 
 class ConnectionsForm(TemplateForm):
@@ -139,6 +140,10 @@ class ConnectionsForm(TemplateForm):
         self._show_secret_state(template_id)
 
     def _show_secret_state(self, template_id: int) -> None:
+        if store.is_sandbox(self.context.database, template_id):
+            self.sap_password.setPlaceholderText(SANDBOX_SECRET)
+            self.tagrain_api_key.setPlaceholderText(SANDBOX_SECRET)
+            return
         name = store.template_name(self.context.database, template_id)
         try:
             state = store.secret_state(name)
