@@ -17,9 +17,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import delete, insert
+
+from app.sandbox import demo
 from app.sandbox.faults import FaultPlan
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
-from app.store import Template, open_database
+from app.store import Database, Link, SyncMark, Template, open_database
 from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
@@ -61,8 +64,46 @@ def sales_rate(sales: int, latency: float, sessions: int) -> None:
         running.stop()
 
 
+def mark_and_link_everything(
+    database: Database, template_id: int, customers: int, items: int
+) -> None:
+    """Mark and link every demo customer and item in bulk, as an initial load would leave them."""
+    with database.engine.begin() as connection:
+        now = datetime.now(UTC)
+        for kind, obj, codes in (
+            ("customer", "customers", [c.code for c in demo.customers(customers)]),
+            ("item", "products", [i.code for i in demo.items(items)]),
+        ):
+            connection.execute(
+                insert(SyncMark),
+                [
+                    {"kind": kind, "sap_key": code, "template_id": template_id, "marked_at": now}
+                    for code in codes
+                ],
+            )
+            connection.execute(
+                insert(Link),
+                [
+                    {
+                        "template_id": template_id,
+                        "object": obj,
+                        "tagrain_id": f"tg-{code}",
+                        "sap_key": code,
+                        "synced_at": now,
+                    }
+                    for code in codes
+                ],
+            )
+
+
 def no_change_run(customers: int, items: int) -> None:
-    """Time an incremental run that finds nothing new over a big company."""
+    """Time an incremental run that finds nothing new over a big company.
+
+    Every customer and item is marked and linked (as after an initial load) and
+    the watermarks are set to now, so every job asks its source for changes
+    since the watermark and gets none: this measures the cost of "is there
+    anything to do?" over a large SAP company and Tagrain account.
+    """
     scale = SandboxScale(
         customers=customers,
         items=items,
@@ -78,6 +119,9 @@ def no_change_run(customers: int, items: int) -> None:
     database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
     try:
         template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
+        with database.session() as session:
+            session.execute(delete(SyncMark).where(SyncMark.template_id == template_id))
+        mark_and_link_everything(database, template_id, customers, items)
         now = datetime.now(UTC)
         for job_name, direction in (
             ("customers", "to_sap"),
