@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, QSize, QThreadPool, Slot
+from PySide6.QtCore import QObject, QSize, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.secrets import SecretsUnavailable
-from app.ui.connection_check import ConnectionChecker, ConnectionReport, ConnectionTestTask
+from app.ui.background import BackgroundCall
+from app.ui.connection_check import ConnectionChecker, ConnectionReport
 from app.ui.context import FormContext
 from app.ui.data import settings as store
 from app.ui.data.errors import InputError
@@ -204,12 +205,12 @@ class ConnectionsForm(TemplateForm):
             return
         button.setEnabled(False)
         self.messenger.info(f"Testing the connection to {side}…")
-        task = ConnectionTestTask(checker, template_id)
-        task.setAutoDelete(False)
-        waiter = _TestWaiter(self, button, side, task)
+        waiter = _TestWaiter(self, button, side)
         self._waiters.add(waiter)
-        task.signals.finished.connect(waiter.done)
-        QThreadPool.globalInstance().start(task)
+        call = BackgroundCall(lambda: checker(template_id))
+        call.finished.connect(waiter.done)
+        call.failed.connect(waiter.crashed)
+        call.start()
 
     def test_finished(self, waiter: _TestWaiter, report: ConnectionReport) -> None:
         """Show a test's outcome and allow the next test."""
@@ -228,18 +229,15 @@ class ConnectionsForm(TemplateForm):
 class _TestWaiter(QObject):
     """Receives one test's report on the GUI thread (a queued delivery from the worker).
 
-    It has no parent and keeps the task alive until the report arrives, so
-    closing the form (or the window) while a test runs is safe: the report
-    then goes to the status bar only, or nowhere.
+    It has no parent and stays until the report arrives, so closing the form
+    (or the window) while a test runs is safe: the report then goes to the
+    status bar only, or nowhere.
     """
 
     pending: ClassVar[set[_TestWaiter]] = set()
 
-    def __init__(
-        self, form: ConnectionsForm, button: QPushButton, side: str, task: ConnectionTestTask
-    ) -> None:
+    def __init__(self, form: ConnectionsForm, button: QPushButton, side: str) -> None:
         super().__init__()
-        self.task = task
         self.form: ConnectionsForm | None = form
         self.messenger: StatusMessenger | None = form.messenger
         self.button = button
@@ -253,6 +251,10 @@ class _TestWaiter(QObject):
 
     def _messenger_gone(self) -> None:
         self.messenger = None
+
+    @Slot(str)
+    def crashed(self, message: str) -> None:
+        self.done(ConnectionReport(False, f"Connection test failed: {message}"))
 
     @Slot(object)
     def done(self, report: ConnectionReport) -> None:
