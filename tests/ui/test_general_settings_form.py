@@ -23,8 +23,10 @@ def _open(qtbot: QtBot, window: MainWindow) -> GeneralSettingsForm:
 
 def _dialog(qtbot: QtBot, field: CodeField) -> ChooseFromListDialog:
     qtbot.waitUntil(lambda: field.dialog is not None and field.dialog.isVisible())
-    assert field.dialog is not None
-    return field.dialog
+    dialog = field.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: not dialog.reading)
+    return dialog
 
 
 def test_shift_f2_opens_the_list_and_enter_picks(
@@ -137,7 +139,7 @@ def test_a_list_that_cannot_be_read_is_reported(
     form = _open(qtbot, window)
     form.cash_account.edit.setFocus()
     qtbot.keyClick(form.cash_account.edit, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
-    assert form.cash_account.dialog is None
+    qtbot.waitUntil(lambda: form.cash_account.dialog is None)
     assert window.messenger.last == (
         "error",
         "List of G/L Accounts could not be read: Service Layer unreachable",

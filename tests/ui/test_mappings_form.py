@@ -98,9 +98,11 @@ def test_grids_are_edited_saved_and_shown_again(
     )
     qtbot.keyClick(stores, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: stores.dialog is not None and stores.dialog.isVisible())
-    assert stores.dialog is not None
-    qtbot.keyClicks(stores.dialog.find_box, "New York")
-    qtbot.keyClick(stores.dialog.find_box, Qt.Key.Key_Return)
+    dialog = stores.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: not dialog.reading)
+    qtbot.keyClicks(dialog.find_box, "New York")
+    qtbot.keyClick(dialog.find_box, Qt.Key.Key_Return)
     assert stores.mapping_model.rows()[0].cash_account == "_SYS00000000101"
 
     form.tabs.setCurrentIndex(1)

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.background import BackgroundCall
 from app.ui.lists import CodeName, RowProvider
 from app.ui.resources import icon
 
@@ -84,18 +86,22 @@ class ChooseFromListDialog(QDialog):
     """SAP's "List of ..." window: a Find box, a grid, Choose and Cancel."""
 
     picked = Signal(object)
+    read_failed = Signal(str)
 
     def __init__(
         self, title: str, origin: str, provider: RowProvider, parent: QWidget | None = None
     ) -> None:
-        """Read the rows from ``provider`` (its exceptions reach the caller) and build the list."""
-        rows = list(provider())
+        """Build the dialog and read the rows from ``provider`` on a worker thread.
+
+        A failed read closes the dialog and emits ``read_failed`` with the reason.
+        """
         super().__init__(parent)
         self.setObjectName("chooseFromList")
         self.setWindowTitle(title)
         self.resize(460, 360)
         self._chosen = False
-        self.model = CodeNameModel(rows)
+        self.reading = True
+        self.model = CodeNameModel()
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -116,6 +122,9 @@ class ChooseFromListDialog(QDialog):
         self.origin.setObjectName("listOrigin")
         self.origin.setWordWrap(True)
         layout.addWidget(self.origin)
+        self.progress = QLabel("Reading the list…")
+        self.progress.setObjectName("listProgress")
+        layout.addWidget(self.progress)
 
         self.grid = QTableView()
         self.grid.setObjectName("cflGrid")
@@ -150,8 +159,24 @@ class ChooseFromListDialog(QDialog):
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(self.choose)
-        self._select_first()
         self.find_box.setFocus()
+        call = BackgroundCall(lambda: list(provider()))
+        call.finished.connect(self._rows_read)
+        call.failed.connect(self._read_failed)
+        call.start()
+
+    @Slot(object)
+    def _rows_read(self, rows: list[CodeName]) -> None:
+        self.reading = False
+        self.progress.hide()
+        self.model.set_rows(rows)
+        self._select_first()
+
+    @Slot(str)
+    def _read_failed(self, message: str) -> None:
+        self.reading = False
+        self.read_failed.emit(f"{self.windowTitle()} could not be read: {message}")
+        self.reject()
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
@@ -225,13 +250,8 @@ class CodeField(QWidget):
         """Open the Choose From List dialog (non-blocking; the pick fills the field)."""
         if self.provider is None:
             return
-        try:
-            self.dialog = ChooseFromListDialog(
-                self.title, self.origin, self.provider, self.window()
-            )
-        except Exception as exc:
-            self.list_failed.emit(f"{self.title} could not be read: {exc}")
-            return
+        self.dialog = ChooseFromListDialog(self.title, self.origin, self.provider, self.window())
+        self.dialog.read_failed.connect(self.list_failed)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.picked.connect(self._picked)

@@ -100,16 +100,14 @@ class MappingGrid(QTableView):
             return False
         target = QPersistentModelIndex(index)
         template_id = self.template_id
-        try:
-            self.dialog = ChooseFromListDialog(
-                LIST_TITLES[kind],
-                self.lists.origin(kind),
-                lambda: self.lists.rows(kind, template_id),
-                self.window(),
-            )
-        except Exception as exc:
-            self.list_failed.emit(f"{LIST_TITLES[kind]} could not be read: {exc}")
-            return True
+        lists = self.lists
+        self.dialog = ChooseFromListDialog(
+            LIST_TITLES[kind],
+            lists.origin(kind),
+            lambda: lists.rows(kind, template_id),
+            self.window(),
+        )
+        self.dialog.read_failed.connect(self.list_failed)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.picked.connect(lambda row: self._picked(target, row))
