@@ -28,8 +28,8 @@ from app.sync.records import (
     Progress,
     ProgressCallback,
     RecordError,
-    RunError,
     SourceRecord,
+    SyncError,
     TransientError,
 )
 
@@ -102,7 +102,7 @@ class Runner:
                     keeper,
                     retries_only,
                 )
-        except RunError as exc:
+        except SyncError as exc:
             status, message = "failed", str(exc)
             log.error("%s run %s stopped: %s", job.object_name, recorder.run_id, exc)
         except Exception as exc:

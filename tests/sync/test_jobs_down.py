@@ -236,3 +236,19 @@ def test_a_new_sandbox_template_comes_with_marked_customers_and_items(
     with database.session() as session:
         kinds = Counter(m.kind for m in session.scalars(select(SyncMark)))
     assert kinds == {"customer": MARKED_CUSTOMERS, "item": MARKED_ITEMS}
+
+
+def test_a_malformed_answer_stops_the_run_with_a_clear_reason_and_loses_nothing(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    from tests.sync.books import assert_every_sale_posted_once
+
+    sync(database, template_id, "customers", "products")
+    for kind in ("missing_field", "html", "float_money"):
+        sandboxes.tagrain.serve_bad_answers(kind, times=1)
+        result = sync(database, template_id, "sales")["sales"]
+        assert result.status == "failed", (kind, result)
+        assert result.message and "Tagrain" in result.message, result.message
+    result = sync(database, template_id, "sales")["sales"]
+    assert result.status == "succeeded", result
+    assert_every_sale_posted_once(context)
