@@ -121,6 +121,13 @@ def _close_all(window: MainWindow) -> None:
     window.mdi.closeAllSubWindows()
 
 
+def _wait_for_lists(form: BaseForm) -> None:
+    """Let a form that reads lists on a worker thread finish reading."""
+    app = QApplication.instance()
+    while getattr(form, "reading", False) and app is not None:
+        app.processEvents()
+
+
 def _only(window: MainWindow, key: str) -> BaseForm:
     _close_all(window)
     window.messenger.clear()
@@ -128,6 +135,7 @@ def _only(window: MainWindow, key: str) -> BaseForm:
     assert form is not None
     if isinstance(form, TemplateForm):
         form.choose_template(SANDBOX_ID)
+    _wait_for_lists(form)
     frame = window.form_window(key)
     assert frame is not None
     frame.move(QPoint(8, 8))
@@ -164,6 +172,8 @@ def _shots(window: MainWindow, app: QApplication, out: Path) -> None:
         field = form.cash_account  # type: ignore[attr-defined]
         field.setText("")
         field.open_list()
+        while field.dialog is not None and field.dialog.reading:
+            app.processEvents()
         _settle(app)
         field.dialog.move(window.mapToGlobal(QPoint(420, 180)))
         _save(field.dialog, out, "choose-from-list", app)
@@ -181,6 +191,7 @@ def _shots(window: MainWindow, app: QApplication, out: Path) -> None:
             form = window.open_form(key)
             if isinstance(form, TemplateForm):
                 form.choose_template(SANDBOX_ID)
+                _wait_for_lists(form)
         window.mdi.tileSubWindows()
         window.messenger.success("Operation completed successfully")
 

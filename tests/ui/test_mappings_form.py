@@ -11,8 +11,11 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.store import Database, ExpenseMapping, StoreMapping, TenderMapping
+from app.ui.data.templates import add_template
 from app.ui.forms.mappings import MappingsForm
+from app.ui.lists import CodeName, ListKind
 from app.ui.main_window import MainWindow
+from app.ui.sandbox_lists import SandboxCompanyLists
 from app.ui.style import ERROR
 from app.ui.widgets.mapping_grid import MappingGrid
 from tests.ui.helpers import close_form, open_from_tree, press
@@ -23,6 +26,7 @@ T = TypeVar("T", bound=QWidget)
 def _open(qtbot: QtBot, window: MainWindow) -> MappingsForm:
     form = open_from_tree(qtbot, window, "mappings")
     assert isinstance(form, MappingsForm)
+    qtbot.waitUntil(lambda: not form.reading)
     return form
 
 
@@ -155,3 +159,42 @@ def test_incomplete_tender_is_refused_on_its_tab(
     assert form.tabs.currentIndex() == 1
     with database.session() as session:
         assert session.query(TenderMapping).count() == 0
+
+
+class _SlowThenBrokenLists(SandboxCompanyLists):
+    """Tagrain's lists cannot be read (an outage)."""
+
+    def rows(self, kind: ListKind, template_id: int | None) -> list[CodeName]:
+        if kind is ListKind.TAGRAIN_STORES:
+            raise ConnectionError("Tagrain unreachable")
+        return list(super().rows(kind, template_id))
+
+
+def test_unreadable_tagrain_values_still_show_stored_mappings(
+    qtbot: QtBot, window: MainWindow, database: Database, template_id: int
+) -> None:
+    with database.session() as session:
+        session.add(StoreMapping(template_id=template_id, store_id="st_1", warehouse_code="NY"))
+    window.context.services.lists = _SlowThenBrokenLists()
+    form = _open(qtbot, window)
+    assert window.status_line.kind() == "error"
+    assert "Tagrain unreachable" in window.status_line.text()
+    assert [(r.store, r.warehouse_code) for r in form.models["stores"].rows()] == [("st_1", "NY")]
+    assert form.tabs.isEnabled()
+
+
+def test_switching_templates_reads_again_and_drops_stale_answers(
+    qtbot: QtBot, window: MainWindow, database: Database, template_id: int
+) -> None:
+    other = add_template(database, "Second")
+    with database.session() as session:
+        session.add(StoreMapping(template_id=other, store_id="NYC", warehouse_code="01"))
+    form = _open(qtbot, window)
+    form.choose_template(other)
+    form.choose_template(template_id)
+    form.choose_template(other)
+    qtbot.waitUntil(lambda: not form.reading)
+    qtbot.wait(50)
+    assert form.template_id == other
+    assert form.models["stores"].rows()[0].warehouse_code == "01"
+    assert form.mode_button.text() == "OK"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -12,10 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data import mappings as store
 from app.ui.data.errors import InputError
-from app.ui.lists import ListKind
+from app.ui.lists import CodeName, ListKind
 from app.ui.models.mapping_model import Column, MappingModel, count_label
 from app.ui.resources import icon
 from app.ui.widgets.mapping_grid import MappingGrid
@@ -44,6 +47,25 @@ TABS = (
     ("tenders", "Tenders ↔ Payment Means", TENDER_COLUMNS, "tender types"),
     ("expenses", "Expenses ↔ G/L Accounts", EXPENSE_COLUMNS, "expense categories"),
 )
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The Tagrain-side values a list source knows."""
+
+    stores: list[CodeName]
+    tenders: list[CodeName]
+    categories: list[CodeName]
+
+
+@dataclass(frozen=True)
+class _ListsRead:
+    """What the worker read for one template (``generation`` drops stale answers)."""
+
+    generation: int
+    template_id: int
+    known: _Known
+    error: str | None
 
 
 class MappingsForm(TemplateForm):
@@ -90,6 +112,9 @@ class MappingsForm(TemplateForm):
             page_layout.addLayout(below)
             self.tabs.addTab(page, title)
         column.addWidget(self.tabs, 1)
+        self.reading = False
+        self._generation = 0
+        self._known = _Known([], [], [])
         self.refresh_templates()
 
     def sizeHint(self) -> QSize:
@@ -105,10 +130,7 @@ class MappingsForm(TemplateForm):
         for key, model in self.models.items():
             label = self.summaries[key]
             text = count_label(model, str(label.property("noun")))()
-            label.setText(text)
-            label.setProperty("kind", "error" if model.unmapped_count() else "success")
-            label.style().unpolish(label)
-            label.style().polish(label)
+            _show_summary(label, text, "error" if model.unmapped_count() else "success")
 
     def refuse(self, exc: InputError) -> None:
         """Show the refused grid's tab, then the usual message and red mark."""
@@ -118,28 +140,70 @@ class MappingsForm(TemplateForm):
         super().refuse(exc)
 
     def load(self, template_id: int | None) -> None:
-        """Show every known Tagrain value and the template's stored mappings."""
+        """Read the known Tagrain values on a worker thread, then show them with the mappings."""
+        self._generation += 1
         for grid in self.grids.values():
             grid.template_id = template_id
+        for model in self.models.values():
+            model.set_rows([])
         if template_id is None:
-            for model in self.models.values():
-                model.set_rows([])
+            self.reading = False
             self._update_summaries()
             return
+        self.reading = True
+        self.tabs.setEnabled(False)
+        for label in self.summaries.values():
+            _show_summary(label, "Reading the Tagrain values…", "info")
+        generation = self._generation
         lists = self.context.services.lists
-        loaded = store.load_mappings(
-            self.context.database,
-            template_id,
-            lists.rows(ListKind.TAGRAIN_STORES, template_id),
-            lists.rows(ListKind.TENDER_TYPES, template_id),
-            lists.rows(ListKind.EXPENSE_CATEGORIES, template_id),
-        )
-        self.models["stores"].set_rows(loaded.stores)
-        self.models["tenders"].set_rows(loaded.tenders)
-        self.models["expenses"].set_rows(loaded.expenses)
-        for grid in self.grids.values():
-            grid.fit_columns()
-        self._update_summaries()
+
+        def read() -> _ListsRead:
+            try:
+                known = _Known(
+                    list(lists.rows(ListKind.TAGRAIN_STORES, template_id)),
+                    list(lists.rows(ListKind.TENDER_TYPES, template_id)),
+                    list(lists.rows(ListKind.EXPENSE_CATEGORIES, template_id)),
+                )
+            except Exception as exc:
+                return _ListsRead(generation, template_id, _Known([], [], []), str(exc))
+            return _ListsRead(generation, template_id, known, None)
+
+        call = BackgroundCall(read)
+        call.finished.connect(self._lists_read)
+        call.start()
+
+    @Slot(object)
+    def _lists_read(self, result: _ListsRead) -> None:
+        if result.generation != self._generation:
+            return
+        self.reading = False
+        self.tabs.setEnabled(True)
+        if result.error is not None:
+            self.messenger.error(
+                f"Tagrain's values could not be read: {result.error}. "
+                "Only the stored mappings are shown."
+            )
+        self._known = result.known
+        self._fill(result.template_id)
+
+    def _fill(self, template_id: int) -> None:
+        self.begin_loading()
+        try:
+            loaded = store.load_mappings(
+                self.context.database,
+                template_id,
+                self._known.stores,
+                self._known.tenders,
+                self._known.categories,
+            )
+            self.models["stores"].set_rows(loaded.stores)
+            self.models["tenders"].set_rows(loaded.tenders)
+            self.models["expenses"].set_rows(loaded.expenses)
+            for grid in self.grids.values():
+                grid.fit_columns()
+            self._update_summaries()
+        finally:
+            self.end_loading()
 
     def save(self) -> None:
         """Replace the template's mappings with the grids' complete rows (one transaction)."""
@@ -152,9 +216,14 @@ class MappingsForm(TemplateForm):
             expenses=self.models["expenses"].rows(),
         )
         store.save_mappings(self.context.database, template_id, mapping_set)
-        self.begin_loading()
-        self.load(template_id)
-        self.end_loading()
+        self._fill(template_id)
         missing = sum(model.unmapped_count() for model in self.models.values())
         if missing:
             self.messenger.warning(f"Saved. {missing} Tagrain values are still not mapped.")
+
+
+def _show_summary(label: QLabel, text: str, kind: str) -> None:
+    label.setText(text)
+    label.setProperty("kind", kind)
+    label.style().unpolish(label)
+    label.style().polish(label)
