@@ -8,16 +8,20 @@ because records are applied by several workers at once.
 from __future__ import annotations
 
 import threading
+from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.connectors.sapb1.company import CardPayment, DocumentRef, PaymentDraft
+from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Store, Tender
 from app.sync.context import StoreRule, SyncContext
-from app.sync.records import RecordError
+from app.sync.job import SyncJob
+from app.sync.jobs.errors import translate_errors
+from app.sync.records import Outcome, RecordError, SourceRecord
 
 CENT = Decimal("0.01")
 T = TypeVar("T")
@@ -141,6 +145,67 @@ class DownContext:
                 f"which SAP would compute as {expected}"
             )
         return code
+
+
+class TagrainRecord(Protocol):
+    """What every Tagrain record the down jobs read has."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+R = TypeVar("R", bound=TagrainRecord)
+
+
+class TagrainSourceJob(SyncJob, Generic[R]):
+    """A Tagrain → SAP job: reads one Tagrain collection, applies each record to SAP.
+
+    Subclasses name how to list and get their records and implement ``apply_record``;
+    every call to either system goes through ``translate_errors``.
+    """
+
+    direction = "to_sap"
+    parallel = True
+
+    def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
+        self.ctx = ctx
+        self.down = down or DownContext(ctx)
+
+    @abstractmethod
+    def list_records(self, since: datetime | None) -> Iterator[R]:
+        """The collection's records changed at or after ``since``, oldest first."""
+
+    @abstractmethod
+    def get_record(self, record_id: str) -> R:
+        """One record by id (raises the connector's not-found error when gone)."""
+
+    @abstractmethod
+    def apply_record(self, record: R, dry_run: bool) -> Outcome:
+        """Apply one record to SAP."""
+
+    def records(self, since: datetime | None) -> Iterator[R]:
+        """The records ``read`` turns into source records (hook for batching)."""
+        return self.list_records(since)
+
+    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
+        with translate_errors():
+            for record in self.records(since):
+                yield SourceRecord(record.id, record.updated_at, record)
+
+    def fetch(self, source_id: str) -> SourceRecord | None:
+        with translate_errors():
+            try:
+                record = self.get_record(source_id)
+            except TagrainNotFoundError:
+                return None
+        return SourceRecord(record.id, record.updated_at, record)
+
+    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+        with translate_errors():
+            return self.apply_record(record.payload, dry_run)
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

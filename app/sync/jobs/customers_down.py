@@ -19,19 +19,16 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from app.connectors.sapb1.company import BusinessPartnerDraft, SapAddress, SapBusinessPartner
-from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Customer
 from app.sync.context import SyncContext
-from app.sync.job import SyncJob
-from app.sync.jobs.common_down import DownContext
-from app.sync.jobs.errors import translate_errors
+from app.sync.jobs.common_down import DownContext, TagrainSourceJob
 from app.sync.jobs.fingerprints import (
     sap_customer_fingerprint,
     tagrain_customer_fingerprint,
     tagrain_name,
     tagrain_street,
 )
-from app.sync.records import Action, Outcome, RecordError, SourceRecord
+from app.sync.records import Action, Outcome, RecordError
 
 CARD_CODE_LENGTH = 15
 
@@ -170,33 +167,21 @@ class CustomerResolver:
         return card_code, Outcome(Action.CREATED, target_key=card_code)
 
 
-class CustomersDownJob(SyncJob):
+class CustomersDownJob(TagrainSourceJob[Customer]):
     """Tagrain customers → SAP business partners."""
 
     object_name = "customers"
-    direction = "to_sap"
-    parallel = True
 
     def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
-        self.ctx = ctx
-        self.down = down or DownContext(ctx)
+        super().__init__(ctx, down)
         self.resolver = CustomerResolver(self.down)
 
-    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        with translate_errors():
-            for customer in self.ctx.tagrain.iter_customers(updated_since=since):
-                yield SourceRecord(customer.id, customer.updated_at, customer)
+    def list_records(self, since: datetime | None) -> Iterator[Customer]:
+        return self.ctx.tagrain.iter_customers(updated_since=since)
 
-    def fetch(self, source_id: str) -> SourceRecord | None:
-        with translate_errors():
-            try:
-                customer = self.ctx.tagrain.get_customer(source_id)
-            except TagrainNotFoundError:
-                return None
-        return SourceRecord(customer.id, customer.updated_at, customer)
+    def get_record(self, record_id: str) -> Customer:
+        return self.ctx.tagrain.get_customer(record_id)
 
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
-        customer: Customer = record.payload
-        with translate_errors():
-            _, outcome = self.resolver.upsert(customer, dry_run)
-            return outcome
+    def apply_record(self, customer: Customer, dry_run: bool) -> Outcome:
+        _, outcome = self.resolver.upsert(customer, dry_run)
+        return outcome

@@ -13,65 +13,46 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.connectors.sapb1.company import JOURNAL_ENTRY, JournalEntryDraft, JournalLineDraft
-from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Expense
-from app.sync.context import SyncContext
-from app.sync.job import SyncJob
-from app.sync.jobs.common_down import DownContext
-from app.sync.jobs.errors import translate_errors
-from app.sync.records import Action, LinkWrite, Outcome, RecordError, SourceRecord
+from app.sync.jobs.common_down import TagrainSourceJob
+from app.sync.records import Action, LinkWrite, Outcome, RecordError
 
 
-class ExpensesJob(SyncJob):
+class ExpensesJob(TagrainSourceJob[Expense]):
     """Tagrain expenses → SAP journal entries."""
 
     object_name = "expenses"
-    direction = "to_sap"
-    parallel = True
 
-    def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
-        self.ctx = ctx
-        self.down = down or DownContext(ctx)
+    def list_records(self, since: datetime | None) -> Iterator[Expense]:
+        return self.ctx.tagrain.iter_expenses(updated_since=since)
 
-    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        with translate_errors():
-            for expense in self.ctx.tagrain.iter_expenses(updated_since=since):
-                yield SourceRecord(expense.id, expense.updated_at, expense)
+    def get_record(self, record_id: str) -> Expense:
+        return self.ctx.tagrain.get_expense(record_id)
 
-    def fetch(self, source_id: str) -> SourceRecord | None:
-        with translate_errors():
-            try:
-                expense = self.ctx.tagrain.get_expense(source_id)
-            except TagrainNotFoundError:
-                return None
-        return SourceRecord(expense.id, expense.updated_at, expense)
-
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
-        expense: Expense = record.payload
-        with translate_errors():
-            if self.ctx.links.by_tagrain("expenses", expense.id) is not None:
-                return Outcome(Action.SKIPPED)
-            found = self.ctx.sap.find_document(JOURNAL_ENTRY, expense.id)
-            if found is not None and not found.cancelled:
-                return Outcome(
-                    Action.LINKED,
-                    target_key=found.key,
-                    message="already in SAP (found by its Tagrain id); linked",
-                    link=LinkWrite(tagrain_id=expense.id, sap_key=found.key),
-                )
-            draft = self.journal_entry(expense)
-            if dry_run:
-                return Outcome(Action.CREATED, message=f"would post {expense.amount}")
-            entry = self.ctx.sap.create_journal_entry(draft)
+    def apply_record(self, expense: Expense, dry_run: bool) -> Outcome:
+        if self.ctx.links.by_tagrain("expenses", expense.id) is not None:
+            return Outcome(Action.SKIPPED)
+        found = self.ctx.sap.find_document(JOURNAL_ENTRY, expense.id)
+        if found is not None and not found.cancelled:
             return Outcome(
-                Action.CREATED,
-                target_key=entry.key,
-                link=LinkWrite(
-                    tagrain_id=expense.id,
-                    sap_key=entry.key,
-                    sap_doc_num=str(entry.number) if entry.number is not None else None,
-                ),
+                Action.LINKED,
+                target_key=found.key,
+                message="already in SAP (found by its Tagrain id); linked",
+                link=LinkWrite(tagrain_id=expense.id, sap_key=found.key),
             )
+        draft = self.journal_entry(expense)
+        if dry_run:
+            return Outcome(Action.CREATED, message=f"would post {expense.amount}")
+        entry = self.ctx.sap.create_journal_entry(draft)
+        return Outcome(
+            Action.CREATED,
+            target_key=entry.key,
+            link=LinkWrite(
+                tagrain_id=expense.id,
+                sap_key=entry.key,
+                sap_doc_num=str(entry.number) if entry.number is not None else None,
+            ),
+        )
 
     def journal_entry(self, expense: Expense) -> JournalEntryDraft:
         """The balanced journal entry of an expense; RecordError names what is missing."""

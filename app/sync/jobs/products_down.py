@@ -13,13 +13,10 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from app.connectors.sapb1.company import ItemDraft
-from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Product
 from app.sync.context import SyncContext
-from app.sync.job import SyncJob
-from app.sync.jobs.common_down import DownContext
-from app.sync.jobs.errors import translate_errors
-from app.sync.records import Action, Outcome, RecordError, SourceRecord
+from app.sync.jobs.common_down import DownContext, TagrainSourceJob
+from app.sync.records import Action, Outcome, RecordError
 
 TAGRAIN_MASTERED = ("variant", "gift_card")
 
@@ -66,56 +63,47 @@ class ProductResolver:
         return product.sku
 
 
-class ProductsDownJob(SyncJob):
+class ProductsDownJob(TagrainSourceJob[Product]):
     """Tagrain variant and gift-card products → SAP items."""
 
     object_name = "products_down"
-    direction = "to_sap"
-    parallel = True
 
     def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
-        self.ctx = ctx
-        self.down = down or DownContext(ctx)
+        super().__init__(ctx, down)
         self.resolver = ProductResolver(self.down)
 
-    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        with translate_errors():
-            for product in self.ctx.tagrain.iter_products(updated_since=since):
-                if product.type in TAGRAIN_MASTERED:
-                    yield SourceRecord(product.id, product.updated_at, product)
+    def list_records(self, since: datetime | None) -> Iterator[Product]:
+        return (
+            p
+            for p in self.ctx.tagrain.iter_products(updated_since=since)
+            if p.type in TAGRAIN_MASTERED
+        )
 
-    def fetch(self, source_id: str) -> SourceRecord | None:
-        with translate_errors():
-            try:
-                product = self.ctx.tagrain.get_product(source_id)
-            except TagrainNotFoundError:
-                return None
-        return SourceRecord(product.id, product.updated_at, product)
+    def get_record(self, record_id: str) -> Product:
+        return self.ctx.tagrain.get_product(record_id)
 
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
-        product: Product = record.payload
-        with translate_errors():
-            if not product.sku.strip():
-                raise RecordError("the product has no SKU, which SAP needs as its item code")
-            link = self.ctx.links.by_tagrain("products", product.id)
-            existing = self.ctx.sap.item(product.sku)
-            if existing is not None:
-                if link is not None and existing.tagrain_id == product.id:
-                    return Outcome(Action.SKIPPED, target_key=product.sku)
-                if existing.tagrain_id not in (None, product.id):
-                    raise RecordError(
-                        f"SAP item {product.sku} is linked to another Tagrain product "
-                        f"({existing.tagrain_id})"
-                    )
-                if not dry_run:
-                    self.ctx.sap.set_item_tagrain_id(product.sku, product.id)
-                    self.ctx.links.save("products", product.id, product.sku)
-                return Outcome(
-                    Action.LINKED,
-                    target_key=product.sku,
-                    message="an SAP item with this SKU already existed; linked",
+    def apply_record(self, product: Product, dry_run: bool) -> Outcome:
+        if not product.sku.strip():
+            raise RecordError("the product has no SKU, which SAP needs as its item code")
+        link = self.ctx.links.by_tagrain("products", product.id)
+        existing = self.ctx.sap.item(product.sku)
+        if existing is not None:
+            if link is not None and existing.tagrain_id == product.id:
+                return Outcome(Action.SKIPPED, target_key=product.sku)
+            if existing.tagrain_id not in (None, product.id):
+                raise RecordError(
+                    f"SAP item {product.sku} is linked to another Tagrain product "
+                    f"({existing.tagrain_id})"
                 )
-            if dry_run:
-                return Outcome(Action.CREATED, target_key=product.sku, message="would create")
-            self.resolver.create(product)
-            return Outcome(Action.CREATED, target_key=product.sku)
+            if not dry_run:
+                self.ctx.sap.set_item_tagrain_id(product.sku, product.id)
+                self.ctx.links.save("products", product.id, product.sku)
+            return Outcome(
+                Action.LINKED,
+                target_key=product.sku,
+                message="an SAP item with this SKU already existed; linked",
+            )
+        if dry_run:
+            return Outcome(Action.CREATED, target_key=product.sku, message="would create")
+        self.resolver.create(product)
+        return Outcome(Action.CREATED, target_key=product.sku)

@@ -21,49 +21,31 @@ from app.connectors.sapb1.company import (
     DocumentLineDraft,
     DocumentRef,
 )
-from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Refund
 from app.sync.context import SyncContext
-from app.sync.job import SyncJob
-from app.sync.jobs.common_down import DownContext, tender_payment
+from app.sync.jobs.common_down import DownContext, TagrainSourceJob, tender_payment
 from app.sync.jobs.customers_down import CustomerResolver
-from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.products_down import ProductResolver
-from app.sync.records import Action, LinkWrite, Outcome, RecordError, SourceRecord
+from app.sync.records import Action, LinkWrite, Outcome, RecordError
 
 
-class RefundsJob(SyncJob):
+class RefundsJob(TagrainSourceJob[Refund]):
     """Tagrain refunds → A/R credit memos and outgoing payments."""
 
     object_name = "refunds"
-    direction = "to_sap"
-    parallel = True
 
     def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
-        self.ctx = ctx
-        self.down = down or DownContext(ctx)
+        super().__init__(ctx, down)
         self.customers = CustomerResolver(self.down)
         self.products = ProductResolver(self.down)
 
-    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        with translate_errors():
-            for refund in self.ctx.tagrain.iter_refunds(updated_since=since):
-                yield SourceRecord(refund.id, refund.updated_at, refund)
+    def list_records(self, since: datetime | None) -> Iterator[Refund]:
+        return self.ctx.tagrain.iter_refunds(updated_since=since)
 
-    def fetch(self, source_id: str) -> SourceRecord | None:
-        with translate_errors():
-            try:
-                refund = self.ctx.tagrain.get_refund(source_id)
-            except TagrainNotFoundError:
-                return None
-        return SourceRecord(refund.id, refund.updated_at, refund)
+    def get_record(self, record_id: str) -> Refund:
+        return self.ctx.tagrain.get_refund(record_id)
 
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
-        refund: Refund = record.payload
-        with translate_errors():
-            return self._apply(refund, dry_run)
-
-    def _apply(self, refund: Refund, dry_run: bool) -> Outcome:
+    def apply_record(self, refund: Refund, dry_run: bool) -> Outcome:
         sap = self.ctx.sap
         link = self.ctx.links.by_tagrain("refunds", refund.id)
         if link is not None and (link.sap_secondary_key or refund.status == "on_account"):

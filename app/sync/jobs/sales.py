@@ -30,38 +30,36 @@ from app.connectors.sapb1.company import (
     DocumentRef,
     PaymentDraft,
 )
-from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Sale
 from app.sync.context import SyncContext
-from app.sync.job import SyncJob
-from app.sync.jobs.common_down import DownContext, batched, tender_payment
+from app.sync.jobs.common_down import DownContext, TagrainSourceJob, batched, tender_payment
 from app.sync.jobs.customers_down import CustomerResolver
-from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.products_down import ProductResolver
-from app.sync.records import Action, LinkWrite, Outcome, RecordError, SourceRecord
+from app.sync.records import Action, LinkWrite, Outcome, RecordError
 
 PREFETCH = 20
 
 
-class SalesJob(SyncJob):
+class SalesJob(TagrainSourceJob[Sale]):
     """Tagrain sales → A/R invoices and incoming payments."""
 
     object_name = "sales"
-    direction = "to_sap"
-    parallel = True
 
     def __init__(self, ctx: SyncContext, down: DownContext | None = None) -> None:
-        self.ctx = ctx
-        self.down = down or DownContext(ctx)
+        super().__init__(ctx, down)
         self.customers = CustomerResolver(self.down)
         self.products = ProductResolver(self.down)
 
-    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        with translate_errors():
-            for batch in batched(self.ctx.tagrain.iter_sales(updated_since=since), PREFETCH):
-                self._prefetch(batch)
-                for sale in batch:
-                    yield SourceRecord(sale.id, sale.updated_at, sale)
+    def list_records(self, since: datetime | None) -> Iterator[Sale]:
+        return self.ctx.tagrain.iter_sales(updated_since=since)
+
+    def get_record(self, record_id: str) -> Sale:
+        return self.ctx.tagrain.get_sale(record_id)
+
+    def records(self, since: datetime | None) -> Iterator[Sale]:
+        for batch in batched(self.list_records(since), PREFETCH):
+            self._prefetch(batch)
+            yield from batch
 
     def _prefetch(self, sales: list[Sale]) -> None:
         """Look up a batch's invoices and items in a few requests instead of one per sale."""
@@ -72,20 +70,7 @@ class SalesJob(SyncJob):
                 self.down.cache.put("invoice", sale_id, found.get(sale_id))
         self.down.prefetch_items(line.sku for sale in sales for line in sale.lines)
 
-    def fetch(self, source_id: str) -> SourceRecord | None:
-        with translate_errors():
-            try:
-                sale = self.ctx.tagrain.get_sale(source_id)
-            except TagrainNotFoundError:
-                return None
-        return SourceRecord(sale.id, sale.updated_at, sale)
-
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
-        sale: Sale = record.payload
-        with translate_errors():
-            return self._apply(sale, dry_run)
-
-    def _apply(self, sale: Sale, dry_run: bool) -> Outcome:
+    def apply_record(self, sale: Sale, dry_run: bool) -> Outcome:
         sap = self.ctx.sap
         link = self.ctx.links.by_tagrain("sales", sale.id)
         if link is not None and sale.status != "voided":
