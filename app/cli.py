@@ -114,8 +114,10 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     from app.sandbox.launcher import SandboxOptions, start_sandboxes
     from app.sync.bootstrap import ensure_sandbox_template
     from app.sync.connection_check import check_sap, check_tagrain
+    from app.sync.lookups import choices
     from app.ui.connection_check import ConnectionReport
     from app.ui.context import Services
+    from app.ui.live_lists import LiveLists
     from app.ui.main import run
 
     running = None
@@ -134,7 +136,14 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             result = check_tagrain(database, template_id)
             return ConnectionReport(result.ok, result.message)
 
-        services = Services(sap_checker=sap_checker, tagrain_checker=tagrain_checker)
+        def read_list(template_id: int, kind: str) -> list[tuple[str, str]]:
+            return choices(database, template_id, kind)
+
+        services = Services(
+            sap_checker=sap_checker,
+            tagrain_checker=tagrain_checker,
+            lists=LiveLists(read_list),
+        )
         return run(args.database, services=services)
     finally:
         database.dispose()
