@@ -784,7 +784,105 @@ class SapCompany:
         """Items with their stock per warehouse, for the inventory snapshot."""
         yield from self.items(codes=item_codes, with_stock=True)
 
+    def customers_in_ranges(
+        self,
+        code_range: tuple[str, str] = ("", ""),
+        group_range: tuple[int | None, int | None] = (None, None),
+        page_size: int = 500,
+    ) -> Iterator[SapListedRecord]:
+        """Customers by code range and group range (bounds inclusive, empty = open), by code."""
+        conditions = ["CardType eq 'cCustomer'"]
+        conditions += _range_conditions("CardCode", "GroupCode", code_range, group_range)
+        for raw in self.client.iter_entities(
+            "BusinessPartners",
+            filter=" and ".join(conditions),
+            select=["CardCode", "CardName", "GroupCode"],
+            orderby="CardCode",
+            page_size=page_size,
+        ):
+            yield SapListedRecord(
+                raw["CardCode"], raw.get("CardName") or "", int(raw.get("GroupCode") or 0)
+            )
+
+    def items_in_ranges(
+        self,
+        code_range: tuple[str, str] = ("", ""),
+        group_range: tuple[int | None, int | None] = (None, None),
+        page_size: int = 500,
+    ) -> Iterator[SapListedRecord]:
+        """Items by code range and item group range (bounds inclusive, empty = open), by code."""
+        conditions = _range_conditions("ItemCode", "ItemsGroupCode", code_range, group_range)
+        for raw in self.client.iter_entities(
+            "Items",
+            filter=" and ".join(conditions) or None,
+            select=[
+                "ItemCode",
+                "ItemName",
+                "ItemsGroupCode",
+                "InventoryItem",
+                "ManageSerialNumbers",
+                "ManageBatchNumbers",
+            ],
+            orderby="ItemCode",
+            page_size=page_size,
+        ):
+            yield SapListedRecord(
+                raw["ItemCode"],
+                raw.get("ItemName") or "",
+                int(raw.get("ItemsGroupCode") or 0),
+                _item_type(raw),
+            )
+
+    def item_choices(self, limit: int = 5000) -> list[tuple[str, str]]:
+        """Item code and name rows for a Choose From List, by code."""
+        rows = []
+        for raw in self.client.iter_entities(
+            "Items", select=["ItemCode", "ItemName"], orderby="ItemCode", page_size=500
+        ):
+            rows.append((str(raw["ItemCode"]), str(raw.get("ItemName") or "")))
+            if len(rows) >= limit:
+                break
+        return rows
+
 
 def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+@dataclass(frozen=True)
+class SapListedRecord:
+    """A customer or item as a selection list shows it: code, name, group and item type."""
+
+    code: str
+    name: str
+    group_code: int
+    item_type: str = ""
+
+
+def _range_conditions(
+    code_field: str,
+    group_field: str,
+    code_range: tuple[str, str],
+    group_range: tuple[int | None, int | None],
+) -> list[str]:
+    conditions = []
+    low, high = code_range
+    if low:
+        conditions.append(f"{code_field} ge {quote(low)}")
+    if high:
+        conditions.append(f"{code_field} le {quote(high)}")
+    group_low, group_high = group_range
+    if group_low is not None:
+        conditions.append(f"{group_field} ge {int(group_low)}")
+    if group_high is not None:
+        conditions.append(f"{group_field} le {int(group_high)}")
+    return conditions
+
+
+def _item_type(raw: dict[str, Any]) -> str:
+    if _yes(raw.get("ManageSerialNumbers")):
+        return "Serial"
+    if _yes(raw.get("ManageBatchNumbers")):
+        return "Batch"
+    return "Inventory" if _yes(raw.get("InventoryItem", "tYES")) else "Non-Inventory"
