@@ -333,3 +333,22 @@ class RunLease(Base):
     run_id: Mapped[int | None] = mapped_column(Integer)
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class SchedulerOwner(Base):
+    """Which process fires the schedules now: a heartbeat row, one per scope.
+
+    A running ``integration-hub service`` owns scheduling; the desktop
+    client's embedded scheduler stands by while the heartbeat is fresh and
+    takes over once it goes stale (``expires_at`` passed, or the holder is a
+    process of this machine that no longer runs).
+    """
+
+    __tablename__ = "scheduler_owner"
+
+    scope: Mapped[str] = mapped_column(String(30), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20))  # service, client
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
