@@ -27,8 +27,8 @@ CUSTOMER = "customer"
 ITEM = "item"
 KINDS = (CUSTOMER, ITEM)
 LINK_OBJECTS = {
-    CUSTOMER: ("customers_up", "customers_down"),
-    ITEM: ("products_up", "products_down"),
+    CUSTOMER: ("customers",),
+    ITEM: ("products",),
 }
 """The link objects whose ``synced_at`` is a record's last sync."""
 CHOICE_LISTS = ("customers", "customer_groups", "items", "item_groups")

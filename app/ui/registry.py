@@ -77,6 +77,7 @@ def default_registry() -> FormRegistry:
     from app.ui.forms.connections import ConnectionsForm
     from app.ui.forms.general_settings import GeneralSettingsForm
     from app.ui.forms.mappings import MappingsForm
+    from app.ui.forms.marking_criteria import SetCustomersCriteriaForm, SetItemsCriteriaForm
     from app.ui.forms.templates import TemplatesForm
 
     registry = FormRegistry()
@@ -90,4 +91,12 @@ def default_registry() -> FormRegistry:
         )
     )
     registry.add(FormSpec("mappings", "Mappings", MappingsForm, "arrows-exchange", toolbar=True))
+    registry.add(
+        FormSpec(
+            "set_customers", "Set Customers for Synchronization", SetCustomersCriteriaForm, "check"
+        )
+    )
+    registry.add(
+        FormSpec("set_items", "Set Items for Synchronization", SetItemsCriteriaForm, "stack-2")
+    )
     return registry

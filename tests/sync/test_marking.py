@@ -103,7 +103,7 @@ def test_last_sync_comes_from_the_links(database: Database, template_id: int) ->
         session.add(
             Link(
                 template_id=template_id,
-                object="customers_up",
+                object="customers",
                 tagrain_id="tg-1",
                 sap_key="C000002",
                 synced_at=at,

@@ -18,7 +18,14 @@ from app.ui.style import ERROR, SUCCESS
 from app.ui.widgets.form_base import BaseForm
 from tests.ui.helpers import close_form, open_from_tree
 
-HUB_FORMS = ["Templates", "Connections", "General Settings", "Mappings"]
+HUB_FORMS = [
+    "Templates",
+    "Connections",
+    "General Settings",
+    "Mappings",
+    "Set Customers for Synchronization",
+    "Set Items for Synchronization",
+]
 
 
 def test_main_menu_lists_sap_modules_and_the_hub_forms(window: MainWindow) -> None:

@@ -1,0 +1,101 @@
+"""Reading a marking matrix's rows on a worker thread, page by page, cancellable.
+
+``RowLoader(read)`` runs ``read(cancelled)`` — an iterator of row pages such
+as ``app.sync.marking.read_rows`` — on the global QThreadPool and delivers
+each page, then the outcome, on the GUI thread. ``cancel()`` stops it between
+pages. Like ``BackgroundCall`` it keeps itself alive until it has finished,
+so the form that started it may close first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+PageReader = Callable[[Callable[[], bool]], Iterable[Sequence[object]]]
+"""Given "has the user cancelled?", yields pages of rows."""
+
+
+class _Carrier(QObject):
+    page = Signal(object)
+    done = Signal(bool)
+    failed = Signal(str)
+
+
+class _LoadJob(QRunnable):
+    """Owned by the thread pool once started."""
+
+    def __init__(self, read: PageReader, stop: threading.Event, carrier: _Carrier) -> None:
+        super().__init__()
+        self.read = read
+        self.stop = stop
+        self.carrier = carrier
+
+    def run(self) -> None:
+        try:
+            for page in self.read(self.stop.is_set):
+                if self.stop.is_set():
+                    break
+                self.carrier.page.emit(page)
+        except Exception as exc:
+            self.carrier.failed.emit(str(exc) or type(exc).__name__)
+            return
+        self.carrier.done.emit(self.stop.is_set())
+
+
+class RowLoader(QObject):
+    """Row pages read on a worker thread: ``page(rows)``, then ``finished`` or ``failed``."""
+
+    page = Signal(object)
+    finished = Signal(bool)
+    failed = Signal(str)
+    running: ClassVar[set[RowLoader]] = set()
+
+    def __init__(self, read: PageReader) -> None:
+        super().__init__()
+        self._read = read
+        self._stop = threading.Event()
+        self.active = False
+
+    def start(self) -> RowLoader:
+        """Start reading; returns self."""
+        carrier = _Carrier()
+        carrier.page.connect(self._page)
+        carrier.done.connect(self._done)
+        carrier.failed.connect(self._failed)
+        self.active = True
+        RowLoader.running.add(self)
+        QThreadPool.globalInstance().start(_LoadJob(self._read, self._stop, carrier))
+        return self
+
+    def cancel(self) -> None:
+        """Stop after the page being read (its rows are dropped)."""
+        self._stop.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether ``cancel`` was called."""
+        return self._stop.is_set()
+
+    @Slot(object)
+    def _page(self, rows: object) -> None:
+        if not self._stop.is_set():
+            self.page.emit(rows)
+
+    @Slot(bool)
+    def _done(self, cancelled: bool) -> None:
+        self._end()
+        self.finished.emit(cancelled)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self._end()
+        self.failed.emit(message)
+
+    def _end(self) -> None:
+        self.active = False
+        RowLoader.running.discard(self)
+        self.deleteLater()
