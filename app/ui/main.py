@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.store import DatabaseError, open_database
 from app.ui.context import Services
@@ -12,6 +15,8 @@ from app.ui.main_window import MainWindow
 from app.ui.style import apply_style
 
 APPLICATION_NAME = "Integration Hub for Tagrain"
+
+log = logging.getLogger(__name__)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -45,6 +50,27 @@ def run(
         window = MainWindow(database, services)
         window.restore_layout()
         window.show()
+        stop_on_terminate(window)
+        log.info("client window shown")
         return app.exec()
     finally:
         database.dispose()
+
+
+def stop_on_terminate(window: QWidget) -> QTimer:
+    """Close the window (saving its layout) on SIGTERM or Ctrl+C, as on File → Exit.
+
+    Python runs signal handlers only between bytecodes, so a short timer keeps
+    the interpreter ticking while Qt's event loop waits.
+    """
+
+    def close(signum: int, frame: object) -> None:
+        log.info("signal %s: closing the client", signum)
+        window.close()
+
+    signal.signal(signal.SIGTERM, close)
+    signal.signal(signal.SIGINT, close)
+    ticker = QTimer(window)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
+    return ticker
