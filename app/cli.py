@@ -80,7 +80,30 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_sync
 
     cli_sync.add_commands(commands)
-    commands.add_parser("service", help="run the scheduler headless (for a Windows service)")
+    service = commands.add_parser(
+        "service", help="run the scheduler headless (for a Windows service or systemd unit)"
+    )
+    service.add_argument(
+        "--poll",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="how often to look for schedule edits and renew the owner heartbeat",
+    )
+    service.add_argument(
+        "--owner-ttl",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="after how long without a heartbeat another process takes scheduling over",
+    )
+    service.add_argument(
+        "--grace",
+        type=float,
+        default=900.0,
+        metavar="SECONDS",
+        help="a missed run still starts (once) if it is at most this late",
+    )
 
     db = commands.add_parser("db", help="manage the local store")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
@@ -249,20 +272,35 @@ def _on_terminate(callback: Callable[[], None]) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+def _cmd_service(args: argparse.Namespace) -> int:
+    import threading
+    from datetime import timedelta
+
+    from app.scheduling.service import ServiceOptions, run_service
+    from app.sync.jobs import OBJECTS
+
+    if args.poll <= 0 or args.owner_ttl <= 0 or args.grace <= 0:
+        raise UsageError("--poll, --owner-ttl and --grace must be positive")
+    options = ServiceOptions(
+        poll_seconds=args.poll,
+        owner_ttl=timedelta(seconds=args.owner_ttl),
+        misfire_grace=timedelta(seconds=args.grace),
+    )
+    database = open_database(args.database)
+    stop = threading.Event()
+    _on_terminate(stop.set)
+    try:
+        return run_service(database, OBJECTS, stop, options=options)
+    finally:
+        database.dispose()
+
+
 def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from app import cli_sync
 
         command: Callable[[argparse.Namespace], int] = getattr(cli_sync, name)
         return command(args)
-
-    return run
-
-
-def _not_yet(name: str, issue: int) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        print(f"{PROG}: '{name}' is not available in this build yet (issue #{issue}).")
-        return EXIT_FAILURE
 
     return run
 
@@ -276,7 +314,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _lazy("cmd_init"),
     "runs": _lazy("cmd_runs"),
     "retry-failed": _lazy("cmd_retry_failed"),
-    "service": _not_yet("service", 8),
+    "service": _cmd_service,
 }
 
 
