@@ -40,7 +40,7 @@ from app.scheduling.status import SchedulerStatus, read_status
 from app.scheduling.trigger import ScheduleTrigger
 from app.store import Database, Run
 from app.sync.engine import Engine, SyncObjectSpec
-from app.sync.leases import LeaseHeld
+from app.sync.leases import LeaseHeld, current_holder
 from app.sync.records import CancelToken
 from app.sync.runner import RunResult
 
@@ -326,6 +326,7 @@ class SyncScheduler:
         name = f"{entry.template_name}/{entry.object_name}"
         self._emit("started", f"{name}: scheduled run started", schedule_id)
         try:
+            self._check_not_running(entry)
             results = self.engine.run(
                 entry.object_name, entry.template_id, trigger=trigger, cancel=self._cancel
             )
@@ -350,6 +351,17 @@ class SyncScheduler:
             self._emit("failed", f"{name}: {message}", schedule_id)
             return
         self._emit("finished", f"{name}: {summarize(results)}", schedule_id)
+
+    def _check_not_running(self, entry: ScheduleEntry) -> None:
+        """LeaseHeld if any job of the object runs, even in this process.
+
+        Run leases are held per process, so they do not stop this process's
+        own "Sync Now" and a scheduled run of the same object; this check does.
+        """
+        for name in entry.run_objects:
+            lease = current_holder(self.database, entry.template_id, name)
+            if lease is not None:
+                raise LeaseHeld(name, lease.holder, lease.acquired_at, lease.run_id)
 
     def _emit(self, kind: str, message: str, schedule_id: int | None = None) -> None:
         if self._on_event is None:

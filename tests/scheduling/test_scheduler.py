@@ -249,3 +249,16 @@ def test_a_service_takes_scheduling_from_a_client(
     assert client.next_runs() == {}
     assert not client.fire_now(schedule_id)
     assert OwnerClaim(database, "client", holder="desk:2").beat() is False
+
+
+def test_a_run_of_this_process_also_makes_the_schedule_skip(
+    database: Database, template_id: int, started: list[SyncScheduler]
+) -> None:
+    lease = leases.acquire(database, template_id, "customers_up")
+    schedule_id = add_schedule(database, template_id, "customers", edited_ago=timedelta(0))
+    scheduler = start(started, database, "host-a:1")
+    assert scheduler.fire_now(schedule_id)
+    runs = wait_for(lambda: finished_runs(database, template_id, "customers"), what="skip")
+    assert [r.status for r in runs] == ["skipped"]
+    assert leases.this_process() in (runs[0].message or "")
+    lease.release()
