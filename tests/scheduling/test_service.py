@@ -99,3 +99,10 @@ def test_run_service_in_process_stops_a_run_at_the_next_record(
     runs = started()
     assert len(runs) == 1 and runs[0].status in ("cancelled", "succeeded", "partial")
     assert "service stopped" in out.getvalue()
+
+
+def test_service_refuses_a_non_positive_interval(capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    assert main(["service", "--poll", "0"]) == 2
+    assert "--poll, --owner-ttl and --grace must be positive" in capsys.readouterr().err
