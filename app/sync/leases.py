@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 import threading
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from app.store import Database, RunLease
 
 DEFAULT_TTL = timedelta(minutes=2)
+RUN_SEPARATOR = "#"
 
 
 def this_process() -> str:
@@ -61,8 +63,18 @@ def holder_is_dead(holder: str) -> bool:
     Only a process on this machine can be checked; a holder on another machine
     keeps its lease until it expires.
     """
-    host, _, pid = holder.rpartition(":")
+    process = holder.partition(RUN_SEPARATOR)[0]
+    host, _, pid = process.rpartition(":")
     return host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid))
+
+
+def for_one_run(process: str) -> str:
+    """A holder name unique to one run of this process (``machine:pid#token``).
+
+    Two runs in the same process (a scheduled run and Sync Now) are two holders,
+    so the lease keeps them apart as it keeps two machines apart.
+    """
+    return f"{process}{RUN_SEPARATOR}{uuid.uuid4().hex[:8]}"
 
 
 class LeaseHeld(Exception):

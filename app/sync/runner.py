@@ -78,7 +78,9 @@ class Runner:
         ``retries_only`` applies only the records waiting for a retry ("Retry failed").
         """
         cancel = cancel or CancelToken()
-        lease = leases.acquire(self.database, template_id, job.object_name, holder=self.holder)
+        lease = leases.acquire(
+            self.database, template_id, job.object_name, holder=leases.for_one_run(self.holder)
+        )
         recorder = RunRecorder(
             self.database,
             template_id,

@@ -191,3 +191,23 @@ def test_a_second_run_of_the_same_object_is_refused_while_the_first_runs(
         first.join(timeout=10)
     with database.session() as session:
         assert [r.status for r in session.scalars(select(Run))] == ["succeeded"]
+
+
+def test_two_runs_in_one_process_are_kept_apart_too(database: Database, template_id: int) -> None:
+    job = ListJob(5)
+    job.gate = threading.Event()
+    runner = Runner(database)
+    first = threading.Thread(target=runner.run, args=(job, template_id))
+    first.start()
+    try:
+        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        while True:
+            with database.session() as session:
+                if session.scalars(select(Run).where(Run.status == "running")).first():
+                    break
+            assert datetime.now(UTC) < deadline
+        with pytest.raises(LeaseHeld):
+            runner.run(ListJob(1), template_id)
+    finally:
+        job.gate.set()
+        first.join(timeout=10)
