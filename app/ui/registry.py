@@ -78,6 +78,8 @@ def default_registry() -> FormRegistry:
     from app.ui.forms.general_settings import GeneralSettingsForm
     from app.ui.forms.mappings import MappingsForm
     from app.ui.forms.marking_criteria import SetCustomersCriteriaForm, SetItemsCriteriaForm
+    from app.ui.forms.master_data_bp import BusinessPartnerMasterDataForm
+    from app.ui.forms.master_data_item import ItemMasterDataForm
     from app.ui.forms.templates import TemplatesForm
 
     registry = FormRegistry()
@@ -99,4 +101,13 @@ def default_registry() -> FormRegistry:
     registry.add(
         FormSpec("set_items", "Set Items for Synchronization", SetItemsCriteriaForm, "stack-2")
     )
+    registry.add(
+        FormSpec(
+            "bp_master_data",
+            "Business Partner Master Data",
+            BusinessPartnerMasterDataForm,
+            "building-store",
+        )
+    )
+    registry.add(FormSpec("item_master_data", "Item Master Data", ItemMasterDataForm, "receipt"))
     return registry

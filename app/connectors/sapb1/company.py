@@ -845,6 +845,66 @@ class SapCompany:
         return rows
 
 
+    def browse_code(self, kind: str, step: str, code: str | None = None) -> str | None:
+        """The first, previous, next or last customer or item code, for browsing a master record.
+
+        ``kind`` is "customers" or "items"; ``step`` one of BROWSE_STEPS. Previous
+        and next are taken from ``code`` (without it they mean first and last).
+        None when there is no such record.
+        """
+        if step not in BROWSE_STEPS:
+            raise ValueError(f"unknown browse step {step!r}")
+        entity, key, _name, condition = _BROWSABLE[kind]
+        conditions = [condition] if condition else []
+        backwards = step in ("previous", "last")
+        if code is not None and step in ("previous", "next"):
+            conditions.append(f"{key} {'lt' if backwards else 'gt'} {quote(code)}")
+        return self._first_code(entity, key, conditions, backwards)
+
+    def find_code(self, kind: str, text: str) -> str | None:
+        """The customer or item a user means by ``text``: its code, a code start, or part of a name.
+
+        The exact code wins, then the first code starting with the text, then
+        the first record (by code) whose name contains it. None when nothing matches.
+        """
+        entity, key, name, condition = _BROWSABLE[kind]
+        wanted = quote(text)
+        name_part = (
+            f"substringof({wanted},{name})"
+            if self.client.settings.version == "v1"
+            else f"contains({name},{wanted})"
+        )
+        for match in (f"{key} eq {wanted}", f"startswith({key},{wanted})", name_part):
+            conditions = [condition, match] if condition else [match]
+            found = self._first_code(entity, key, conditions, backwards=False)
+            if found is not None:
+                return found
+        return None
+
+    def _first_code(
+        self, entity: str, key: str, conditions: list[str], backwards: bool
+    ) -> str | None:
+        page = next(
+            self.client.iter_pages(
+                entity,
+                filter=" and ".join(conditions) or None,
+                select=[key],
+                orderby=f"{key} desc" if backwards else key,
+                top=1,
+            ),
+            [],
+        )
+        return str(page[0][key]) if page else None
+
+
+BROWSE_STEPS = ("first", "previous", "next", "last")
+_BROWSABLE: dict[str, tuple[str, str, str, str | None]] = {
+    "customers": CHOICE_LISTS["customers"],
+    "items": ("Items", "ItemCode", "ItemName", None),
+}
+"""Master records a form browses: entity set, code and name properties, filter."""
+
+
 def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
