@@ -4,7 +4,8 @@ Usage: uv run python bench/screenshots.py [--out docs/screenshots]
 
 Runs on a throw-away store and an in-memory keyring: a "Sandbox" template
 with the demo company's settings and part of its mappings (so the red
-"unmapped" rows show), and a second template. Nothing touches the user's data.
+"unmapped" rows show), and a second template. The master data forms read a
+live SAP sandbox on loopback. Nothing touches the user's data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -24,19 +26,37 @@ from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import delete
 
 from app import secrets
 from app.sandbox import demo
-from app.store import Database, StoreMapping, Template, TenderMapping, open_database
+from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+from app.store import (
+    Database,
+    Link,
+    RecordLog,
+    Run,
+    StoreMapping,
+    SyncMark,
+    Template,
+    TenderMapping,
+    open_database,
+)
+from app.sync.bootstrap import ensure_sandbox_template
+from app.sync.marking import CUSTOMER, ITEM, save_marks
 from app.ui.connection_check import ConnectionReport
 from app.ui.context import Services
 from app.ui.data.templates import add_template
+from app.ui.forms.master_data_form import MasterDataForm
 from app.ui.main import create_application
 from app.ui.main_window import MainWindow
 from app.ui.widgets.form_base import BaseForm
 from app.ui.widgets.template_form import TemplateForm
 
 SIZE = (1280, 800)
+MASTER_DATA_SCALE = SandboxScale(
+    customers=40, items=40, tagrain_customers=5, sales=1, refunds=1, expenses=1
+)
 TILED_SIZE = (1680, 1000)
 SANDBOX_ID = 1
 
@@ -201,6 +221,96 @@ def _shots(window: MainWindow, app: QApplication, out: Path) -> None:
     _close_all(window)
 
 
+def _seed_master_data(db: Database, template_id: int) -> None:
+    """A synced, marked customer and item, and a customer another template owns (no demo marks)."""
+    other = add_template(db, "Airport Store")
+    with db.session() as session:
+        session.execute(delete(SyncMark))
+    save_marks(db, CUSTOMER, template_id, ["C000007"], [])
+    save_marks(db, ITEM, template_id, ["A00012"], [])
+    save_marks(db, CUSTOMER, other, ["C000008"], [])
+    at = datetime.now(UTC) - timedelta(hours=2)
+    with db.session() as session:
+        for obj, tagrain_id, key in (
+            ("customers", "cus_7Hq2LmW4", "C000007"),
+            ("products", "prd_A12xK9", "A00012"),
+        ):
+            session.add(
+                Link(
+                    template_id=template_id,
+                    object=obj,
+                    tagrain_id=tagrain_id,
+                    sap_key=key,
+                    synced_at=at,
+                )
+            )
+            run = Run(template_id=template_id, object=f"{obj}_up", trigger="schedule")
+            session.add(run)
+            session.flush()
+            session.add(
+                RecordLog(
+                    run_id=run.id,
+                    object="customers_up" if obj == "customers" else "products_up",
+                    source_id=key,
+                    target_key=tagrain_id,
+                    action="updated",
+                    status="ok",
+                    at=at,
+                )
+            )
+
+
+def _master_data_shots(app: QApplication, out: Path, scratch: str) -> None:
+    """Business Partner and Item Master Data, both tabs, read from a live SAP sandbox."""
+    sandboxes = start_sandboxes(SandboxOptions(scale=MASTER_DATA_SCALE))
+    db = open_database(f"sqlite:///{scratch}/master-data.sqlite3")
+    try:
+        template_id = ensure_sandbox_template(db, sandboxes.sap_url, sandboxes.tagrain_url)
+        _seed_master_data(db, template_id)
+        window = MainWindow(db)
+        window.resize(*SIZE)
+        window.show()
+        for key, name, code in (
+            ("bp_master_data", "bp-master-data", "C000007"),
+            ("item_master_data", "item-master-data", "A00012"),
+        ):
+            form = _only(window, key)
+            assert isinstance(form, MasterDataForm)
+            window.tree.setCurrentIndex(window.tree.index_of_form(key))
+            _settle(app)
+            form.choose_template(template_id)
+            _wait_for_lists(form)
+            form.find_text(code)
+            _wait_for_lists(form)
+            window.messenger.clear()
+            _save(window, out, f"{name}-general", app)
+            form.tabs.setCurrentWidget(form.hub)
+            _save(window, out, f"{name}-integration-hub", app)
+        ticked = window.active_form()
+        assert isinstance(ticked, MasterDataForm)
+        ticked.browse("next")
+        _wait_for_lists(ticked)
+        ticked.hub.sync_box.setChecked(True)
+        _save(window, out, "item-master-data-update", app)
+        moving = _only(window, "bp_master_data")
+        assert isinstance(moving, MasterDataForm)
+        _settle(app)
+        moving.choose_template(template_id)
+        _wait_for_lists(moving)
+        moving.find_text("C000008")
+        _wait_for_lists(moving)
+        moving.tabs.setCurrentWidget(moving.hub)
+        moving.find_text("C999999")
+        _wait_for_lists(moving)
+        _save(window, out, "bp-master-data-not-found", app)
+        _close_all(window)
+        window.close()
+        window.deleteLater()
+    finally:
+        db.dispose()
+        sandboxes.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
@@ -231,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     window.tree.setCurrentIndex(window.tree.index_of_form("templates"))
     _shots(window, app, args.out)
     window.close()
+    _master_data_shots(app, args.out, scratch.name)
     db.dispose()
     empty_db.dispose()
     app.processEvents()

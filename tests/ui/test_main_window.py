@@ -25,6 +25,8 @@ HUB_FORMS = [
     "Mappings",
     "Set Customers for Synchronization",
     "Set Items for Synchronization",
+    "Business Partner Master Data",
+    "Item Master Data",
 ]
 
 

@@ -6,6 +6,7 @@ address; the Integration Hub tab marks the customer for synchronization.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.sync.marking import CUSTOMER
@@ -25,6 +26,9 @@ class BusinessPartnerMasterDataForm(MasterDataForm):
         super().__init__(context, CUSTOMER, TITLE, parent)
         self.setObjectName("bpMasterData")
 
+    def sizeHint(self) -> QSize:
+        return QSize(720, 480)
+
     def header_words(self) -> tuple[str, str]:
         """SAP's header labels."""
         return "Code", "Name"
@@ -34,7 +38,7 @@ class BusinessPartnerMasterDataForm(MasterDataForm):
         page = QWidget()
         outer = QVBoxLayout(page)
         outer.setContentsMargins(6, 6, 6, 6)
-        group, form = form_group("General")
+        group, form = form_group("Contact")
         self.group = read_only("bpGroup")
         self.email = read_only("bpEmail")
         self.phone = read_only("bpPhone")

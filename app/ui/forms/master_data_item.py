@@ -55,7 +55,7 @@ class ItemMasterDataForm(MasterDataForm):
         page = QWidget()
         outer = QVBoxLayout(page)
         outer.setContentsMargins(6, 6, 6, 6)
-        group, form = form_group("General")
+        group, form = form_group("Item Details")
         self.group = read_only("itemGroup")
         self.manufacturer = read_only("itemManufacturer")
         self.barcode = read_only("itemBarcode")
@@ -83,7 +83,7 @@ class ItemMasterDataForm(MasterDataForm):
         header = self.stock_grid.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((80, 180, 90, 90)):
+        for column, width in enumerate((90, 180, 90, 90)):
             self.stock_grid.setColumnWidth(column, width)
         header.setStretchLastSection(True)
         stock_form.addRow(self.stock_grid)
