@@ -196,6 +196,7 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     import shutil
     import threading
 
+    from app.sandbox import demo
     from app.sandbox.faults import FaultPlan
     from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
     from app.sync.bootstrap import ensure_sandbox_template
@@ -231,8 +232,8 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
         database.dispose()
         print(f"SAP Business One Service Layer: {running.sap_url}/b1s/v2/  (and /b1s/v1/)")
-        print(f"  company {demo_company()}, user/password manager/manager")
-        print(f"Tagrain API: {running.tagrain.api_url}  (Bearer {demo_api_key()})")
+        print(f"  company {demo.COMPANY_DB}, user/password {demo.SAP_USER}/{demo.SAP_PASSWORD}")
+        print(f"Tagrain API: {running.tagrain.api_url}  (Bearer {demo.TAGRAIN_API_KEY})")
         print(f"Sandbox template {template_id} in {database.url.render_as_string(True)}")
         print(f"sandbox data: {folder}")
         if args.live:
@@ -245,20 +246,6 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     finally:
         running.stop()
     return 0
-
-
-def demo_company() -> str:
-    """The sandbox's SAP company database name."""
-    from app.sandbox import demo
-
-    return demo.COMPANY_DB
-
-
-def demo_api_key() -> str:
-    """The sandbox's Tagrain API key (public: it only opens the loopback sandbox)."""
-    from app.sandbox import demo
-
-    return demo.TAGRAIN_API_KEY
 
 
 def _on_terminate(callback: Callable[[], None]) -> None:
