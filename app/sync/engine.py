@@ -22,6 +22,8 @@ from app.sync.runner import Runner, RunResult
 log = logging.getLogger(__name__)
 
 JobFactory = Callable[[SyncContext], SyncJob]
+SYNC_NOW_TRIGGERS = ("manual", "cli")
+"""Triggers a user started by hand: Sync Now in the client, `integration-hub sync`."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class Engine:
                         job,
                         template_id,
                         trigger=trigger,
-                        full=(spec.full_on_sync_now and trigger == "manual")
+                        full=(spec.full_on_sync_now and trigger in SYNC_NOW_TRIGGERS)
                         if full is None
                         else full,
                         dry_run=dry_run,
