@@ -24,6 +24,7 @@ from app.ui.forms.master_data_hub import NEVER, NOT_MARKED
 from app.ui.forms.master_data_item import ItemMasterDataForm
 from app.ui.main_window import MainWindow
 from app.ui.registry import INTEGRATION_HUB
+from app.ui.widgets.form_base import DISCARD_QUESTION
 from tests.ui.conftest import Modals
 from tests.ui.helpers import close_form, open_from_tree, press, type_into
 
@@ -350,3 +351,39 @@ def test_item_browse_find_price_stock_and_sync(
     again = open_form(qtbot, window, ITEMS)
     find(qtbot, again, "A00017")
     assert again.hub.sync_box.isChecked() and again.hub.template.text() == "Sandbox"
+
+
+def test_unsaved_sync_tick_asks_before_browsing_or_switching_template(
+    qtbot: QtBot, window: MainWindow, database: Database, sandbox_id: int, modals: Modals
+) -> None:
+    other = add_template(database, "Warehouse Outlet")
+    window.context.events.templates_changed.emit()
+    form = open_form(qtbot, window, BP)
+    assert form.template_id == sandbox_id
+    click_sync(qtbot, form)
+    assert form.mode_button.text() == "Update"
+
+    modals.answer = modals.answer.No
+    press(qtbot, form.step_buttons["next"])
+    assert modals.questions == [DISCARD_QUESTION]
+    assert not form.reading and code(form) == demo.WALK_IN_CUSTOMER
+    form.choose_template(other)
+    assert len(modals.questions) == 2
+    assert form.template_id == sandbox_id and form.is_dirty()
+
+    modals.answer = modals.answer.Yes
+    assert step(qtbot, form, "next") == "C000001"
+    assert not form.is_dirty() and marks(database, CUSTOMER) == {}
+
+
+def test_data_refresh_shows_what_the_store_holds(
+    qtbot: QtBot, window: MainWindow, database: Database, sandbox_id: int
+) -> None:
+    form = open_form(qtbot, window, ITEMS)
+    find(qtbot, form, "A00003")
+    assert not form.hub.sync_box.isChecked()
+    marking.save_marks(database, ITEM, sandbox_id, ["A00003"], [])
+    window.refresh_action.trigger()
+    wait_read(qtbot, form)
+    assert code(form) == "A00003"
+    assert form.hub.sync_box.isChecked() and form.hub.template.text() == "Sandbox"

@@ -204,6 +204,11 @@ class MasterDataForm(BaseForm):
             self.template_combo.setCurrentIndex(index)
 
     def _template_changed(self) -> None:
+        shown = self.reader.template_id if self.reader is not None else None
+        if shown is not None and shown != self.template_id and not self.confirm_discard():
+            with QSignalBlocker(self.template_combo):
+                self.choose_template(shown)
+            return
         if self._switch_reader():
             self.browse("first")
 
@@ -272,10 +277,10 @@ class MasterDataForm(BaseForm):
             self.code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.code_edit.selectAll()
 
-    def _request(self, work: Work, not_found: str) -> None:
+    def _request(self, work: Work, not_found: str, *, ask: bool = True) -> None:
         if self.reading or self.saving:
             return
-        if not self.confirm_discard():
+        if ask and not self.confirm_discard():
             return
         reader = self._reader()
         if reader is None:
@@ -430,10 +435,14 @@ class MasterDataForm(BaseForm):
         """Data → Refresh: read the shown record again."""
         record = self.record
         if record is None:
-            self.browse("first")
+            self._request(lambda reader: reader.browse("first"), "", ask=False)
             return
         code = record.code
-        self._request(lambda reader: reader.read(code), f"{self.noun} {code} no longer exists.")
+        self._request(
+            lambda reader: reader.read(code),
+            f"{self.noun.capitalize()} {code} no longer exists.",
+            ask=False,
+        )
 
     def view_state(self) -> str:
         """The template and the record shown, so the form reopens on them."""
