@@ -67,6 +67,13 @@ def tick_row(qtbot: QtBot, matrix: MarkingMatrixForm, row: int) -> None:
     qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
+def save(qtbot: QtBot, matrix: MarkingMatrixForm) -> bool:
+    """Press OK/Update and wait for the save on the worker thread; whether it wrote."""
+    with qtbot.waitSignal(matrix.saved, timeout=15_000) as outcome:
+        press(qtbot, matrix.mode_button)
+    return bool(outcome.args[0])
+
+
 def codes_shown(matrix: MarkingMatrixForm) -> list[str]:
     return [matrix.model.row_at(r).code for r in range(matrix.model.rowCount())]
 
@@ -91,7 +98,7 @@ def test_customers_selection_tick_ok_and_reopen(
     assert "Ticked: 3 of 20" in matrix.footer.text()
     assert "3 changes not saved" in matrix.footer.text()
     assert matrix.mode_button.text() == "OK"
-    press(qtbot, matrix.mode_button)
+    save(qtbot, matrix)
     qtbot.waitUntil(lambda: window.form_window("set_customers_matrix") is None)
     assert marking.marked_codes(database, CUSTOMER, sandbox_id) == {
         "C000005",
@@ -162,7 +169,7 @@ def test_items_update_marks_and_the_products_sync_pushes_exactly_them(
     qtbot.keyClick(grid, Qt.Key.Key_Space)
     assert ticked(matrix) == ["A00005", "A00006", "A00007", "A00008"]
     assert matrix.mode_button.text() == "Update"
-    press(qtbot, matrix.mode_button)
+    save(qtbot, matrix)
     assert matrix.mode_button.text() == "OK"
     assert window.form_window("set_items_matrix") is not None
     marked = {"A00005", "A00006", "A00007", "A00008"}
@@ -230,7 +237,7 @@ def test_moving_a_mark_between_templates_asks(
     modals.answer = modals.answer.Yes
     tick_row(qtbot, matrix, row)
     assert matrix.model.is_ticked(row)
-    press(qtbot, matrix.mode_button)
+    save(qtbot, matrix)
     assert marking.marked_codes(database, CUSTOMER, sandbox_id) == {"C000002"}
     assert marking.marked_codes(database, CUSTOMER, other_id) == {"C000003"}
 
@@ -250,11 +257,12 @@ def test_a_conflict_found_at_save_asks_again(
     code = matrix.model.row_at(1).code
     marking.save_marks(database, CUSTOMER, other_id, [code], [])
     modals.answer = modals.answer.No
-    press(qtbot, matrix.mode_button)
+    assert not save(qtbot, matrix)
+    assert "Other Desk" in modals.questions[-1]
     assert window.messenger.last is not None and "Nothing was saved" in window.messenger.last[1]
     assert marking.marked_codes(database, CUSTOMER, other_id) == {code}
     modals.answer = modals.answer.Yes
-    press(qtbot, matrix.mode_button)
+    assert save(qtbot, matrix)
     assert marking.marked_codes(database, CUSTOMER, sandbox_id) == {code}
 
 

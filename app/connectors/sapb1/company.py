@@ -793,12 +793,12 @@ class SapCompany:
         """Customers by code range and group range (bounds inclusive, empty = open), by code."""
         conditions = ["CardType eq 'cCustomer'"]
         conditions += _range_conditions("CardCode", "GroupCode", code_range, group_range)
-        for raw in self.client.iter_entities(
+        for raw in self._keyset_pages(
             "BusinessPartners",
-            filter=" and ".join(conditions),
-            select=["CardCode", "CardName", "GroupCode"],
-            orderby="CardCode",
-            page_size=page_size,
+            "CardCode",
+            conditions,
+            ["CardCode", "CardName", "GroupCode"],
+            page_size,
         ):
             yield SapListedRecord(
                 raw["CardCode"], raw.get("CardName") or "", int(raw.get("GroupCode") or 0)
@@ -812,10 +812,11 @@ class SapCompany:
     ) -> Iterator[SapListedRecord]:
         """Items by code range and item group range (bounds inclusive, empty = open), by code."""
         conditions = _range_conditions("ItemCode", "ItemsGroupCode", code_range, group_range)
-        for raw in self.client.iter_entities(
+        for raw in self._keyset_pages(
             "Items",
-            filter=" and ".join(conditions) or None,
-            select=[
+            "ItemCode",
+            conditions,
+            [
                 "ItemCode",
                 "ItemName",
                 "ItemsGroupCode",
@@ -823,8 +824,7 @@ class SapCompany:
                 "ManageSerialNumbers",
                 "ManageBatchNumbers",
             ],
-            orderby="ItemCode",
-            page_size=page_size,
+            page_size,
         ):
             yield SapListedRecord(
                 raw["ItemCode"],
@@ -832,6 +832,31 @@ class SapCompany:
                 int(raw.get("ItemsGroupCode") or 0),
                 _item_type(raw),
             )
+
+    def _keyset_pages(
+        self, entity: str, key: str, conditions: list[str], fields: list[str], page_size: int
+    ) -> Iterator[dict[str, Any]]:
+        """Entities by key, each page asked for as "key after the last one" ($top, no $skip).
+
+        A $skip makes the server walk every row before the page again; asking
+        for the rows after the last key keeps a 100,000-row read linear.
+        """
+        last: str | None = None
+        while True:
+            where = [*conditions, f"{key} gt {quote(last)}"] if last is not None else conditions
+            pages = self.client.iter_pages(
+                entity,
+                filter=" and ".join(where) or None,
+                select=fields,
+                orderby=key,
+                top=page_size,
+                page_size=page_size,
+            )
+            page = next(pages, [])
+            yield from page
+            if len(page) < page_size:
+                return
+            last = str(page[-1][key])
 
     def item_choices(self, limit: int = 5000) -> list[tuple[str, str]]:
         """Item code and name rows for a Choose From List, by code."""
@@ -843,7 +868,6 @@ class SapCompany:
             if len(rows) >= limit:
                 break
         return rows
-
 
     def browse_code(self, kind: str, step: str, code: str | None = None) -> str | None:
         """The first, previous, next or last customer or item code, for browsing a master record.

@@ -9,7 +9,7 @@ range, as in the SAP Business One add-on.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, QPoint, QSize, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -34,6 +34,8 @@ from app.ui.widgets.layout import add_row, form_group
 LIVE_ORIGIN = "Read live from the template's SAP Business One company"
 NO_TEMPLATE = "Choose a Tagrain template first."
 MATRIX_MARGINS = QMargins(8, 30, 8, 8)
+MATRIX_OFFSET = 24
+MIN_MATRIX = QSize(640, 400)
 
 
 class MarkingCriteriaForm(BaseForm):
@@ -184,9 +186,21 @@ class MarkingCriteriaForm(BaseForm):
             sub = area.addSubWindow(matrix)
             sub.setObjectName(f"window_{self.form_key}_matrix")
             sub.setProperty("form_key", f"{self.form_key}_matrix")
-            sub.setWindowIcon(icon("check"))
+            sub.setWindowIcon(frame.windowIcon() if frame is not None else icon("check"))
             sub.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            sub.resize(matrix.sizeHint().grownBy(MATRIX_MARGINS))
+            room = area.viewport().size()
+            origin = frame.pos() + QPoint(MATRIX_OFFSET, MATRIX_OFFSET) if frame else QPoint()
+            origin = QPoint(
+                max(0, min(origin.x(), room.width() - MIN_MATRIX.width())),
+                max(0, min(origin.y(), room.height() - MIN_MATRIX.height())),
+            )
+            wanted = matrix.sizeHint().grownBy(MATRIX_MARGINS)
+            sub.setGeometry(
+                origin.x(),
+                origin.y(),
+                min(wanted.width(), room.width() - origin.x()),
+                min(wanted.height(), room.height() - origin.y()),
+            )
             sub.show()
             area.setActiveSubWindow(sub)
         else:

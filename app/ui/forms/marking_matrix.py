@@ -5,8 +5,9 @@ shows how far it is); the grid is a model/view matrix with a row number, a
 Sync checkbox, code and name, sortable by any column, with a quick filter,
 Select All / Clear All, Shift+click ranges ticked with Space, a count of
 ticked rows and the unsaved changes in the footer. Customers save with OK
-(and close), items with Update; a record marked for another template is
-moved only after the user agrees.
+(and close), items with Update; the save runs on a worker thread too, in one
+transaction. A record marked for another template is moved only after the
+user agrees.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ from PySide6.QtWidgets import (
 
 from app.store import Database
 from app.sync import marking
-from app.sync.marking import CUSTOMER, Criteria, MarkConflict, MarkRow, StoreView
+from app.sync.marking import CUSTOMER, Criteria, MarkConflict, MarkRow, SaveOutcome, StoreView
+from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
-from app.ui.data.errors import InputError
 from app.ui.marking_loader import PageReader, RowLoader
-from app.ui.models.marking_model import ROW_NUMBER, SYNC, MarkingModel
+from app.ui.models.marking_model import ROW_NUMBER, SYNC, MarkingModel, Rebased
 from app.ui.widgets.check_delegate import CheckDelegate
 from app.ui.widgets.form_base import BaseForm
 
@@ -44,7 +45,10 @@ TITLES = {
 }
 NOUNS = {CUSTOMER: ("customer", "customers"), marking.ITEM: ("item", "items")}
 COLUMN_WIDTHS = {ROW_NUMBER: 56, SYNC: 44}
-TEXT_WIDTHS = (110, 260, 140, 110, 120, 120)
+TEXT_WIDTHS = {
+    CUSTOMER: (110, 260, 140, 120, 120),
+    marking.ITEM: (100, 220, 120, 100, 110, 120),
+}
 FILTER_DELAY_MS = 200
 ROW_HEIGHT = 20
 
@@ -89,6 +93,7 @@ class MarkingMatrixForm(BaseForm):
     """The matrix of one selection: tick, then OK (customers) or Update (items) saves."""
 
     loaded = Signal()
+    saved = Signal(bool)
 
     def __init__(
         self,
@@ -163,8 +168,8 @@ class MarkingMatrixForm(BaseForm):
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
-        for column in range(self.model.columnCount()):
-            width = COLUMN_WIDTHS.get(column, TEXT_WIDTHS[min(column - 2, len(TEXT_WIDTHS) - 1)])
+        widths = (COLUMN_WIDTHS[ROW_NUMBER], COLUMN_WIDTHS[SYNC], *TEXT_WIDTHS[criteria.kind])
+        for column, width in enumerate(widths):
             self.grid.setColumnWidth(column, width)
         header.setStretchLastSection(True)
         self.grid.setItemDelegateForColumn(SYNC, CheckDelegate(self.grid))
@@ -189,6 +194,8 @@ class MarkingMatrixForm(BaseForm):
         self.model.counts_changed.connect(self._counts_changed)
         self._counts_changed()
         self.read_failure: str | None = None
+        self.saving = False
+        self._move: set[str] = set()
         self.loader = RowLoader(reader or default_reader(context.database, criteria))
         self.loader.page.connect(self._page)
         self.loader.finished.connect(self._finished)
@@ -289,53 +296,93 @@ class MarkingMatrixForm(BaseForm):
             self.mode_button.setText("OK")
 
     def press_mode_button(self) -> None:
-        """Save the changes; customers close afterwards (OK), items stay open (Update)."""
-        if self.is_dirty() and self.save_closes:
-            if self.run_save():
-                self.set_dirty(False)
-                self.close_form()
+        """OK on a clean matrix closes; with changes OK (customers) or Update (items) saves."""
+        if not self.is_dirty():
+            self.close_form()
             return
-        super().press_mode_button()
+        self.save()
 
     def save(self) -> None:
-        """Write the ticks as marks in one transaction; the store's marks come back."""
+        """Start writing the changes as marks on a worker thread; ``saved`` tells the outcome."""
+        if self.saving:
+            return
         if self.reading:
-            raise InputError(f"Wait until the {self.plural} are read, or stop reading first.")
+            self.messenger.error(f"Wait until the {self.plural} are read, or stop reading first.")
+            return
+        self.start_save(set(self.model.moves))
+
+    def start_save(self, move: set[str]) -> None:
+        """Save in one transaction off the GUI thread; moving only the codes in ``move``."""
         database = self.context.database
         kind, template_id = self.criteria.kind, self.criteria.template_id
         tick, untick = self.model.changes()
         user = getpass.getuser()
-        try:
-            outcome = marking.save_marks(
-                database, kind, template_id, tick, untick, move=self.model.moves, user=user
-            )
-        except MarkConflict as conflict:
+
+        model = self.model
+
+        def work() -> MarkConflict | tuple[SaveOutcome, Rebased]:
+            try:
+                outcome = marking.save_marks(
+                    database, kind, template_id, tick, untick, move=move, user=user
+                )
+            except MarkConflict as conflict:
+                return conflict
+            return outcome, model.rebase(StoreView.load(database, kind, template_id))
+
+        self._move = move
+        self._set_saving(True, len(tick) + len(untick))
+        call = BackgroundCall(work)
+        call.finished.connect(self._save_done)
+        call.failed.connect(self._save_failed)
+        call.start()
+
+    def _set_saving(self, saving: bool, changes: int = 0) -> None:
+        self.saving = saving
+        for widget in (self.mode_button, self.cancel_button, self.select_all_button):
+            widget.setEnabled(not saving)
+        self.clear_all_button.setEnabled(not saving)
+        self.grid.setEnabled(not saving)
+        self.filter_box.setEnabled(not saving)
+        self.stop_button.setVisible(not saving)
+        self.progress_label.setText(f"Saving {changes:,} changes…")
+        self.progress_row.setVisible(saving)
+
+    def _save_done(self, result: MarkConflict | tuple[SaveOutcome, Rebased]) -> None:
+        self._set_saving(False)
+        if isinstance(result, MarkConflict):
             rows = [
-                MarkRow(code, "", "", "", None, name, None)
-                for code, name in conflict.owners.items()
+                MarkRow(code, "", "", "", None, name, None) for code, name in result.owners.items()
             ]
             allowed = self.ask_move(rows)
-            if not allowed:
-                raise InputError(
-                    f"Nothing was saved: {len(conflict.owners):,} ticked {self.plural} are "
-                    "marked for another template."
-                ) from conflict
-            outcome = marking.save_marks(
-                database,
-                kind,
-                template_id,
-                tick,
-                untick,
-                move=self.model.moves | allowed,
-                user=user,
+            if allowed:
+                self.start_save(self._move | allowed)
+                return
+            self.messenger.error(
+                f"Nothing was saved: {len(result.owners):,} ticked {self.plural} are "
+                "marked for another template."
             )
-        self.model.apply_store(StoreView.load(database, kind, template_id))
+            self.saved.emit(False)
+            return
+        outcome, rebased = result
+        self.model.adopt(rebased)
         self.messenger.success(
             f"{outcome.marked + outcome.moved:,} {self.plural} marked and "
             f"{outcome.unmarked:,} unmarked for template {self.template_name}"
         )
+        self.saved.emit(True)
+        if self.save_closes:
+            self.close_form()
+
+    def _save_failed(self, message: str) -> None:
+        self._set_saving(False)
+        self.messenger.error(f"The marks could not be saved: {message}")
+        self.saved.emit(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.saving:
+            self.messenger.warning("Wait until the marks are saved.")
+            event.ignore()
+            return
         super().closeEvent(event)
         if event.isAccepted():
             self.loader.cancel()

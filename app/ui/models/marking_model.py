@@ -69,6 +69,17 @@ ITEM_COLUMNS = MatrixColumns(
     6,
 )
 
+
+@dataclass(frozen=True)
+class Rebased:
+    """Rows and ticks re-read against the store, ready to be shown."""
+
+    rows: list[MarkRow]
+    text: list[tuple[str, ...]]
+    hay: list[str]
+    ticked: list[bool]
+
+
 TickGuard = Callable[[list[MarkRow]], set[str]]
 """Asked before ticking rows marked for another template; returns the codes that may move."""
 
@@ -282,24 +293,38 @@ class MarkingModel(QAbstractTableModel):
 
     def apply_store(self, store: StoreView) -> None:
         """Take the store's marks as the truth again (after a save): every change is gone."""
+        self.adopt(self.rebase(store))
+
+    def rebase(self, store: StoreView) -> Rebased:
+        """The rows as the store has them now; only reads, so a worker thread may call it."""
+        rows, text, hay = list(self._rows), list(self._text), list(self._hay)
+        owners, names, synced = store.owners, store.names, store.synced
+        for source, row in enumerate(rows):
+            owner_id = owners.get(row.code)
+            last_sync = synced.get(row.code, row.last_sync)
+            if owner_id != row.owner_id or last_sync != row.last_sync:
+                fresh = replace(
+                    row,
+                    owner_id=owner_id,
+                    owner=names.get(owner_id, "") if owner_id is not None else "",
+                    last_sync=last_sync,
+                )
+                rows[source] = fresh
+                text[source] = tuple(read(fresh) for read in self.columns.text)
+                hay[source] = "\n".join(text[source]).casefold()
+        ticked = [row.owner_id == self.template_id for row in rows]
+        return Rebased(rows, text, hay, ticked)
+
+    def adopt(self, rebased: Rebased) -> None:
+        """Show rows rebased on the store (same records, same order)."""
         self.beginResetModel()
-        self.ticked_count = 0
-        for source, row in enumerate(self._rows):
-            owner_id = store.owners.get(row.code)
-            fresh = replace(
-                row,
-                owner_id=owner_id,
-                owner=store.names.get(owner_id, "") if owner_id is not None else "",
-                last_sync=store.synced.get(row.code, row.last_sync),
-            )
-            self._rows[source] = fresh
-            self._text[source] = tuple(read(fresh) for read in self.columns.text)
-            self._hay[source] = "\n".join(self._text[source]).casefold()
-            marked = fresh.marked_for(self.template_id)
-            self._ticked[source] = self._saved[source] = marked
-            self.ticked_count += marked
+        self._rows, self._text, self._hay = rebased.rows, rebased.text, rebased.hay
+        self._ticked = rebased.ticked
+        self._saved = list(rebased.ticked)
+        self.ticked_count = sum(rebased.ticked)
         self.changed_count = 0
         self.moves.clear()
+        self._view = self._filtered(self._order)
         self.endResetModel()
         self.counts_changed.emit()
 
