@@ -252,3 +252,16 @@ def test_a_malformed_answer_stops_the_run_with_a_clear_reason_and_loses_nothing(
     result = sync(database, template_id, "sales")["sales"]
     assert result.status == "succeeded", result
     assert_every_sale_posted_once(context)
+
+
+def test_sync_now_downloads_every_customer_and_a_schedule_only_the_changes(
+    database: Database, template_id: int, sandboxes: RunningSandboxes
+) -> None:
+    engine = Engine(database, OBJECTS)
+    engine.run("customers", template_id, trigger="schedule")
+    everyone = sandboxes.tagrain.count("customers")
+    scheduled = engine.run("customers", template_id, trigger="schedule")[0]
+    assert scheduled.object_name == "customers" and scheduled.total < everyone
+    sync_now = engine.run("customers", template_id, trigger="manual")[0]
+    assert sync_now.total == everyone
+    assert sync_now.created == sync_now.updated == 0, "nothing changed, nothing written"

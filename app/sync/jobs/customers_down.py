@@ -148,11 +148,10 @@ class CustomerResolver:
             if not dry_run:
                 if existing.tagrain_id != customer.id:
                     ctx.sap.set_customer_tagrain_id(existing.card_code, customer.id)
+                # Linking acknowledges this Tagrain version without overwriting SAP;
+                # later changes on either side flow as usual.
                 ctx.links.save(
-                    "customers",
-                    customer.id,
-                    existing.card_code,
-                    fingerprint=sap_customer_fingerprint(existing, ctx.links),
+                    "customers", customer.id, existing.card_code, fingerprint=fingerprint
                 )
             return existing.card_code, Outcome(
                 Action.LINKED,
