@@ -5,18 +5,43 @@ as ``app.sync.marking.read_rows`` — on the global QThreadPool and delivers
 each page, then the outcome, on the GUI thread. ``cancel()`` stops it between
 pages. Like ``BackgroundCall`` it keeps itself alive until it has finished,
 so the form that started it may close first.
+
+While any loader (or a matrix save) runs, the thread switch interval is 1 ms
+instead of 5: the GUI thread re-enters Python for every cell it paints, and
+each entry would otherwise wait up to 5 ms for the reading thread to let go
+of the GIL — long stalls of the event loop while rows stream in.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+SWITCH_INTERVAL = 0.001
 PageReader = Callable[[Callable[[], bool]], Iterable[Sequence[object]]]
 """Given "has the user cancelled?", yields pages of rows."""
+
+
+_sharing = {"count": 0, "interval": 0.005}
+
+
+def share_gil() -> None:
+    """Worker threads hand the GIL back every millisecond until ``unshare_gil`` (counted)."""
+    if _sharing["count"] == 0:
+        _sharing["interval"] = sys.getswitchinterval()
+        sys.setswitchinterval(min(SWITCH_INTERVAL, _sharing["interval"]))
+    _sharing["count"] += 1
+
+
+def unshare_gil() -> None:
+    """Undo one ``share_gil``; the last one restores the interpreter's switch interval."""
+    _sharing["count"] = max(0, _sharing["count"] - 1)
+    if _sharing["count"] == 0:
+        sys.setswitchinterval(_sharing["interval"])
 
 
 class _Carrier(QObject):
@@ -67,6 +92,7 @@ class RowLoader(QObject):
         carrier.done.connect(self._done)
         carrier.failed.connect(self._failed)
         self.active = True
+        share_gil()
         RowLoader.running.add(self)
         QThreadPool.globalInstance().start(_LoadJob(self._read, self._stop, carrier))
         return self
@@ -98,4 +124,5 @@ class RowLoader(QObject):
     def _end(self) -> None:
         self.active = False
         RowLoader.running.discard(self)
+        unshare_gil()
         self.deleteLater()

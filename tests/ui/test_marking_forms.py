@@ -277,3 +277,17 @@ def test_criteria_refuse_bad_ranges(qtbot: QtBot, window: MainWindow, sandbox_id
     type_into(qtbot, form.group_from.edit, "retail")
     press(qtbot, form.mode_button)
     assert form.matrix is None
+
+
+def test_choose_from_list_reads_the_templates_sap_company(
+    qtbot: QtBot, window: MainWindow, sandbox_id: int
+) -> None:
+    form = criteria_form(qtbot, window, "set_items", sandbox_id)
+    form.code_from.open_list()
+    dialog = form.code_from.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=10_000)
+    assert dialog.model.rowCount() == SMALL.items
+    qtbot.keyClicks(dialog.find_box, "A00007")
+    qtbot.keyClick(dialog.find_box, Qt.Key.Key_Return)
+    assert form.code_from.text() == "A00007"

@@ -34,7 +34,7 @@ from app.sync import marking
 from app.sync.marking import CUSTOMER, Criteria, MarkConflict, MarkRow, SaveOutcome, StoreView
 from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
-from app.ui.marking_loader import PageReader, RowLoader
+from app.ui.marking_loader import PageReader, RowLoader, share_gil, unshare_gil
 from app.ui.models.marking_model import ROW_NUMBER, SYNC, MarkingModel, Rebased
 from app.ui.widgets.check_delegate import CheckDelegate
 from app.ui.widgets.form_base import BaseForm
@@ -337,6 +337,8 @@ class MarkingMatrixForm(BaseForm):
         call.start()
 
     def _set_saving(self, saving: bool, changes: int = 0) -> None:
+        if saving != self.saving:
+            (share_gil if saving else unshare_gil)()
         self.saving = saving
         for widget in (self.mode_button, self.cancel_button, self.select_all_button):
             widget.setEnabled(not saving)

@@ -110,6 +110,7 @@ class MarkingModel(QAbstractTableModel):
         self._order: list[int] = []
         self._view: list[int] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._sorted_rows = 0
         self._needle = ""
         self.ticked_count = 0
         self.changed_count = 0
@@ -170,7 +171,11 @@ class MarkingModel(QAbstractTableModel):
         return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort = (column, order) if column >= 0 else None
+        wanted = (column, order) if column >= 0 else None
+        if wanted == self._sort and self._sorted_rows == len(self._rows):
+            return
+        self._sort = wanted
+        self._sorted_rows = len(self._rows)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         before = [(self._view[p.row()], p.column()) for p in persistent]
@@ -324,6 +329,7 @@ class MarkingModel(QAbstractTableModel):
         self.ticked_count = sum(rebased.ticked)
         self.changed_count = 0
         self.moves.clear()
+        self._sorted_rows = -1
         self._view = self._filtered(self._order)
         self.endResetModel()
         self.counts_changed.emit()
@@ -344,6 +350,7 @@ class MarkingModel(QAbstractTableModel):
     def resort(self) -> None:
         """Apply the current sort again (after rows were appended)."""
         if self._sort is not None:
+            self._sorted_rows = -1
             self.sort(*self._sort)
 
     def _filtered(self, sources: Iterable[int]) -> list[int]:
