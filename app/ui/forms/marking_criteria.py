@@ -209,9 +209,6 @@ class MarkingCriteriaForm(BaseForm):
         self.matrix = matrix
         return matrix
 
-    def save(self) -> None:
-        """Nothing to save: the criteria only open the matrix."""
-
 
 def _group(text: str, field: str) -> int | None:
     value = text.strip()
