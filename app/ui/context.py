@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -12,6 +14,12 @@ from app.ui.lists import ListSource
 from app.ui.sandbox_lists import SandboxCompanyLists
 from app.ui.status import StatusMessenger
 
+if TYPE_CHECKING:
+    from app.scheduling import SyncScheduler
+    from app.scheduling.scheduler import EventCallback
+    from app.sync.engine import Engine
+    from app.ui.sync_center import SyncCenter
+
 
 @dataclass
 class Services:
@@ -20,11 +28,17 @@ class Services:
     ``sap_checker`` / ``tagrain_checker`` test a template's connection; when
     absent, the Test connection buttons stay disabled and say why. ``lists``
     feeds Choose From List and the Tagrain side of the mappings.
+    ``engine_factory`` makes the sync engine behind Sync Now, Retry and the
+    monitor (absent: Sync Now stays disabled); ``scheduler_factory`` makes the
+    embedded scheduler the client starts (absent: the forms show what the
+    store says about the service's scheduling).
     """
 
     sap_checker: ConnectionChecker | None = None
     tagrain_checker: ConnectionChecker | None = None
     lists: ListSource = field(default_factory=SandboxCompanyLists)
+    engine_factory: Callable[[Database], Engine] | None = None
+    scheduler_factory: Callable[[Database, EventCallback], SyncScheduler] | None = None
 
 
 class StoreEvents(QObject):
@@ -41,3 +55,4 @@ class FormContext:
     messenger: StatusMessenger
     services: Services
     events: StoreEvents
+    sync: SyncCenter | None = None

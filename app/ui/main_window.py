@@ -32,10 +32,13 @@ from app.ui.menu_tree import MainMenuTree
 from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, default_registry
 from app.ui.resources import icon
 from app.ui.status import StatusLine, StatusMessenger
+from app.ui.sync_center import SyncCenter
+from app.ui.sync_progress import SyncProgressPanel
 from app.ui.widgets.form_base import BaseForm
 
 TITLE = "Integration Hub for Tagrain"
 SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
+CHOOSE_OBJECT = "Choose the object to synchronise in the Sync Monitor, then press Sync Now."
 NOT_OURS = "{} is not part of the Integration Hub."
 FRAME_MARGINS = QMargins(8, 30, 8, 8)
 SHELL_BACKGROUND = "#dde7f0"
@@ -84,6 +87,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self._install_sync(database)
         self.resize(1200, 760)
 
     # ---- actions, menus, toolbar -------------------------------------------------------
@@ -127,6 +131,28 @@ class MainWindow(QMainWindow):
         self.sync_now_action.setToolTip(
             "Synchronise the chosen template now" if available else SYNC_NOW_UNAVAILABLE
         )
+
+    def _install_sync(self, database: Database) -> None:
+        """Sync Now, Retry and the embedded scheduler, when the sync core is injected."""
+        if self.context.services.engine_factory is None:
+            return
+        self.context.sync = SyncCenter(database, self.context.services, self.messenger, self)
+        self.sync_progress = SyncProgressPanel(self.context.sync)
+        self.statusBar().addPermanentWidget(self.sync_progress)
+        self.sync_now_requested.connect(self._sync_now)
+        self.set_sync_now_available(True)
+
+    def _sync_now(self) -> None:
+        """Run the object chosen in the active form (the Sync Monitor or the settings)."""
+        center = self.context.sync
+        target = getattr(self.active_form(), "sync_target", lambda: None)()
+        if center is None:
+            return
+        if target is None:
+            self.open_form("sync_monitor")
+            self.messenger.info(CHOOSE_OBJECT)
+            return
+        center.sync_now(*target)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -375,4 +401,6 @@ class MainWindow(QMainWindow):
             form = window.widget()
             if isinstance(form, BaseForm):
                 form.set_dirty(False)
+        if self.context.sync is not None:
+            self.context.sync.shutdown()
         event.accept()

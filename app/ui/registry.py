@@ -80,6 +80,7 @@ def default_registry() -> FormRegistry:
     from app.ui.forms.marking_criteria import SetCustomersCriteriaForm, SetItemsCriteriaForm
     from app.ui.forms.master_data_bp import BusinessPartnerMasterDataForm
     from app.ui.forms.master_data_item import ItemMasterDataForm
+    from app.ui.forms.monitor import SyncMonitorForm
     from app.ui.forms.templates import TemplatesForm
 
     registry = FormRegistry()
@@ -110,4 +111,5 @@ def default_registry() -> FormRegistry:
         )
     )
     registry.add(FormSpec("item_master_data", "Item Master Data", ItemMasterDataForm, "receipt"))
+    registry.add(FormSpec("sync_monitor", "Sync Monitor", SyncMonitorForm, "report", toolbar=True))
     return registry

@@ -1,0 +1,207 @@
+"""What the Sync Monitor reads from the store: runs, record outcomes, backlog, and CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.scheduling import SchedulerStatus
+from app.scheduling.rows import live_leases, run_objects
+from app.store import Database, PendingRetry, RecordLog, Run
+from app.sync.engine import SyncObjectSpec
+
+RUN_LIMIT = 500
+RECORD_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One run as the run history shows it."""
+
+    id: int
+    object: str
+    trigger: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    total: int
+    created: int
+    updated: int
+    skipped: int
+    failed: int
+    message: str | None
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One record's outcome in a run, SAP's message as SAP wrote it."""
+
+    id: int
+    run_id: int
+    object: str
+    source_id: str
+    target_key: str | None
+    action: str
+    status: str
+    message: str | None
+    at: datetime
+    waiting: bool
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One object of a template: last run, outcome, next run, backlog and failures."""
+
+    object: str
+    label: str
+    last_started: datetime | None
+    last_trigger: str
+    outcome: str
+    next_run: datetime | None
+    schedule: str
+    waiting: int
+    failures: int
+    running_on: str | None
+
+
+def list_runs(
+    db: Database, template_id: int, objects: Sequence[str] | None = None, status: str = ""
+) -> list[RunRow]:
+    """The newest runs of a template (of some objects, of one status), newest first."""
+    query = select(Run).where(Run.template_id == template_id)
+    if objects:
+        query = query.where(Run.object.in_(objects))
+    if status == "failed":
+        query = query.where((Run.failed > 0) | (Run.status == "failed"))
+    elif status:
+        query = query.where(Run.status == status)
+    with db.session() as session:
+        runs = session.scalars(query.order_by(Run.id.desc()).limit(RUN_LIMIT)).all()
+        return [
+            RunRow(
+                r.id,
+                r.object,
+                r.trigger,
+                r.status,
+                r.started_at,
+                r.finished_at,
+                r.total,
+                r.created,
+                r.updated,
+                r.skipped,
+                r.failed,
+                r.message,
+            )
+            for r in runs
+        ]
+
+
+def list_records(db: Database, template_id: int, run_id: int, status: str = "") -> list[RecordRow]:
+    """Every record of a run ("failed" or "ok" to filter), in the order they were applied."""
+    query = select(RecordLog).where(RecordLog.run_id == run_id)
+    if status:
+        query = query.where(RecordLog.status == status)
+    with db.session() as session:
+        records = session.scalars(query.order_by(RecordLog.id).limit(RECORD_LIMIT)).all()
+        objects = {r.object for r in records}
+        waiting = {
+            (name, source_id)
+            for name, source_id in session.execute(
+                select(PendingRetry.object, PendingRetry.source_id).where(
+                    PendingRetry.template_id == template_id, PendingRetry.object.in_(objects)
+                )
+            )
+        }
+        return [
+            RecordRow(
+                r.id,
+                r.run_id,
+                r.object,
+                r.source_id,
+                r.target_key,
+                r.action,
+                r.status,
+                r.message,
+                r.at,
+                (r.object, r.source_id) in waiting,
+            )
+            for r in records
+        ]
+
+
+def dashboard(
+    db: Database,
+    objects: Mapping[str, SyncObjectSpec],
+    template_id: int,
+    status: SchedulerStatus | None,
+) -> list[DashboardRow]:
+    """One row per object of the template, in dependency order."""
+    schedules = {
+        s.object_name: s
+        for s in (status.schedules if status else ())
+        if s.template_id == template_id
+    }
+    leases = live_leases(db)
+    with db.session() as session:
+        waiting: dict[str, int] = {
+            name: count
+            for name, count in session.execute(
+                select(PendingRetry.object, func.count())
+                .where(PendingRetry.template_id == template_id)
+                .group_by(PendingRetry.object)
+            )
+        }
+        rows = []
+        for name, spec in objects.items():
+            names = run_objects(spec)
+            last = session.scalars(
+                select(Run)
+                .where(Run.template_id == template_id, Run.object.in_(names))
+                .order_by(Run.id.desc())
+                .limit(1)
+            ).first()
+            schedule = schedules.get(name)
+            rows.append(
+                DashboardRow(
+                    object=name,
+                    label=spec.label,
+                    last_started=last.started_at if last else None,
+                    last_trigger=last.trigger if last else "",
+                    outcome=last.status if last else "",
+                    next_run=schedule.next_run if schedule else None,
+                    schedule=(schedule.summary if schedule and schedule.enabled else "Manual"),
+                    waiting=sum(waiting.get(n, 0) for n in names),
+                    failures=last.failed if last else 0,
+                    running_on=next(
+                        (leases[(template_id, n)] for n in names if (template_id, n) in leases),
+                        None,
+                    ),
+                )
+            )
+        return rows
+
+
+def write_csv(path: Path, row_type: type, rows: Iterable[object]) -> int:
+    """Write dataclass rows to a CSV file (UTF-8 with BOM for Excel); returns the count."""
+    names = [f.name for f in fields(row_type)]
+    count = 0
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([_cell(getattr(row, n)) for n in names])
+            count += 1
+    return count
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)

@@ -1,0 +1,270 @@
+"""Sync Monitor: per object the last and next run, backlog and failures; runs; every record.
+
+The dashboard lists the template's objects; choosing one shows its run
+history; choosing a run shows every record's outcome with SAP's message word
+for word (read on a worker, so a 10,000-record run never stalls the client).
+Sync Now runs the chosen object, Retry Failed applies the chosen failed
+records again (or all failed records of the chosen run), Export writes the
+records (or, with no run chosen, the runs) to CSV.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.scheduling import local_zone, read_status
+from app.scheduling.rows import run_objects
+from app.sync.jobs import OBJECTS
+from app.ui.background import BackgroundCall
+from app.ui.context import FormContext
+from app.ui.data import runs as store
+from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
+from app.ui.models.run_models import DashboardModel, RecordsModel, RunsModel
+from app.ui.widgets.form_base import BaseForm
+
+STATUS_FILTERS = (("All", ""), ("Failed", "failed"), ("OK", "ok"))
+NO_SYNC = "Sync Now and Retry need the sync core (start the client with `integration-hub gui`)."
+
+
+class SyncMonitorForm(BaseForm):
+    """Administration → Integration Hub → Sync Monitor."""
+
+    def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, "Integration Hub - Sync Monitor", parent)
+        self.setObjectName("syncMonitorForm")
+        self.center = context.sync
+        self.objects = self.center.objects if self.center else OBJECTS
+        self._records_generation = 0
+        self.records_loading = False
+
+        top = QHBoxLayout()
+        self.template = TemplateCombo(context.database)
+        self.template.currentIndexChanged.connect(lambda _i: self.reload())
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        for text, value in STATUS_FILTERS:
+            self.status_filter.addItem(text, value)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._load_runs())
+        self.refresh_button = button("Refresh", "refreshMonitor")
+        self.refresh_button.clicked.connect(self.reload)
+        top.addWidget(QLabel("Tagrain Template"))
+        top.addWidget(self.template)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Status"))
+        top.addWidget(self.status_filter)
+        top.addStretch(1)
+        top.addWidget(self.refresh_button)
+        self.body.addLayout(top)
+
+        self.dashboard_model = DashboardModel()
+        self.dashboard = grid("dashboardGrid", self.dashboard_model)
+        self.runs_model = RunsModel()
+        self.runs = grid("runsGrid", self.runs_model)
+        self.records_model = RecordsModel()
+        self.records = grid("recordsGrid", self.records_model, multi=True)
+        self.message = QLineEdit()
+        self.message.setObjectName("recordMessage")
+        self.message.setReadOnly(True)
+        self.message.setPlaceholderText("Choose a record to read its message in full")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("monitorSplit")
+        split.setChildrenCollapsible(False)
+        for title, view in (
+            ("Objects", self.dashboard),
+            ("Runs", self.runs),
+            ("Records", self.records),
+        ):
+            pane = QWidget()
+            layout = _pane(pane, title)
+            layout.addWidget(view)
+            if view is self.records:
+                layout.addWidget(self.message)
+            split.addWidget(pane)
+        split.setSizes([230, 170, 230])
+        self.body.addWidget(split, 1)
+
+        self.sync_button = button("Sync Now", "monitorSyncNow")
+        self.retry_button = button("Retry Failed", "retryFailed")
+        self.export_button = button("Export…", "exportCsv")
+        for n, widget in enumerate((self.sync_button, self.retry_button, self.export_button)):
+            self.buttons.insertWidget(2 + n, widget)
+        self.sync_button.clicked.connect(self.sync_now)
+        self.retry_button.clicked.connect(self.retry_failed)
+        self.export_button.clicked.connect(self.export)
+        if self.center is None:
+            for widget in (self.sync_button, self.retry_button):
+                widget.setEnabled(False)
+                widget.setToolTip(NO_SYNC)
+        else:
+            self.center.runs_changed.connect(self.reload)
+        self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._load_runs())
+        self.runs.selectionModel().currentRowChanged.connect(lambda *_a: self._load_records())
+        self.records.selectionModel().currentRowChanged.connect(self._record_chosen)
+        context.events.templates_changed.connect(self._templates_changed)
+        self.reload()
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the run counts and a readable SAP message."""
+        return QSize(980, 660)
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def _templates_changed(self) -> None:
+        self.template.refresh()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the dashboard again, keeping the chosen object and run."""
+        template_id = self.template.current_id()
+        keep = self.selected_object()
+        status = (
+            self.center.status()
+            if self.center is not None
+            else read_status(self.context.database, self.objects, tz=local_zone())
+        )
+        rows = (
+            store.dashboard(self.context.database, self.objects, template_id, status)
+            if template_id is not None
+            else []
+        )
+        self.dashboard_model.set_rows(rows)
+        fit_columns(self.dashboard)
+        names = [r.object for r in rows]
+        if rows:
+            self.dashboard.selectRow(names.index(keep) if keep in names else 0)
+        self._load_runs()
+
+    def selected_object(self) -> str | None:
+        """The object of the chosen dashboard row."""
+        index = self.dashboard.currentIndex()
+        return self.dashboard_model.row_at(index.row()).object if index.isValid() else None
+
+    def select_object(self, name: str) -> None:
+        """Choose an object's row (as a click would)."""
+        for row, data in enumerate(self.dashboard_model.rows()):
+            if data.object == name:
+                self.dashboard.selectRow(row)
+
+    def sync_target(self) -> tuple[int, str] | None:
+        """What the toolbar's Sync Now runs: the chosen template and object."""
+        template_id, name = self.template.current_id(), self.selected_object()
+        return None if template_id is None or name is None else (template_id, name)
+
+    def selected_run(self) -> store.RunRow | None:
+        """The run of the chosen history row."""
+        index = self.runs.currentIndex()
+        return self.runs_model.row_at(index.row()) if index.isValid() else None
+
+    def _load_runs(self) -> None:
+        template_id, name = self.template.current_id(), self.selected_object()
+        keep = self.selected_run()
+        rows: list[store.RunRow] = []
+        if template_id is not None and name is not None:
+            rows = store.list_runs(
+                self.context.database,
+                template_id,
+                run_objects(self.objects[name]),
+                "failed" if self.status_filter.currentData() == "failed" else "",
+            )
+        self.runs_model.set_rows(rows)
+        fit_columns(self.runs)
+        ids = [r.id for r in rows]
+        if rows:
+            self.runs.selectRow(ids.index(keep.id) if keep and keep.id in ids else 0)
+        self._load_records()
+
+    def _load_records(self) -> None:
+        run, template_id = self.selected_run(), self.template.current_id()
+        self._records_generation += 1
+        generation = self._records_generation
+        if run is None or template_id is None:
+            self.records_model.set_rows([])
+            self.records_loading = False
+            return
+        database, status = self.context.database, str(self.status_filter.currentData())
+        self.records_loading = True
+        call = BackgroundCall(lambda: store.list_records(database, template_id, run.id, status))
+        call.finished.connect(lambda rows: self._records_read(generation, rows))
+        call.failed.connect(self.messenger.error)
+        call.start()
+
+    def _records_read(self, generation: int, rows: object) -> None:
+        if generation != self._records_generation or not isinstance(rows, list):
+            return
+        self.records_model.set_rows(rows)
+        fit_columns(self.records)
+        self.message.clear()
+        self.records_loading = False
+
+    def _record_chosen(self) -> None:
+        index = self.records.currentIndex()
+        record = self.records_model.row_at(index.row()) if index.isValid() else None
+        self.message.setText(record.message or "" if record else "")
+        self.message.setCursorPosition(0)
+
+    def chosen_records(self) -> list[store.RecordRow]:
+        """The records of the selected rows, in grid order."""
+        rows = {index.row() for index in self.records.selectionModel().selectedRows()}
+        return [self.records_model.row_at(row) for row in sorted(rows)]
+
+    # ---- actions -------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        """Run the chosen object at once."""
+        target = self.sync_target()
+        if self.center is not None and target is not None:
+            self.center.sync_now(*target)
+
+    def retry_failed(self) -> None:
+        """Retry the chosen failed records, else every waiting record of the chosen run."""
+        template_id, run = self.template.current_id(), self.selected_run()
+        if self.center is None or template_id is None:
+            return
+        chosen = [r for r in self.chosen_records() if r.status == "failed"]
+        if not chosen and run is not None:
+            chosen = [r for r in self.records_model.rows() if r.status == "failed" and r.waiting]
+        if not chosen:
+            self.messenger.info("Nothing to retry: choose failed records or a run with failures.")
+            return
+        by_job: dict[str, list[str]] = {}
+        for record in chosen:
+            by_job.setdefault(record.object, []).append(record.source_id)
+        job, ids = next(iter(by_job.items()))
+        self.center.retry(template_id, job, ids)
+
+    def export(self) -> None:
+        """Write the records shown (or the runs, when no run is chosen) to a CSV file."""
+        records = self.records_model.rows()
+        kind = "records" if records else "runs"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export to CSV", f"sync-{kind}.csv", "CSV files (*.csv)"
+        )
+        if not path:
+            return
+        if records:
+            count = store.write_csv(Path(path), store.RecordRow, records)
+        else:
+            count = store.write_csv(Path(path), store.RunRow, self.runs_model.rows())
+        self.messenger.success(f"{count} {kind} exported to {path}.")
+
+
+def _pane(widget: QWidget, title: str) -> QVBoxLayout:
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    label = QLabel(title)
+    label.setObjectName("sectionTitle")
+    layout.addWidget(label)
+    return layout

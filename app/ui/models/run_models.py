@@ -1,0 +1,156 @@
+"""Table models of the Sync Monitor and the settings: objects, runs and record outcomes.
+
+Every model is a read-only ``QAbstractTableModel`` over a list of frozen
+rows; a column is a header and a function of the row. Status columns are
+coloured as SAP colours messages (red failed, green succeeded, orange partial).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.ui.data.runs import DashboardRow, RecordRow, RunRow
+
+Index = QModelIndex | QPersistentModelIndex
+Row = TypeVar("Row")
+ERROR, SUCCESS, WARNING = QColor("#bb0000"), QColor("#2b7c2b"), QColor("#e78c07")
+STATUS_COLOURS = {
+    "failed": ERROR,
+    "succeeded": SUCCESS,
+    "ok": SUCCESS,
+    "partial": WARNING,
+    "cancelled": WARNING,
+    "skipped": WARNING,
+    "running": QColor("#427cac"),
+}
+TRIGGERS = {
+    "manual": "Sync Now",
+    "schedule": "Scheduled",
+    "service": "Service",
+    "cli": "Command line",
+    "retry": "Retry",
+}
+
+
+def when(value: datetime | None) -> str:
+    """A time in the user's zone, to the second ("" when there is none)."""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+class RowsModel(QAbstractTableModel, Generic[Row]):
+    """Read-only rows; ``columns`` are (header, value of a row) pairs."""
+
+    status_column = -1
+
+    def __init__(self, columns: Sequence[tuple[str, Callable[[Row], object]]]) -> None:
+        super().__init__()
+        self._columns = list(columns)
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show these rows."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Row]:
+        """The rows shown, in order."""
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Row:
+        """The row shown at a position."""
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section][0]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        value = self._columns[index.column()][1](self._rows[index.row()])
+        text = "" if value is None else str(value)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.status_column:
+            return STATUS_COLOURS.get(text.lower())
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DashboardModel(RowsModel[DashboardRow]):
+    """One row per object: last run, outcome, next run, waiting records, failures."""
+
+    status_column = 3
+
+    def __init__(self) -> None:
+        super().__init__(
+            [
+                ("Object", lambda r: r.label),
+                ("Last Run", lambda r: when(r.last_started)),
+                ("Trigger", lambda r: TRIGGERS.get(r.last_trigger, r.last_trigger)),
+                ("Outcome", lambda r: r.outcome.capitalize() if r.outcome else "Never run"),
+                ("Next Run", lambda r: when(r.next_run) or "—"),
+                ("Schedule", lambda r: r.schedule),
+                ("Waiting", lambda r: r.waiting),
+                ("Failures", lambda r: r.failures),
+                ("Running On", lambda r: r.running_on or ""),
+            ]
+        )
+
+
+class RunsModel(RowsModel[RunRow]):
+    """The run history: trigger, start, end, status and counts."""
+
+    status_column = 3
+
+    def __init__(self) -> None:
+        super().__init__(
+            [
+                ("Run", lambda r: r.id),
+                ("Object", lambda r: r.object),
+                ("Trigger", lambda r: TRIGGERS.get(r.trigger, r.trigger)),
+                ("Status", lambda r: r.status.capitalize()),
+                ("Started", lambda r: when(r.started_at)),
+                ("Finished", lambda r: when(r.finished_at)),
+                ("Total", lambda r: r.total),
+                ("Created", lambda r: r.created),
+                ("Updated", lambda r: r.updated),
+                ("Skipped", lambda r: r.skipped),
+                ("Failed", lambda r: r.failed),
+                ("Message", lambda r: r.message or ""),
+            ]
+        )
+
+
+class RecordsModel(RowsModel[RecordRow]):
+    """Every record of a run: source id, target, action, status and SAP's message."""
+
+    status_column = 3
+
+    def __init__(self) -> None:
+        super().__init__(
+            [
+                ("Source Id", lambda r: r.source_id),
+                ("Target Key", lambda r: r.target_key or ""),
+                ("Action", lambda r: r.action.capitalize()),
+                ("Status", lambda r: "Failed" if r.status == "failed" else "OK"),
+                ("Waiting", lambda r: "Yes" if r.waiting else ""),
+                ("Message", lambda r: r.message or ""),
+            ]
+        )

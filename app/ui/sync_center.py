@@ -1,0 +1,193 @@
+"""The client's sync services: Sync Now, Retry and the embedded scheduler, for every form.
+
+``SyncCenter`` is made by the main window when the application injects an
+engine factory (``Services.engine_factory``). Forms reach it through
+``FormContext.sync``; they never call the engine themselves. It reports
+outcomes to the status bar and emits ``runs_changed`` whenever a run may
+have been written (a Sync Now ended, a scheduled run started or ended), so
+the monitor and the settings form refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from app.scheduling.rows import run_objects
+from app.store import Database
+from app.sync.engine import Engine, SyncObjectSpec
+from app.sync.records import CancelToken, ProgressCallback
+from app.sync.retry import RETRY_TRIGGER, retry_records
+from app.sync.runner import RunResult
+from app.ui.status import StatusMessenger
+from app.ui.workers.sync_run import SyncRunner, SyncTask
+
+if TYPE_CHECKING:
+    from app.scheduling import SchedulerStatus, SyncScheduler
+    from app.scheduling.scheduler import SchedulerEvent
+    from app.ui.context import Services
+
+
+def summarize(results: Sequence[RunResult]) -> tuple[str, str]:
+    """The worst status of the runs and one line with their summed counts."""
+    order = ("failed", "cancelled", "partial", "succeeded")
+    statuses = {result.status for result in results}
+    worst = next((s for s in order if s in statuses), "succeeded")
+    created = sum(r.created for r in results)
+    updated = sum(r.updated for r in results)
+    skipped = sum(r.skipped for r in results)
+    failed = sum(r.failed for r in results)
+    line = f"{created} created, {updated} updated, {skipped} skipped, {failed} failed"
+    message = next((r.message for r in results if r.message), None)
+    return worst, f"{line} ({message})" if message else line
+
+
+class SyncCenter(QObject):
+    """Sync Now, Retry failed and the embedded scheduler behind one object."""
+
+    runs_changed = Signal()
+    scheduler_event = Signal(str, str)
+
+    def __init__(
+        self,
+        database: Database,
+        services: Services,
+        messenger: StatusMessenger,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        assert services.engine_factory is not None
+        self.database = database
+        self.engine: Engine = services.engine_factory(database)
+        self.messenger = messenger
+        self.runner = SyncRunner(database, self)
+        self.runner.finished.connect(self._finished)
+        self.runner.refused.connect(self._refused)
+        self.runner.failed.connect(self._failed)
+        self.scheduler_event.connect(self._on_scheduler_event, Qt.ConnectionType.QueuedConnection)
+        self.scheduler: SyncScheduler | None = None
+        if services.scheduler_factory is not None:
+            self.scheduler = services.scheduler_factory(database, self._forward_event)
+            self.scheduler.start()
+
+    @property
+    def objects(self) -> dict[str, SyncObjectSpec]:
+        """The objects a user can sync, in dependency order."""
+        return self.engine.objects
+
+    def label(self, object_name: str) -> str:
+        """The user's word for an object (or a job name as it is)."""
+        spec = self.objects.get(object_name)
+        return spec.label if spec is not None else object_name
+
+    def sync_now(self, template_id: int, object_name: str) -> bool:
+        """Run an object at once on a worker (customers: a full download)."""
+        spec = self.objects[object_name]
+        engine = self.engine
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> list[RunResult]:
+            return engine.run(
+                object_name, template_id, trigger="manual", progress=progress, cancel=cancel
+            )
+
+        task = SyncTask(f"Sync Now: {spec.label}", template_id, run_objects(spec), work)
+        return self.runner.start(task)
+
+    def retry(self, template_id: int, job_name: str, source_ids: Sequence[str]) -> bool:
+        """Apply chosen failed records again on a worker."""
+        ids = list(source_ids)
+        database, objects = self.database, self.objects
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> list[RunResult]:
+            return [
+                retry_records(
+                    database, objects, template_id, job_name, ids, progress=progress, cancel=cancel
+                )
+            ]
+
+        label = f"Retry: {len(ids)} {self.label(job_name)} record{'s' if len(ids) != 1 else ''}"
+        return self.runner.start(SyncTask(label, template_id, (job_name,), work))
+
+    def retry_all(self, template_id: int, object_name: str) -> bool:
+        """Apply every record of an object waiting for a retry."""
+        spec = self.objects[object_name]
+        engine = self.engine
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> list[RunResult]:
+            return engine.run(
+                object_name,
+                template_id,
+                trigger=RETRY_TRIGGER,
+                progress=progress,
+                cancel=cancel,
+                retries_only=True,
+            )
+
+        task = SyncTask(f"Retry failed: {spec.label}", template_id, run_objects(spec), work)
+        return self.runner.start(task)
+
+    def cancel(self) -> None:
+        """Stop the running Sync Now or Retry after the records in flight."""
+        if self.runner.running is not None:
+            self.runner.cancel()
+            self.messenger.info("Cancelling after the records in progress…")
+
+    def status(self) -> SchedulerStatus:
+        """Who owns scheduling and every schedule's next and last run."""
+        if self.scheduler is not None:
+            return self.scheduler.status()
+        from app.scheduling import local_zone, read_status
+
+        return read_status(self.database, self.objects, tz=local_zone())
+
+    def reload_schedules(self) -> None:
+        """Tell the embedded scheduler that schedules were saved."""
+        if self.scheduler is not None:
+            self.scheduler.reload()
+        self.runs_changed.emit()
+
+    def shutdown(self) -> None:
+        """Cancel the running task, wait for it and stop the scheduler (the client closes)."""
+        self.runner.wait()
+        if self.scheduler is not None:
+            self.scheduler.stop(wait=True)
+            self.scheduler = None
+
+    def _forward_event(self, event: SchedulerEvent) -> None:
+        self.scheduler_event.emit(event.kind, event.message)
+
+    @Slot(str, str)
+    def _on_scheduler_event(self, kind: str, message: str) -> None:
+        if kind in ("started", "finished", "skipped", "failed"):
+            self.runs_changed.emit()
+        if kind == "failed":
+            self.messenger.error(message)
+        elif kind == "skipped":
+            self.messenger.warning(message)
+
+    @Slot(object)
+    def _finished(self, result: object) -> None:
+        results = (
+            [r for r in result if isinstance(r, RunResult)] if isinstance(result, list) else []
+        )
+        worst, line = summarize(results)
+        text = f"{worst.capitalize()}: {line}"
+        if worst == "succeeded":
+            self.messenger.success(text)
+        elif worst in ("partial", "cancelled"):
+            self.messenger.warning(text)
+        else:
+            self.messenger.error(text)
+        self.runs_changed.emit()
+
+    @Slot(str)
+    def _refused(self, message: str) -> None:
+        self.messenger.error(f"Not started: {message}")
+        self.runs_changed.emit()
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self.messenger.error(f"The run could not start: {message}")
+        self.runs_changed.emit()

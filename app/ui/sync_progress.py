@@ -1,0 +1,60 @@
+"""The Sync Now progress in the status bar: what runs, done/total, failures and Cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from app.ui.sync_center import SyncCenter
+
+
+class SyncProgressPanel(QWidget):
+    """Shown while a Sync Now or Retry runs; hidden when the client is idle."""
+
+    def __init__(self, center: SyncCenter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncProgress")
+        self.center = center
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.label = QLabel()
+        self.label.setObjectName("syncProgressLabel")
+        self.bar = QProgressBar()
+        self.bar.setObjectName("syncProgressBar")
+        self.bar.setFixedWidth(220)
+        self.bar.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("syncCancel")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self._cancel)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        runner = center.runner
+        runner.started.connect(self._started)
+        runner.progress.connect(self.show_progress)
+        runner.idle.connect(self.hide)
+        self.hide()
+
+    def _started(self, label: str) -> None:
+        self.label.setText(label)
+        self.bar.setRange(0, 0)
+        self.bar.setFormat("starting…")
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def show_progress(self, done: int, total: int, failed: int, message: str) -> None:
+        """Done of total (a busy bar while the total is unknown) and the failures so far."""
+        failures = f", {failed} failed" if failed else ""
+        if total >= 0:
+            self.bar.setRange(0, max(total, 1))
+            self.bar.setValue(min(done, max(total, 1)))
+            self.bar.setFormat(f"{done} / {total}{failures}")
+        else:
+            self.bar.setRange(0, 0)
+            self.bar.setFormat(f"{done}{failures}")
+        self.bar.setToolTip(message)
+
+    def _cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.center.cancel()

@@ -1,0 +1,164 @@
+"""Sync Now and Retry on a worker thread, with progress, cancel and refusal.
+
+``SyncRunner`` runs one piece of sync work at a time on the global
+QThreadPool. The work gets a progress callback (called from the worker
+thread, throttled to a few updates a second and delivered through a queued
+signal) and a ``CancelToken``. A run that finds the object held elsewhere
+is *refused* with the holder and the time it started, never queued or run
+twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.store import Database
+from app.sync.leases import LeaseHeld, current_holder
+from app.sync.records import CancelToken, Progress, ProgressCallback
+
+PROGRESS_INTERVAL = 0.1
+Work = Callable[[ProgressCallback, CancelToken], Any]
+
+
+@dataclass(frozen=True)
+class SyncTask:
+    """What the user asked for: a label for the progress line and the objects it leases."""
+
+    label: str
+    template_id: int
+    lease_names: tuple[str, ...]
+    work: Work
+
+
+def check_not_running(database: Database, template_id: int, names: tuple[str, ...]) -> None:
+    """LeaseHeld naming the holder when any of these objects runs anywhere."""
+    for name in names:
+        lease = current_holder(database, template_id, name)
+        if lease is not None:
+            raise LeaseHeld(name, lease.holder, lease.acquired_at, lease.run_id)
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, int, str)
+    done = Signal(object)
+    refused = Signal(str)
+    failed = Signal(str)
+
+
+class _Job(QRunnable):
+    def __init__(
+        self, database: Database, task: SyncTask, cancel: CancelToken, signals: _Signals
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.task = task
+        self.cancel = cancel
+        self.signals = signals
+        self._last = 0.0
+        self._held: tuple[int, int, int, str] | None = None
+
+    def _progress(self, state: Progress) -> None:
+        total = -1 if state.total is None else state.total
+        self._held = (state.done, total, state.failed, state.message)
+        now = time.monotonic()
+        if now - self._last >= PROGRESS_INTERVAL or state.done == total:
+            self._last = now
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._held is not None:
+            self.signals.progress.emit(*self._held)
+            self._held = None
+
+    def run(self) -> None:
+        try:
+            check_not_running(self.database, self.task.template_id, self.task.lease_names)
+            result = self.task.work(self._progress, self.cancel)
+            self._flush()
+        except LeaseHeld as held:
+            self.signals.refused.emit(str(held))
+            return
+        except Exception as exc:
+            self.signals.failed.emit(str(exc) or type(exc).__name__)
+            return
+        self.signals.done.emit(result)
+
+
+class SyncRunner(QObject):
+    """Runs one SyncTask at a time; every signal arrives on the GUI thread."""
+
+    started = Signal(str)
+    progress = Signal(int, int, int, str)
+    finished = Signal(object)
+    refused = Signal(str)
+    failed = Signal(str)
+    idle = Signal()
+
+    def __init__(self, database: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self._task: SyncTask | None = None
+        self._cancel: CancelToken | None = None
+        self._signals: _Signals | None = None
+
+    @property
+    def running(self) -> SyncTask | None:
+        """The task in progress, if any."""
+        return self._task
+
+    def start(self, task: SyncTask) -> bool:
+        """Start the task; False (and ``refused``) while another task of this client runs."""
+        if self._task is not None:
+            self.refused.emit(
+                f"{self._task.label} is still running in this client; wait for it or cancel it"
+            )
+            return False
+        self._task = task
+        self._cancel = CancelToken()
+        signals = _Signals(self)
+        signals.progress.connect(self.progress)
+        signals.done.connect(self._done)
+        signals.refused.connect(self._refused)
+        signals.failed.connect(self._failed)
+        self._signals = signals
+        self.started.emit(task.label)
+        QThreadPool.globalInstance().start(_Job(self.database, task, self._cancel, signals))
+        return True
+
+    def cancel(self) -> None:
+        """Ask the running task to stop after the records in flight."""
+        if self._cancel is not None:
+            self._cancel.cancel()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Cancel and wait for the worker (used when the client closes)."""
+        self.cancel()
+        return QThreadPool.globalInstance().waitForDone(msecs)
+
+    def _end(self) -> None:
+        if self._signals is not None:
+            self._signals.deleteLater()
+        self._task = None
+        self._cancel = None
+        self._signals = None
+        self.idle.emit()
+
+    @Slot(object)
+    def _done(self, result: object) -> None:
+        self._end()
+        self.finished.emit(result)
+
+    @Slot(str)
+    def _refused(self, message: str) -> None:
+        self._end()
+        self.refused.emit(message)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self._end()
+        self.failed.emit(message)
