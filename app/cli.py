@@ -135,8 +135,13 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_gui(args: argparse.Namespace) -> int:
     from app.sandbox.launcher import SandboxOptions, start_sandboxes
+    from app.scheduling import SchedulerConfig, SyncScheduler
+    from app.scheduling.scheduler import EventCallback
+    from app.store import Database
     from app.sync.bootstrap import ensure_sandbox_template
     from app.sync.connection_check import check_sap, check_tagrain
+    from app.sync.engine import Engine
+    from app.sync.jobs import OBJECTS
     from app.sync.lookups import choices
     from app.ui.connection_check import ConnectionReport
     from app.ui.context import Services
@@ -162,10 +167,18 @@ def _cmd_gui(args: argparse.Namespace) -> int:
         def read_list(template_id: int, kind: str) -> list[tuple[str, str]]:
             return choices(database, template_id, kind)
 
+        def make_engine(gui_database: Database) -> Engine:
+            return Engine(gui_database, OBJECTS)
+
+        def make_scheduler(gui_database: Database, on_event: EventCallback) -> SyncScheduler:
+            return SyncScheduler(gui_database, OBJECTS, SchedulerConfig(), on_event=on_event)
+
         services = Services(
             sap_checker=sap_checker,
             tagrain_checker=tagrain_checker,
             lists=LiveLists(read_list),
+            engine_factory=make_engine,
+            scheduler_factory=make_scheduler,
         )
         return run(args.database, services=services)
     finally:
