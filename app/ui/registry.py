@@ -81,6 +81,7 @@ def default_registry() -> FormRegistry:
     from app.ui.forms.master_data_bp import BusinessPartnerMasterDataForm
     from app.ui.forms.master_data_item import ItemMasterDataForm
     from app.ui.forms.monitor import SyncMonitorForm
+    from app.ui.forms.sync_settings import SyncSettingsForm
     from app.ui.forms.templates import TemplatesForm
 
     registry = FormRegistry()
@@ -111,5 +112,8 @@ def default_registry() -> FormRegistry:
         )
     )
     registry.add(FormSpec("item_master_data", "Item Master Data", ItemMasterDataForm, "receipt"))
+    registry.add(
+        FormSpec("sync_settings", "Synchronization Settings", SyncSettingsForm, "settings")
+    )
     registry.add(FormSpec("sync_monitor", "Sync Monitor", SyncMonitorForm, "report", toolbar=True))
     return registry

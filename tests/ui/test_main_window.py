@@ -27,6 +27,7 @@ HUB_FORMS = [
     "Set Items for Synchronization",
     "Business Partner Master Data",
     "Item Master Data",
+    "Synchronization Settings",
     "Sync Monitor",
 ]
 

@@ -1,0 +1,199 @@
+"""Synchronization Settings: every object's schedule per template, last and next run.
+
+The grid lists every object of the chosen template with its schedule
+(enabled, Daily or Weekly, time window, interval), its last run and outcome
+and its next run by the rule. "Schedule…" (or a double-click) edits one
+object in a dialog; Update writes all schedules in one transaction and tells
+the embedded scheduler to reload. The line at the top says who owns
+scheduling (this client or the service) and when it last beat.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from app.scheduling import SchedulerStatus, local_zone, read_status
+from app.sync.jobs import OBJECTS
+from app.ui.context import FormContext
+from app.ui.data import runs as run_store
+from app.ui.data import schedules as store
+from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
+from app.ui.forms.sync_schedule_dialog import ScheduleDialog
+from app.ui.models.run_models import when
+from app.ui.models.schedule_model import ScheduleModel
+from app.ui.widgets.form_base import BaseForm
+
+OWNER_REFRESH_MS = 5_000
+
+
+def owner_line(status: SchedulerStatus) -> str:
+    """Who runs the schedules, in one sentence."""
+    owner = status.owner
+    if owner is None or owner.stale:
+        gone = f" ({owner.holder} stopped beating at {when(owner.heartbeat_at)})" if owner else ""
+        return f"Nobody runs the schedules right now{gone}."
+    who = "this client" if owner.mine else f"the {owner.kind} on {owner.holder}"
+    line = (
+        f"Schedules run in {who} since {when(owner.since)}; "
+        f"last heartbeat {when(owner.heartbeat_at)}."
+    )
+    if status.role == "standby":
+        line += " This client stands by and takes over if it stops."
+    return line
+
+
+class SyncSettingsForm(BaseForm):
+    """Administration → Integration Hub → Synchronization Settings."""
+
+    def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, "Integration Hub - Synchronization Settings", parent)
+        self.setObjectName("syncSettingsForm")
+        self.center = context.sync
+        self.objects = self.center.objects if self.center else OBJECTS
+        self.tz = local_zone()
+        self.dialog: ScheduleDialog | None = None
+
+        top = QHBoxLayout()
+        self.template = TemplateCombo(context.database)
+        self.template.currentIndexChanged.connect(self._template_chosen)
+        top.addWidget(QLabel("Tagrain Template"))
+        top.addWidget(self.template)
+        top.addStretch(1)
+        self.body.addLayout(top)
+        self.owner = QLabel()
+        self.owner.setObjectName("schedulerOwner")
+        self.owner.setWordWrap(True)
+        self.body.addWidget(self.owner)
+
+        self.model = ScheduleModel(self.tz)
+        self.grid = grid("schedulesGrid", self.model)
+        self.grid.doubleClicked.connect(lambda _index: self.edit_schedule())
+        self.body.addWidget(self.grid, 1)
+        note = QLabel(
+            "Schedules are kept in the database: they survive upgrades and redeployments. "
+            "Times are in this computer's time zone."
+        )
+        note.setObjectName("listOrigin")
+        note.setWordWrap(True)
+        self.body.addWidget(note)
+
+        self.schedule_button = button("Schedule…", "editSchedule")
+        self.schedule_button.clicked.connect(self.edit_schedule)
+        self.sync_button = button("Sync Now", "settingsSyncNow")
+        self.sync_button.clicked.connect(self.sync_now)
+        self.sync_button.setEnabled(self.center is not None)
+        self.buttons.insertWidget(2, self.schedule_button)
+        self.buttons.insertWidget(3, self.sync_button)
+
+        self._template_id = self.template.current_id()
+        if self.center is not None:
+            self.center.runs_changed.connect(self.refresh_status)
+        context.events.templates_changed.connect(self.template.refresh)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh_owner)
+        self.timer.start(OWNER_REFRESH_MS)
+        self.reload()
+
+    def sizeHint(self) -> QSize:
+        """Room for every column of the schedule grid."""
+        return QSize(940, 420)
+
+    def _status(self) -> SchedulerStatus:
+        if self.center is not None:
+            return self.center.status()
+        return read_status(self.context.database, self.objects, tz=self.tz)
+
+    def _template_chosen(self) -> None:
+        if self.template.current_id() == self._template_id:
+            return
+        if not self.confirm_discard():
+            self.template.blockSignals(True)
+            self.template.choose(self._template_id or -1)
+            self.template.blockSignals(False)
+            return
+        self._template_id = self.template.current_id()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the template's schedules and last runs again (edits are dropped)."""
+        self.begin_loading()
+        template_id = self.template.current_id()
+        keep = self.grid.currentIndex().row()
+        if template_id is None:
+            self.model.set_drafts([], [])
+        else:
+            drafts = store.load_drafts(self.context.database, self.objects, template_id)
+            status = self._status()
+            last = run_store.dashboard(self.context.database, self.objects, template_id, status)
+            self.model.set_drafts(drafts, last)
+            self.owner.setText(owner_line(status))
+        fit_columns(self.grid)
+        if self.model.rowCount():
+            self.grid.selectRow(max(keep, 0))
+        self.end_loading()
+
+    def refresh_status(self) -> None:
+        """Last runs changed (a run ended): re-read unless there are unsaved edits."""
+        if not self.is_dirty():
+            self.reload()
+
+    def refresh_owner(self) -> None:
+        """Re-read who owns scheduling."""
+        self.owner.setText(owner_line(self._status()))
+
+    def selected(self) -> store.ScheduleDraft | None:
+        """The draft of the chosen row."""
+        index = self.grid.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def select_object(self, name: str) -> None:
+        """Choose an object's row."""
+        index = self.model.index_of(name)
+        if index.isValid():
+            self.grid.selectRow(index.row())
+
+    def sync_target(self) -> tuple[int, str] | None:
+        """What the toolbar's Sync Now runs: the chosen template and object."""
+        draft, template_id = self.selected(), self.template.current_id()
+        return None if draft is None or template_id is None else (template_id, draft.object)
+
+    def edit_schedule(self) -> None:
+        """Open the chosen object's schedule dialog."""
+        draft, row = self.selected(), self.grid.currentIndex().row()
+        if draft is None:
+            return
+        self.dialog = ScheduleDialog(draft, self.tz, self)
+        self.dialog.accepted.connect(lambda: self._edited(row))
+        self.dialog.open()
+
+    def _edited(self, row: int) -> None:
+        if self.dialog is None:
+            return
+        draft = self.dialog.draft()
+        self.dialog = None
+        if draft != self.model.row_at(row):
+            self.model.replace_draft(row, draft)
+            self.set_dirty(True)
+
+    def save(self) -> None:
+        """Write every schedule of the template in one transaction; the scheduler reloads."""
+        template_id = self.template.current_id()
+        if template_id is None:
+            return
+        changed = store.save_drafts(self.context.database, template_id, self.model.rows())
+        if self.center is not None:
+            self.center.reload_schedules()
+        self.set_dirty(False)
+        self.reload()
+        self.messenger.success(
+            f"{changed} schedule{'s' if changed != 1 else ''} saved at {when(datetime.now(UTC))}."
+        )
+
+    def sync_now(self) -> None:
+        """Run the chosen object at once."""
+        target = self.sync_target()
+        if self.center is not None and target is not None:
+            self.center.sync_now(*target)
