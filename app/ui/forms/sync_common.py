@@ -15,6 +15,8 @@ from app.store import Database
 from app.ui.data.templates import list_templates
 
 ROW_HEIGHT = 20
+SIZE_SAMPLE_ROWS = 50
+"""Rows a grid reads to size its columns: a 10,000-record run must not stall the client."""
 
 
 def grid(name: str, model: QAbstractItemModel, *, multi: bool = False) -> QTableView:
@@ -36,6 +38,7 @@ def grid(name: str, model: QAbstractItemModel, *, multi: bool = False) -> QTable
     header = view.horizontalHeader()
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
     return view
 
 
