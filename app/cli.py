@@ -314,6 +314,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _lazy("cmd_init"),
     "runs": _lazy("cmd_runs"),
     "retry-failed": _lazy("cmd_retry_failed"),
+    "summary": _lazy("cmd_summary"),
     "service": _cmd_service,
 }
 

@@ -37,6 +37,21 @@ def add_commands(commands: Any) -> None:
     runs = commands.add_parser("runs", help="list recent sync runs")
     runs.add_argument("--failed", action="store_true", help="list failed records with reasons")
     runs.add_argument("--limit", type=int, default=20, help="how many rows (default 20)")
+    summary = commands.add_parser(
+        "summary", help="the daily summary: successes, retries and failures per object"
+    )
+    summary.add_argument("--date", help="the local day, YYYY-MM-DD (default: today)")
+    summary.add_argument("--csv", metavar="FILE", help="also write the summary as CSV")
+    summary.add_argument("--email-to", metavar="ADDRESS", nargs="+", help="e-mail it")
+    summary.add_argument("--smtp-host", default="localhost")
+    summary.add_argument("--smtp-port", type=int, default=587)
+    summary.add_argument("--smtp-user", help="SMTP login; its password is read from the keyring")
+    summary.add_argument("--email-from", default="integration-hub@localhost")
+    summary.add_argument(
+        "--set-smtp-password",
+        action="store_true",
+        help="ask for the SMTP password and keep it in the keyring",
+    )
     retry = commands.add_parser("retry-failed", help="retry the records that failed")
     retry.add_argument("object", nargs="?", help="one object (default: every object)")
     retry.add_argument("--template", help="the Tagrain template (default: the only one)")
@@ -190,3 +205,55 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
         return _run_objects(database, objects, args.template, trigger="retry", retries_only=True)
     finally:
         database.dispose()
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """``integration-hub summary [--date D] [--csv FILE] [--email-to ...]``."""
+    from datetime import date as date_type
+    from pathlib import Path
+
+    from app import secrets
+    from app.scheduling import local_zone
+    from app.sync.summary import MailSettings, as_csv, as_text, daily_summary, send_summary
+
+    try:
+        day = date_type.fromisoformat(args.date) if args.date else datetime.now().date()
+    except ValueError:
+        from app.cli import UsageError
+
+        raise UsageError(f"--date {args.date!r} is not a date like 2026-11-27") from None
+    if args.set_smtp_password:
+        import getpass
+
+        secrets.set_secret(
+            secrets.MAIL_OWNER, secrets.SecretKind.SMTP_PASSWORD, getpass.getpass("SMTP password: ")
+        )
+        print("SMTP password stored in the keyring")
+        return EXIT_OK
+    database = open_database(args.database)
+    try:
+        rows = daily_summary(database, day, local_zone())
+    finally:
+        database.dispose()
+    print(as_text(rows, day), end="")
+    if args.csv:
+        Path(args.csv).write_text(as_csv(rows), encoding="utf-8")
+        print(f"written to {args.csv}")
+    if args.email_to:
+        password = None
+        if args.smtp_user:
+            password = secrets.require_secret(secrets.MAIL_OWNER, secrets.SecretKind.SMTP_PASSWORD)
+        send_summary(
+            MailSettings(
+                host=args.smtp_host,
+                port=args.smtp_port,
+                sender=args.email_from,
+                recipients=tuple(args.email_to),
+                user=args.smtp_user,
+                password=password,
+            ),
+            rows,
+            day,
+        )
+        print(f"e-mailed to {', '.join(args.email_to)}")
+    return EXIT_OK

@@ -26,6 +26,11 @@ class SecretKind(enum.StrEnum):
 
     SAP_PASSWORD = "sap-password"
     TAGRAIN_API_KEY = "tagrain-api-key"
+    SMTP_PASSWORD = "smtp-password"
+
+
+MAIL_OWNER = "Daily summary e-mail"
+"""The owner name of the SMTP password (it belongs to no template)."""
 
 
 class SecretsUnavailable(Exception):

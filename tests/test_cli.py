@@ -154,3 +154,14 @@ def test_sandbox_command_serves_both_systems_and_stops_on_sigterm(isolated_home:
         process.wait(timeout=10)
     status = run_cli("status", home=isolated_home)
     assert "Sandbox: SAP http://127.0.0.1:" in status.stdout
+
+
+def test_summary_prints_and_writes_csv(isolated_home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "summary.csv"
+    result = run_cli("summary", "--date", "2026-11-27", "--csv", str(target), home=isolated_home)
+    assert result.returncode == 0, result.stderr
+    assert "Integration Hub summary for 2026-11-27" in result.stdout
+    assert target.read_text().startswith("template,object,runs,succeeded,retried,failed,waiting")
+    bad = run_cli("summary", "--date", "27/11/2026", home=isolated_home)
+    assert bad.returncode == 2
+    assert "is not a date like 2026-11-27" in bad.stderr

@@ -1,0 +1,204 @@
+"""The daily summary: successes, retries and failures per object, for one local day.
+
+Users of every peer ask for it: one glance each morning at what was synced,
+what needed a second try, and what still fails. It is computed from the run
+history in the store, so the client, the CLI and the service agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from app.store import Database, PendingRetry, RecordLog, Run, Template
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One object of one template on one day."""
+
+    template: str
+    object: str
+    runs: int
+    succeeded: int
+    retried: int
+    failed: int
+    waiting: int
+
+
+def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The UTC start and end of a local day."""
+    start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    return start, end
+
+
+def _by_key(rows: Sequence[Any]) -> dict[tuple[int, str], int]:
+    return {(template_id, object_name): count for template_id, object_name, count in rows}
+
+
+def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]:
+    """What each object of each template did on ``day`` (local to ``tz``).
+
+    ``succeeded`` counts records created, updated, linked or cancelled;
+    ``retried`` those of them that had failed before; ``failed`` the failures
+    of the day; ``waiting`` the records still queued for a retry now.
+    """
+    start, end = day_bounds(day, tz)
+    earlier = aliased(RecordLog)
+    in_day = and_(Run.started_at >= start, Run.started_at < end)
+    with database.session() as session:
+        runs = _by_key(
+            session.execute(
+                select(Run.template_id, Run.object, func.count(Run.id))
+                .where(in_day)
+                .group_by(Run.template_id, Run.object)
+            ).all()
+        )
+        outcomes = session.execute(
+            select(
+                Run.template_id,
+                Run.object,
+                RecordLog.status,
+                func.count(RecordLog.id),
+            )
+            .join(Run, Run.id == RecordLog.run_id)
+            .where(in_day, RecordLog.action != "skipped")
+            .group_by(Run.template_id, Run.object, RecordLog.status)
+        ).all()
+        retried = _by_key(
+            session.execute(
+                select(
+                    Run.template_id,
+                    Run.object,
+                    func.count(func.distinct(RecordLog.source_id)),
+                )
+                .join(Run, Run.id == RecordLog.run_id)
+                .where(
+                    in_day,
+                    RecordLog.status == "ok",
+                    RecordLog.action != "skipped",
+                    select(earlier.id)
+                    .where(
+                        earlier.source_id == RecordLog.source_id,
+                        earlier.object == RecordLog.object,
+                        earlier.status == "failed",
+                        earlier.id < RecordLog.id,
+                    )
+                    .exists(),
+                )
+                .group_by(Run.template_id, Run.object)
+            ).all()
+        )
+        waiting = _by_key(
+            session.execute(
+                select(
+                    PendingRetry.template_id, PendingRetry.object, func.count(PendingRetry.id)
+                ).group_by(PendingRetry.template_id, PendingRetry.object)
+            ).all()
+        )
+        names = dict(session.execute(select(Template.id, Template.name)).all())
+    counts: dict[tuple[int, str], dict[str, int]] = {}
+    for template_id, object_name, status, count in outcomes:
+        counts.setdefault((template_id, object_name), {})[status] = count
+    keys = set(runs) | set(waiting) | set(counts)
+    rows = []
+    for template_id, object_name in sorted(keys, key=lambda k: (names.get(k[0], ""), k[1])):
+        key = (template_id, object_name)
+        by_status = counts.get((template_id, object_name), {})
+        rows.append(
+            SummaryRow(
+                template=names.get(template_id, str(template_id)),
+                object=object_name,
+                runs=runs.get(key, 0),
+                succeeded=by_status.get("ok", 0),
+                retried=retried.get(key, 0),
+                failed=by_status.get("failed", 0),
+                waiting=waiting.get(key, 0),
+            )
+        )
+    return rows
+
+
+HEADER = ("template", "object", "runs", "succeeded", "retried", "failed", "waiting")
+
+
+def as_csv(rows: list[SummaryRow]) -> str:
+    """The summary as CSV with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow(
+            (
+                row.template,
+                row.object,
+                row.runs,
+                row.succeeded,
+                row.retried,
+                row.failed,
+                row.waiting,
+            )
+        )
+    return out.getvalue()
+
+
+def as_text(rows: list[SummaryRow], day: date) -> str:
+    """The summary as an aligned plain-text table, for the console and e-mail."""
+    lines = [f"Integration Hub summary for {day.isoformat()}", ""]
+    lines.append(
+        f"{'template':<16}{'object':<18}{'runs':>6}{'ok':>8}{'retried':>9}{'failed':>8}{'waiting':>9}"
+    )
+    for r in rows:
+        lines.append(
+            f"{r.template[:15]:<16}{r.object[:17]:<18}{r.runs:>6}{r.succeeded:>8}"
+            f"{r.retried:>9}{r.failed:>8}{r.waiting:>9}"
+        )
+    if not rows:
+        lines.append("nothing ran")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """An SMTP server the user configured (the password comes from the keyring)."""
+
+    host: str
+    port: int
+    sender: str
+    recipients: tuple[str, ...]
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = True
+
+
+def send_summary(settings: MailSettings, rows: list[SummaryRow], day: date) -> None:
+    """E-mail the summary as text with the CSV attached."""
+    message = EmailMessage()
+    message["Subject"] = f"Integration Hub summary {day.isoformat()}"
+    message["From"] = settings.sender
+    message["To"] = ", ".join(settings.recipients)
+    message.set_content(as_text(rows, day))
+    message.add_attachment(
+        as_csv(rows).encode("utf-8"),
+        maintype="text",
+        subtype="csv",
+        filename=f"integration-hub-{day.isoformat()}.csv",
+    )
+    with smtplib.SMTP(settings.host, settings.port, timeout=30) as smtp:
+        smtp.ehlo()
+        if settings.starttls and smtp.has_extn("starttls"):
+            smtp.starttls()
+            smtp.ehlo()
+        if settings.user and settings.password:
+            smtp.login(settings.user, settings.password)
+        smtp.send_message(message)

@@ -1,0 +1,109 @@
+"""The daily summary counts what users check each morning, and e-mails it."""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete
+
+from app.store import Database, TenderMapping
+from app.sync.engine import Engine
+from app.sync.jobs import OBJECTS
+from app.sync.summary import MailSettings, as_csv, daily_summary, send_summary
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+class _SmtpSink(socketserver.StreamRequestHandler):
+    """Just enough SMTP to receive one message over loopback."""
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 sink ready\r\n")
+        while line := self.rfile.readline():
+            verb = line.strip().split(b" ")[0].upper()
+            if verb in (b"EHLO", b"HELO"):
+                self.wfile.write(b"250 sink\r\n")
+            elif verb == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                body = b""
+                while (chunk := self.rfile.readline()) != b".\r\n":
+                    body += chunk
+                self.server.messages.append(body.decode())  # type: ignore[attr-defined]
+                self.wfile.write(b"250 queued\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[socketserver.ThreadingTCPServer]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpSink)
+    server.messages = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_summary_counts_successes_failures_and_retries_and_is_mailed(
+    database: Database, template_id: int, smtp_sink: socketserver.ThreadingTCPServer
+) -> None:
+    engine = Engine(database, OBJECTS)
+    engine.run("customers", template_id)
+    engine.run("products", template_id)
+    with database.session() as session:
+        session.execute(delete(TenderMapping).where(TenderMapping.tender_type == "card"))
+    first = engine.run("sales", template_id, trigger="schedule")[-1]
+    assert first.failed > 0
+    with database.session() as session:
+        session.add(
+            TenderMapping(
+                template_id=template_id,
+                tender_type="card",
+                payment_means="credit_card",
+                credit_card_code=1,
+            )
+        )
+    engine.run("sales", template_id, retries_only=True, trigger="retry")
+
+    today = datetime.now(UTC_ZONE).date()
+    rows = {row.object: row for row in daily_summary(database, today, UTC_ZONE)}
+    sales = rows["sales"]
+    assert sales.runs == 2
+    assert sales.failed == first.failed
+    assert sales.retried == first.failed
+    assert sales.succeeded == first.created + first.failed
+    assert sales.waiting == 0
+    assert rows["customers"].succeeded > 0
+
+    send_summary(
+        MailSettings(
+            host="127.0.0.1",
+            port=smtp_sink.server_address[1],
+            sender="hub@example.com",
+            recipients=("accounts@example.com",),
+        ),
+        list(rows.values()),
+        today,
+    )
+    (message,) = smtp_sink.messages  # type: ignore[attr-defined]
+    assert f"Subject: Integration Hub summary {today.isoformat()}" in message
+    assert "To: accounts@example.com" in message
+    assert "integration-hub-" in message and ".csv" in message
+
+
+def test_a_day_without_runs_says_so(database: Database) -> None:
+    from app.sync.summary import as_text
+
+    rows = daily_summary(database, datetime(2020, 1, 1).date(), UTC_ZONE)
+    assert rows == []
+    assert "nothing ran" in as_text(rows, datetime(2020, 1, 1).date())
+    assert as_csv(rows).splitlines() == ["template,object,runs,succeeded,retried,failed,waiting"]
