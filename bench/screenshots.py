@@ -52,6 +52,7 @@ from app.ui.main import create_application
 from app.ui.main_window import MainWindow
 from app.ui.widgets.form_base import BaseForm
 from app.ui.widgets.template_form import TemplateForm
+from bench.sync_screenshots import sync_shots
 
 SIZE = (1280, 800)
 MASTER_DATA_SCALE = SandboxScale(
@@ -342,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     _shots(window, app, args.out)
     window.close()
     _master_data_shots(app, args.out, scratch.name)
+    sync_shots(app, args.out, scratch.name)
     db.dispose()
     empty_db.dispose()
     app.processEvents()

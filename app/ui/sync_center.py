@@ -63,6 +63,9 @@ class SyncCenter(QObject):
         self.engine: Engine = services.engine_factory(database)
         self.messenger = messenger
         self.runner = SyncRunner(database, self)
+        self.runner.started.connect(self._started)
+        self.runner.progress.connect(self._first_progress)
+        self._announced = False
         self.runner.finished.connect(self._finished)
         self.runner.refused.connect(self._refused)
         self.runner.failed.connect(self._failed)
@@ -166,6 +169,17 @@ class SyncCenter(QObject):
             self.messenger.error(message)
         elif kind == "skipped":
             self.messenger.warning(message)
+
+    @Slot(str)
+    def _started(self, _label: str) -> None:
+        self._announced = False
+
+    @Slot(int, int, int, str)
+    def _first_progress(self, *_state: object) -> None:
+        """The run row and its lease exist once progress starts: show it as running."""
+        if not self._announced:
+            self._announced = True
+            self.runs_changed.emit()
 
     @Slot(object)
     def _finished(self, result: object) -> None:

@@ -23,12 +23,15 @@ class SyncProgressPanel(QWidget):
         self.bar.setObjectName("syncProgressBar")
         self.bar.setFixedWidth(220)
         self.bar.setTextVisible(True)
+        self.counts = QLabel()
+        self.counts.setObjectName("syncProgressCounts")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("syncCancel")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self._cancel)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
+        layout.addWidget(self.counts)
         layout.addWidget(self.cancel_button)
         runner = center.runner
         runner.started.connect(self._started)
@@ -40,19 +43,21 @@ class SyncProgressPanel(QWidget):
         self.label.setText(label)
         self.bar.setRange(0, 0)
         self.bar.setFormat("starting…")
+        self.counts.setText("starting…")
         self.cancel_button.setEnabled(True)
         self.show()
 
     def show_progress(self, done: int, total: int, failed: int, message: str) -> None:
         """Done of total (a busy bar while the total is unknown) and the failures so far."""
-        failures = f", {failed} failed" if failed else ""
+        failures = f", {failed:,} failed" if failed else ""
         if total >= 0:
             self.bar.setRange(0, max(total, 1))
             self.bar.setValue(min(done, max(total, 1)))
-            self.bar.setFormat(f"{done} / {total}{failures}")
+            self.bar.setFormat("%p%")
+            self.counts.setText(f"{done:,} / {total:,} done{failures}")
         else:
             self.bar.setRange(0, 0)
-            self.bar.setFormat(f"{done}{failures}")
+            self.counts.setText(f"{done:,} done{failures} (total not known before the end)")
         self.bar.setToolTip(message)
 
     def _cancel(self) -> None:

@@ -69,7 +69,7 @@ def test_a_weekly_schedule_shows_its_next_run_and_is_saved_for_the_scheduler(
     dialog.days["thu"].setChecked(True)
     dialog.start.setTime(QTime(9, 0))
     dialog.end.setTime(QTime(17, 30))
-    dialog.every.setValue(2)
+    dialog.every.setText("2")
     dialog.unit.setCurrentIndex(1)
     spec = ScheduleSpec(True, "weekly", "mon,thu", time(9), time(17, 30), 120)
     expected = next_run(spec, datetime.now(UTC), local_zone())

@@ -111,7 +111,7 @@ class SyncMonitorForm(BaseForm):
             self.center.runs_changed.connect(self.reload)
         self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._load_runs())
         self.runs.selectionModel().currentRowChanged.connect(lambda *_a: self._load_records())
-        self.records.selectionModel().currentRowChanged.connect(self._record_chosen)
+        self.records.selectionModel().selectionChanged.connect(lambda *_a: self._record_chosen())
         context.events.templates_changed.connect(self._templates_changed)
         self.reload()
 
@@ -191,6 +191,7 @@ class SyncMonitorForm(BaseForm):
         generation = self._records_generation
         if run is None or template_id is None:
             self.records_model.set_rows([])
+            self.message.clear()
             self.records_loading = False
             return
         database, status = self.context.database, str(self.status_filter.currentData())
@@ -209,9 +210,8 @@ class SyncMonitorForm(BaseForm):
         self.records_loading = False
 
     def _record_chosen(self) -> None:
-        index = self.records.currentIndex()
-        record = self.records_model.row_at(index.row()) if index.isValid() else None
-        self.message.setText(record.message or "" if record else "")
+        chosen = self.chosen_records()
+        self.message.setText((chosen[0].message or "") if chosen else "")
         self.message.setCursorPosition(0)
 
     def chosen_records(self) -> list[store.RecordRow]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import time, tzinfo
 
 from PySide6.QtCore import QTime
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
+    QLineEdit,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -65,19 +66,24 @@ class ScheduleDialog(QDialog):
         self.end.setObjectName("windowEnd")
         for edit in (self.start, self.end):
             edit.setDisplayFormat("HH:mm")
+            edit.setMinimumWidth(80)
         window = QHBoxLayout()
+        window.setSpacing(8)
+        window.addWidget(QLabel("from"))
         window.addWidget(self.start)
         window.addWidget(QLabel("to"))
         window.addWidget(self.end)
         window.addStretch(1)
-        self.every = QSpinBox()
+        self.every = QLineEdit()
         self.every.setObjectName("intervalValue")
-        self.every.setRange(0, 999)
+        self.every.setValidator(QIntValidator(0, 999, self.every))
+        self.every.setMaximumWidth(60)
         self.unit = QComboBox()
         self.unit.setObjectName("intervalUnit")
         for text, factor in UNITS:
             self.unit.addItem(text, factor)
         interval = QHBoxLayout()
+        interval.setSpacing(8)
         interval.addWidget(QLabel("every"))
         interval.addWidget(self.every)
         interval.addWidget(self.unit)
@@ -117,7 +123,7 @@ class ScheduleDialog(QDialog):
             box.toggled.connect(self._changed)
         self.start.timeChanged.connect(self._changed)
         self.end.timeChanged.connect(self._changed)
-        self.every.valueChanged.connect(self._changed)
+        self.every.textChanged.connect(self._changed)
         self.unit.currentIndexChanged.connect(self._changed)
         self._changed()
 
@@ -131,7 +137,7 @@ class ScheduleDialog(QDialog):
         self.end.setTime(_qtime(draft.window_end))
         hours = draft.interval_minutes and draft.interval_minutes % 60 == 0
         self.unit.setCurrentIndex(1 if hours else 0)
-        self.every.setValue(draft.interval_minutes // 60 if hours else draft.interval_minutes)
+        self.every.setText(str(draft.interval_minutes // 60 if hours else draft.interval_minutes))
 
     def draft(self) -> ScheduleDraft:
         """The schedule as the dialog shows it now."""
@@ -144,7 +150,7 @@ class ScheduleDialog(QDialog):
             else "",
             window_start=_time(self.start.time()),
             window_end=_time(self.end.time()),
-            interval_minutes=self.every.value() * int(self.unit.currentData()),
+            interval_minutes=int(self.every.text() or 0) * int(self.unit.currentData()),
         )
 
     def _changed(self) -> None:

@@ -176,6 +176,7 @@ class SyncSettingsForm(BaseForm):
         self.dialog = None
         if draft != self.model.row_at(row):
             self.model.replace_draft(row, draft)
+            fit_columns(self.grid)
             self.set_dirty(True)
 
     def save(self) -> None:

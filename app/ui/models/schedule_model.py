@@ -6,11 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from app.ui.data.runs import DashboardRow
 from app.ui.data.schedules import ScheduleDraft
 from app.ui.models.run_models import STATUS_COLOURS, Index, RowsModel, when
+
+TIMING_COLUMNS = range(2, 7)
+DISABLED = QColor("#8c8c8c")
 
 
 def _interval(minutes: int) -> str:
@@ -74,8 +77,12 @@ class ScheduleModel(RowsModel[ScheduleDraft]):
                 font.setBold(True)
                 return font
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == 0:
-            return STATUS_COLOURS["succeeded"] if self._rows[index.row()].enabled else None
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            enabled = self._rows[index.row()].enabled
+            if index.column() == 0:
+                return STATUS_COLOURS["succeeded"] if enabled else None
+            if not enabled and index.column() in TIMING_COLUMNS:
+                return DISABLED
         return super().data(index, role)
 
     def index_of(self, name: str) -> QModelIndex:
