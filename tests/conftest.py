@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from app.store import Database, open_database
 from app.store.database import DATABASE_URL_ENV
@@ -43,6 +46,39 @@ def _restore_logging() -> Iterator[None]:
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
+
+
+POSTGRES_ENV = "INTEGRATION_HUB_TEST_POSTGRES"
+"""Admin URL of a PostgreSQL server for the store tests (CI starts one and sets it)."""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store database: a SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"no PostgreSQL server for this run: set {POSTGRES_ENV} (.ci/run does)")
+    name = f"hub_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def any_database(store_url: str) -> Iterator[Database]:
+    """The store on each supported database in turn, upgraded to the latest schema."""
+    db = open_database(store_url)
+    yield db
+    db.dispose()
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ EXPECTED_TABLES = {
 }
 
 
-def test_empty_database_is_migrated_to_head(database_file: Path) -> None:
-    database = open_database(f"sqlite:///{database_file}")
+def test_empty_database_is_migrated_to_head(store_url: str) -> None:
+    database = open_database(store_url)
     try:
         assert migrate.current_revision(database.engine) == migrate.head_revision()
         tables = set(inspect(database.engine).get_table_names())
@@ -38,8 +38,8 @@ def test_empty_database_is_migrated_to_head(database_file: Path) -> None:
         database.dispose()
 
 
-def test_autogenerate_finds_nothing_missing(database_file: Path) -> None:
-    database = open_database(f"sqlite:///{database_file}")
+def test_autogenerate_finds_nothing_missing(store_url: str) -> None:
+    database = open_database(store_url)
     try:
         with database.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -49,8 +49,8 @@ def test_autogenerate_finds_nothing_missing(database_file: Path) -> None:
         database.dispose()
 
 
-def test_downgrade_to_base_and_upgrade_again(database_file: Path) -> None:
-    engine = create_engine(f"sqlite:///{database_file}")
+def test_downgrade_to_base_and_upgrade_again(store_url: str) -> None:
+    engine = create_engine(store_url)
     migrate.upgrade(engine)
     with engine.begin() as connection:
         config = migrate.alembic_config(engine)

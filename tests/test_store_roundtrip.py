@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -23,7 +24,14 @@ from app.store import (
     Template,
     TenderMapping,
     Watermark,
+    open_database,
 )
+
+
+@pytest.fixture
+def database(any_database: Database) -> Database:
+    """These round trips run on SQLite and on PostgreSQL."""
+    return any_database
 
 
 def _template(database: Database, name: str = "Main") -> int:
@@ -200,8 +208,12 @@ def test_schedule_keeps_its_window(database: Database) -> None:
         assert schedule.weekdays.split(",") == ["mon", "wed", "fri"]
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_busy_timeout(database: Database) -> None:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_busy_timeout(
+    database_file: Path,
+) -> None:
+    database = open_database(f"sqlite:///{database_file}")
     with database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+    database.dispose()

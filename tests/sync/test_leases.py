@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -26,6 +25,12 @@ lease = leases.acquire(db, int(sys.argv[2]), "sales", holder="OTHER-PC:999",
 print("held", flush=True)
 time.sleep(600)
 """
+
+
+@pytest.fixture
+def database(any_database: Database) -> Database:
+    """Leases hold on SQLite and on PostgreSQL."""
+    return any_database
 
 
 def _template(database: Database) -> int:
@@ -61,7 +66,7 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_learns_it(database: D
 
 
 def test_lease_held_by_another_process_until_it_dies_and_expires(
-    database: Database, database_file: Path
+    database: Database, store_url: str
 ) -> None:
     template_id = _template(database)
     ttl = 1.5
@@ -70,7 +75,7 @@ def test_lease_held_by_another_process_until_it_dies_and_expires(
             sys.executable,
             "-c",
             HOLDER_SCRIPT,
-            f"sqlite:///{database_file}",
+            store_url,
             str(template_id),
             str(ttl),
         ],

@@ -83,6 +83,12 @@ class ListJob(SyncJob):
 
 
 @pytest.fixture
+def database(any_database: Database) -> Database:
+    """The runner's rules hold on SQLite and on PostgreSQL."""
+    return any_database
+
+
+@pytest.fixture
 def template_id(database: Database) -> int:
     with database.session() as session:
         template = Template(name="Main")
