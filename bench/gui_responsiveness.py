@@ -16,6 +16,7 @@ and how many ticks were later than 50 ms and 100 ms.
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -41,6 +42,29 @@ from app.ui.main_window import MainWindow
 from app.ui.style import apply_style
 
 TICK_MS = 10
+
+
+class GcMeter:
+    """The longest garbage collection of each generation (they hold the GIL)."""
+
+    def __init__(self) -> None:
+        self.longest = [0.0, 0.0, 0.0]
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        took = (time.perf_counter() - self._started) * 1000
+        generation = info["generation"]
+        self.longest[generation] = max(self.longest[generation], took)
+
+    def report(self) -> str:
+        """One line with the longest collection per generation."""
+        return "longest GC pause per generation: " + ", ".join(
+            f"gen{n} {ms:.0f} ms" for n, ms in enumerate(self.longest)
+        )
 
 
 class StallMeter:
@@ -141,6 +165,7 @@ def measure(sales: int, sap_url: str, tagrain_url: str) -> None:
         center = window.context.sync
         assert center is not None
         meter = StallMeter()
+        collections = GcMeter()
         loop = QEventLoop()
         marks: dict[str, float] = {}
 
@@ -167,6 +192,7 @@ def measure(sales: int, sap_url: str, tagrain_url: str) -> None:
             f"{monitor.records_model.rowCount()} records at {total:.1f} s"
         )
         print(meter.report())
+        print(collections.report())
         window.close()
     finally:
         database.dispose()

@@ -103,12 +103,22 @@ def list_runs(
 
 def list_records(db: Database, template_id: int, run_id: int, status: str = "") -> list[RecordRow]:
     """Every record of a run ("failed" or "ok" to filter), in the order they were applied."""
-    query = select(RecordLog).where(RecordLog.run_id == run_id)
+    query = select(
+        RecordLog.id,
+        RecordLog.run_id,
+        RecordLog.object,
+        RecordLog.source_id,
+        RecordLog.target_key,
+        RecordLog.action,
+        RecordLog.status,
+        RecordLog.message,
+        RecordLog.at,
+    ).where(RecordLog.run_id == run_id)
     if status:
         query = query.where(RecordLog.status == status)
     with db.session() as session:
-        records = session.scalars(query.order_by(RecordLog.id).limit(RECORD_LIMIT)).all()
-        objects = {r.object for r in records}
+        rows = session.execute(query.order_by(RecordLog.id).limit(RECORD_LIMIT)).all()
+        objects = {row.object for row in rows}
         waiting = {
             (name, source_id)
             for name, source_id in session.execute(
@@ -117,21 +127,7 @@ def list_records(db: Database, template_id: int, run_id: int, status: str = "") 
                 )
             )
         }
-        return [
-            RecordRow(
-                r.id,
-                r.run_id,
-                r.object,
-                r.source_id,
-                r.target_key,
-                r.action,
-                r.status,
-                r.message,
-                r.at,
-                (r.object, r.source_id) in waiting,
-            )
-            for r in records
-        ]
+        return [RecordRow(*row, (row.object, row.source_id) in waiting) for row in rows]
 
 
 def dashboard(
