@@ -125,3 +125,14 @@ def test_sync_now_with_no_object_chosen_opens_the_monitor(window: MainWindow) ->
     window.sync_now_action.trigger()
     assert window.form_window("sync_monitor") is not None
     assert window.messenger.last is not None and "Sync Monitor" in window.messenger.last[1]
+
+
+def test_sync_now_of_customers_is_a_full_download(
+    qtbot: QtBot, window: MainWindow, template_id: int, database: Database
+) -> None:
+    _monitor(qtbot, window, "customers")
+    window.sync_now_action.trigger()
+    wait_idle(qtbot, window)
+    with database.session() as session:
+        runs = session.scalars(select(Run).where(Run.object == "customers")).all()
+        assert [(r.trigger, r.full) for r in runs] == [("manual", True)]
