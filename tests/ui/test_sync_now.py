@@ -136,3 +136,31 @@ def test_sync_now_of_customers_is_a_full_download(
     with database.session() as session:
         runs = session.scalars(select(Run).where(Run.object == "customers")).all()
         assert [(r.trigger, r.full) for r in runs] == [("manual", True)]
+
+
+@pytest.mark.parametrize(
+    "object_name",
+    [
+        "customer_groups",
+        "product_groups",
+        "manufacturers",
+        "customers",
+        "products",
+        "sales",
+        "refunds",
+        "expenses",
+        "inventory",
+    ],
+)
+def test_sync_now_of_every_object_shows_its_outcome_in_the_monitor(
+    qtbot: QtBot, window: MainWindow, template_id: int, object_name: str
+) -> None:
+    monitor = _monitor(qtbot, window, object_name)
+    window.sync_now_action.trigger()
+    wait_idle(qtbot, window)
+    rows = {r.object: r for r in monitor.dashboard_model.rows()}
+    row = rows[object_name]
+    assert row.last_trigger == "manual"
+    assert row.outcome in ("succeeded", "partial"), row
+    if object_name != "expenses":
+        assert row.outcome == "succeeded" and row.failures == 0, row
