@@ -187,6 +187,15 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         dialog.ok_button.click()
         _save(window, out, "sync-settings-update", app)
         settings.set_dirty(False)
+
+        window.mdi.closeAllSubWindows()
+        window.messenger.clear()
+        window.open_form("daily_summary")
+        summary_frame = window.form_window("daily_summary")
+        assert summary_frame is not None
+        summary_frame.move(QPoint(8, 8))
+        _settle(app)
+        _save(window, out, "daily-summary", app)
     finally:
         if window is not None:
             window.close()

@@ -75,6 +75,7 @@ class FormRegistry:
 def default_registry() -> FormRegistry:
     """The Integration Hub's forms of this version."""
     from app.ui.forms.connections import ConnectionsForm
+    from app.ui.forms.daily_summary import DailySummaryForm
     from app.ui.forms.general_settings import GeneralSettingsForm
     from app.ui.forms.mappings import MappingsForm
     from app.ui.forms.marking_criteria import SetCustomersCriteriaForm, SetItemsCriteriaForm
@@ -116,4 +117,5 @@ def default_registry() -> FormRegistry:
         FormSpec("sync_settings", "Synchronization Settings", SyncSettingsForm, "settings")
     )
     registry.add(FormSpec("sync_monitor", "Sync Monitor", SyncMonitorForm, "report", toolbar=True))
+    registry.add(FormSpec("daily_summary", "Daily Summary", DailySummaryForm, "report"))
     return registry

@@ -29,6 +29,7 @@ HUB_FORMS = [
     "Item Master Data",
     "Synchronization Settings",
     "Sync Monitor",
+    "Daily Summary",
 ]
 
 
