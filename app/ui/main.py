@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.store import DatabaseError, open_database
+from app.ui import gc_guard
 from app.ui.context import Services
 from app.ui.main_window import MainWindow
 from app.ui.style import apply_style
@@ -26,6 +27,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APPLICATION_NAME)
     app.setOrganizationName("Tagrain")
     apply_style(app)
+    gc_guard.install(app)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.store import Database, open_database
+from app.ui import gc_guard
 from app.ui.context import Services
 from app.ui.data.templates import add_template
 from app.ui.main_window import MainWindow
@@ -38,6 +40,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def _belize(qapp: QApplication) -> None:
     apply_style(qapp)
+    gc_guard.install(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    """What a test leaves behind is collected here, never later in a worker thread."""
+    yield
+    gc.collect()
 
 
 @dataclass
