@@ -64,6 +64,9 @@ class SchedulerConfig:
 
     ``poll_seconds``: how often edits by other processes are looked for and
     the heartbeat renewed (at least three beats per ``owner_ttl``).
+    ``fires``: False for a desktop whose settings leave the schedules to the
+    service; it never claims ownership, never fires, and only reads the
+    schedules and the owner for the monitor.
     """
 
     kind: str = CLIENT
@@ -72,6 +75,7 @@ class SchedulerConfig:
     misfire_grace: timedelta = DEFAULT_MISFIRE_GRACE
     holder: str | None = None
     tz: tzinfo | None = None
+    fires: bool = True
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,7 @@ class SyncScheduler:
         try:
             if fingerprint(self.database) != self._fingerprint:
                 self.reload()
-            owned = self._claim.beat()
+            owned = self.config.fires and self._claim.beat()
         except SQLAlchemyError as exc:
             log.warning("scheduler cannot reach the store: %s", exc)
             owned = self._claim.owned()
@@ -251,6 +255,8 @@ class SyncScheduler:
                 self._aps.remove_all_jobs()
         if role is Role.OWNER:
             message = f"{self.holder} owns scheduling ({self.config.kind})"
+        elif role is Role.STANDBY and not self.config.fires:
+            message = f"{self.holder} leaves the schedules to the service"
         elif role is Role.STANDBY:
             message = f"{self.holder} stands by: another process owns scheduling"
         else:
@@ -306,7 +312,7 @@ class SyncScheduler:
 
     def _confirm_owner(self) -> bool:
         try:
-            owned = self._claim.beat()
+            owned = self.config.fires and self._claim.beat()
         except SQLAlchemyError as exc:
             log.warning("cannot confirm scheduling ownership: %s", exc)
             owned = self._claim.owned()

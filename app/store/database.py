@@ -3,7 +3,9 @@
 The default is a SQLite file in the user's data folder, in WAL mode with
 foreign keys on and a busy timeout, so that the desktop client and the
 headless service can share it. Any SQLAlchemy URL (PostgreSQL, SQL Server)
-can be given instead with ``--database`` or ``INTEGRATION_HUB_DATABASE_URL``.
+can be given instead with ``--database``, ``INTEGRATION_HUB_DATABASE_URL`` or
+this machine's settings file (``integration-hub settings set database-url``),
+in that order of precedence.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
+from app.local_settings import LocalSettingsError, load_local_settings
 
 DATABASE_URL_ENV = "INTEGRATION_HUB_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -34,13 +37,21 @@ def default_url() -> str:
     return f"sqlite:///{paths.data_dir() / 'integration-hub.sqlite3'}"
 
 
-def resolve_url(explicit: str | None = None) -> URL:
-    """The database URL from ``--database``, the environment, or the default.
+def configured_url() -> str | None:
+    """The URL saved in this machine's settings file (None: the local SQLite file)."""
+    try:
+        return load_local_settings().database_url
+    except LocalSettingsError as exc:
+        raise DatabaseError(str(exc)) from None
 
-    Raises DatabaseError with one readable line for a malformed URL or a
-    database driver that is not installed.
+
+def resolve_url(explicit: str | None = None) -> URL:
+    """The database URL: ``--database``, the environment, the settings file, or the default.
+
+    Raises DatabaseError with one readable line for a malformed URL, a
+    database driver that is not installed or an unreadable settings file.
     """
-    raw = explicit or os.environ.get(DATABASE_URL_ENV) or default_url()
+    raw = explicit or os.environ.get(DATABASE_URL_ENV) or configured_url() or default_url()
     try:
         url = make_url(raw)
         url.get_dialect()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app import cli
 from app.local_settings import (
     LocalSettings,
     LocalSettingsError,
@@ -15,6 +16,8 @@ from app.local_settings import (
     local_settings_path,
     save_local_settings,
 )
+from app.store import DatabaseError, open_database
+from app.store.database import DATABASE_URL_ENV, resolve_url
 
 
 def test_the_file_lives_in_the_config_folder_of_the_hub_home(isolated_home: Path) -> None:
@@ -139,3 +142,33 @@ def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
 def test_unknown_choice_for_schedules_is_refused() -> None:
     with pytest.raises(LocalSettingsError, match="schedules_run_by"):
         LocalSettings(schedules_run_by="nobody")  # type: ignore[arg-type]
+
+
+def test_the_url_comes_from_option_then_environment_then_settings_then_default(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = isolated_home / "data" / "integration-hub.sqlite3"
+    assert resolve_url().database == str(default)
+    save_local_settings(LocalSettings(f"sqlite:///{tmp_path / 'settings.db'}"))
+    assert resolve_url().database == str(tmp_path / "settings.db")
+    monkeypatch.setenv(DATABASE_URL_ENV, f"sqlite:///{tmp_path / 'env.db'}")
+    assert resolve_url().database == str(tmp_path / "env.db")
+    assert resolve_url(f"sqlite:///{tmp_path / 'cli.db'}").database == str(tmp_path / "cli.db")
+
+
+def test_a_bad_settings_file_stops_opening_the_store_with_its_name() -> None:
+    local_settings_path().parent.mkdir(parents=True)
+    local_settings_path().write_text("{oops")
+    with pytest.raises(DatabaseError, match=r"settings\.json is not valid JSON"):
+        open_database()
+
+
+def test_cli_reports_a_bad_settings_file_without_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    local_settings_path().parent.mkdir(parents=True)
+    local_settings_path().write_text('{"schedules_run_by": 3}')
+    assert cli.main(["status"]) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"integration-hub: error: the settings file {local_settings_path()}" in err
