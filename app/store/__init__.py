@@ -8,6 +8,7 @@ Alembic migrations when the application starts.
 from app.store.database import Database, DatabaseError, open_database
 from app.store.models import (
     Base,
+    ChangeStamp,
     ExpenseMapping,
     Link,
     PendingRetry,
@@ -26,6 +27,7 @@ from app.store.models import (
 
 __all__ = [
     "Base",
+    "ChangeStamp",
     "Database",
     "DatabaseError",
     "ExpenseMapping",

@@ -352,3 +352,20 @@ class SchedulerOwner(Base):
     since: Mapped[datetime] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class ChangeStamp(Base):
+    """How often one kind of shared data (marks, schedules, templates) was changed, and by whom.
+
+    Every writer of that data bumps the scope's revision in the same
+    transaction as its edit, so an open client on another desktop sees a
+    changed number and reloads what it shows. The scope is a short string
+    (not TEXT) because SQL Server cannot index an unbounded text column.
+    """
+
+    __tablename__ = "change_stamps"
+
+    scope: Mapped[str] = mapped_column(String(30), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime | None] = mapped_column()
+    changed_by: Mapped[str | None] = mapped_column(String(255))

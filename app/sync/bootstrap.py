@@ -22,7 +22,9 @@ from app.store import (
     SyncMark,
     Template,
     TenderMapping,
+    changes,
 )
+from app.sync.leases import this_process
 
 SANDBOX_TEMPLATE = "Sandbox"
 MARKED_CUSTOMERS = 20
@@ -105,6 +107,8 @@ def ensure_sandbox_template(
         session.flush()
         if created:
             _mark_demo_records(session, template.id)
+            changes.bump(session, changes.MARKS, this_process())
+        changes.bump(session, changes.TEMPLATES, this_process())
         return template.id
 
 

@@ -19,9 +19,10 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.connectors.sapb1.company import SapListedRecord
-from app.store import Database, Link, SyncMark, Template
+from app.store import Database, Link, SyncMark, Template, changes
 from app.sync.context import SyncContext
 from app.sync.jobs.errors import translate_errors
+from app.sync.leases import this_process
 
 CUSTOMER = "customer"
 ITEM = "item"
@@ -290,6 +291,8 @@ def save_marks(
                     SyncMark.sap_key.in_(codes),
                 )
             )
+        if new or moving or leaving:
+            changes.bump(session, changes.MARKS, this_process())
     return SaveOutcome(marked=len(new), unmarked=len(leaving), moved=len(moving))
 
 

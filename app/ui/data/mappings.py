@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.store import Database, ExpenseMapping, StoreMapping, Template, TenderMapping
+from app.store import Database, ExpenseMapping, StoreMapping, Template, TenderMapping, changes
+from app.sync.leases import this_process
 from app.ui.data.errors import InputError
 from app.ui.lists import CodeName
 
@@ -230,3 +231,4 @@ def save_mappings(db: Database, template_id: int, mappings: MappingSet) -> None:
             for e in mappings.expenses
             if e.account_code
         )
+        changes.bump(session, changes.TEMPLATES, this_process())

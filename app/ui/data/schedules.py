@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import select
 
 from app.scheduling.calendar import ScheduleSpec, describe, next_run
-from app.store import Database, Schedule
+from app.store import Database, Schedule, changes
 from app.sync.engine import SyncObjectSpec
+from app.sync.leases import this_process
 from app.ui.data.errors import InputError
 
 DEFAULT_START, DEFAULT_END, DEFAULT_INTERVAL = time(8, 0), time(20, 0), 60
@@ -125,4 +126,6 @@ def save_drafts(db: Database, template_id: int, drafts: Sequence[ScheduleDraft])
                 for key, value in values.items():
                     setattr(row, key, value)
                 changed += 1
+        if changed:
+            changes.bump(session, changes.SCHEDULES, this_process())
     return changed

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from app import secrets
 from app.secrets import SecretKind
-from app.store import Database, Template
+from app.store import Database, Template, changes
+from app.sync.leases import this_process
 from app.ui.data.errors import InputError
 
 SAP_VERSIONS = ("v2", "v1")
@@ -120,6 +121,7 @@ def save_connection(
         t.sap_ca_file = settings.sap_ca_file or None
         t.tagrain_url = settings.tagrain_url
         session.flush()
+        changes.bump(session, changes.TEMPLATES, this_process())
         if sap_password:
             secrets.set_secret(t.name, SecretKind.SAP_PASSWORD, sap_password)
         if tagrain_api_key:
@@ -139,3 +141,4 @@ def save_general(db: Database, template_id: int, settings: GeneralSettings) -> N
         t = _template(session, template_id)
         for name in GENERAL_FIELDS:
             setattr(t, name, getattr(settings, name))
+        changes.bump(session, changes.TEMPLATES, this_process())

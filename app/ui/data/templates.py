@@ -18,7 +18,9 @@ from app.store import (
     SyncMark,
     Template,
     TenderMapping,
+    changes,
 )
+from app.sync.leases import this_process
 from app.ui.data.errors import InputError
 
 NAME_MAX = 100
@@ -110,6 +112,7 @@ def add_template(db: Database, name: str) -> int:
         template = Template(name=_clean_name(session, name))
         session.add(template)
         session.flush()
+        changes.bump(session, changes.TEMPLATES, this_process())
         return template.id
 
 
@@ -127,6 +130,7 @@ def rename_template(db: Database, template_id: int, new_name: str) -> str:
             return old
         template.name = clean
         session.flush()
+        changes.bump(session, changes.TEMPLATES, this_process())
         secrets.rename_template_secrets(old, clean)
         return old
 
@@ -163,6 +167,7 @@ def copy_template(db: Database, template_id: int, new_name: str) -> int:
         ]
         session.add(copy)
         session.flush()
+        changes.bump(session, changes.TEMPLATES, this_process())
         return copy.id
 
 
@@ -192,6 +197,8 @@ def remove_template(db: Database, template_id: int) -> str:
         template = _get(session, template_id)
         name = template.name
         session.delete(template)
+        for scope in changes.SCOPES:
+            changes.bump(session, scope, this_process())
     for kind in secrets.SecretKind:
         secrets.delete_secret(name, kind)
     return name
