@@ -14,7 +14,7 @@ from app.connectors.sapb1.batch import (
     build_batch,
     parse_batch_response,
 )
-from app.connectors.sapb1.errors import error_for
+from app.connectors.sapb1.errors import TransientError, error_for
 from app.connectors.sapb1.odata import Key, changed_since_filter, key_path, resolve_link
 from app.connectors.sapb1.settings import ServiceLayerSettings
 from app.connectors.sapb1.transport import Transport
@@ -167,11 +167,40 @@ class ServiceLayerClient:
     # --- writes ---------------------------------------------------------------------
 
     def create(self, entity: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST a new entity; returns SAP's whole entity (with DocEntry/DocNum)."""
-        result: dict[str, Any] = self.transport.request_json(
-            "POST", self.service_root + entity, json_body=body
-        )
-        return result or {}
+        """POST a new entity; returns SAP's whole entity (with DocEntry/DocNum).
+
+        A success without a body (a proxy lost it) cannot say what was created:
+        it raises ``TransientError(possibly_processed=True)``, so the caller looks
+        the record up before posting it again.
+        """
+        response = self.transport.request("POST", self.service_root + entity, json_body=body)
+        if not response.content.strip():
+            raise TransientError(
+                response.status_code,
+                None,
+                f"the Service Layer answered POST {entity} (HTTP {response.status_code}) "
+                "without a body; it may have been created, so it is looked up before it is "
+                "posted again",
+                True,
+            )
+        try:
+            result = response.json()
+        except ValueError as exc:
+            raise TransientError(
+                response.status_code,
+                None,
+                f"the Service Layer answered POST {entity} with something that is not JSON: "
+                f"{response.text[:200]!r}; it may have been created",
+                True,
+            ) from exc
+        if not isinstance(result, dict):
+            raise TransientError(
+                response.status_code,
+                None,
+                f"the Service Layer answered POST {entity} with {result!r}",
+                True,
+            )
+        return result
 
     def update(self, entity: str, key: Key, body: dict[str, Any], etag: str | None = None) -> None:
         """PATCH an entity; with ``etag`` only if unchanged (PreconditionFailedError if not)."""

@@ -4,6 +4,9 @@ Serves ``/b1s/v1`` and ``/b1s/v2`` (each with its own annotations, error shapes
 and date formats), sessions with SL's cookies and idle timeout, OData queries
 with SL's paging, writes under SAP's business rules, ``$batch`` with atomic
 changesets, optional HTTPS with a self-signed certificate, and the fault plan.
+Tests can also spoil chosen answers (``spoil_next``: an unknown error code, a
+success without a body), expire the session in the middle of a ``$batch``
+(``expire_session_in_batch``) and renew the certificate (``renew_certificate``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,12 @@ DEFAULT_PAGE_SIZE = 20
 _PATH = re.compile(r"^/b1s/(v1|v2)/(.*)$")
 _RESOURCE = re.compile(r"^([A-Za-z_$][\w$]*)(?:\((.*)\))?(?:/(.+))?$")
 _PREFER_PAGE = re.compile(r"odata\.maxpagesize\s*=\s*(\d+)")
+SPOILS = ("unknown_error", "no_body")
+"""What ``spoil_next`` does to an answer: ``unknown_error`` answers 400 with an error code
+this client has never seen (the request is not applied); ``no_body`` applies the request
+and answers its success status with an empty body, as a proxy that loses the body would."""
+UNKNOWN_ERROR_CODE = -99999
+UNKNOWN_ERROR_MESSAGE = "Internal error (-99999) occurred"
 
 
 def _key_value(es: EntitySet, raw: str) -> Any:
@@ -117,6 +126,8 @@ class ServiceLayerSandbox(LoopbackServer):
         self.requests: collections.deque[SandboxRequest] = collections.deque(maxlen=5000)
         self.certificate_path: Path | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._spoils: collections.deque[tuple[str, str, str]] = collections.deque()
+        self._batch_expiry: int | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -195,6 +206,43 @@ class ServiceLayerSandbox(LoopbackServer):
         """Invalidate every session, as an SL restart would."""
         self.sessions.close_all()
 
+    def spoil_next(self, kind: str, method: str, entity: str, times: int = 1) -> None:
+        """Spoil the next ``times`` answers to ``method`` on an entity set (see ``SPOILS``)."""
+        if kind not in SPOILS:
+            raise ValueError(f"unknown spoil {kind!r}; known: {', '.join(SPOILS)}")
+        self._spoils.extend([(kind, method.upper(), entity)] * times)
+
+    def _take_spoil(self, method: str, resource: str) -> str | None:
+        entity = resource.split("(", 1)[0].split("/", 1)[0]
+        for n, (kind, m, e) in enumerate(self._spoils):
+            if m == method and e == entity:
+                del self._spoils[n]
+                return kind
+        return None
+
+    def expire_session_in_batch(self, after_parts: int) -> None:
+        """Expire the caller's session inside its next ``$batch``, after ``after_parts`` parts.
+
+        The parts before are applied and answered; the next one answers 401 / 301
+        and the batch stops there, as when SL's session times out during a long batch.
+        """
+        self._batch_expiry = after_parts
+
+    def renew_certificate(self) -> Path:
+        """Serve HTTPS on the same port with a new self-signed certificate; returns its file.
+
+        As when an administrator re-installs the Service Layer: clients that
+        trusted the old certificate's file no longer trust the server.
+        """
+        assert self._scheme == "https", "renew_certificate needs a server started with tls=True"
+        host, port = "127.0.0.1", self.port
+        folder = Path(tempfile.mkdtemp(prefix="sl-sandbox-tls-renewed-"))
+        cert, key = ensure_certificate(folder, host)
+        LoopbackServer.stop(self)
+        LoopbackServer.start(self, host, port, server_context(cert, key))
+        self.certificate_path = cert
+        return cert
+
     @staticmethod
     def _set(name: str) -> EntitySet:
         es = entity_set(name)
@@ -245,6 +293,15 @@ class ServiceLayerSandbox(LoopbackServer):
         resource = match.group(2)
         if request.header("expect"):
             return SandboxResponse(500, b"", [])
+        spoil = self._take_spoil(request.method, resource) if self._spoils else None
+        if spoil == "unknown_error":
+            return dialect.error(400, UNKNOWN_ERROR_CODE, UNKNOWN_ERROR_MESSAGE)
+        response = self._route(dialect, resource, request)
+        if spoil == "no_body" and response.status < 400:
+            return SandboxResponse(response.status, b"", [])
+        return response
+
+    def _route(self, dialect: Dialect, resource: str, request: SandboxRequest) -> SandboxResponse:
         try:
             if resource == "Login" and request.method == "POST":
                 return self._login(dialect, request)
@@ -254,7 +311,7 @@ class ServiceLayerSandbox(LoopbackServer):
             if not self.sessions.touch(request.cookies.get("B1SESSION")):
                 raise SlError.invalid_session()
             if resource == "$batch" and request.method == "POST":
-                return self._batch(dialect, request)
+                return self._batch(dialect, request, request.cookies.get("B1SESSION"))
             with self.store.transaction() as tx:
                 return self._dispatch(
                     tx,
@@ -435,13 +492,22 @@ class ServiceLayerSandbox(LoopbackServer):
 
     # --- $batch --------------------------------------------------------------------------
 
-    def _batch(self, dialect: Dialect, request: SandboxRequest) -> SandboxResponse:
+    def _batch(
+        self, dialect: Dialect, request: SandboxRequest, session_id: str | None
+    ) -> SandboxResponse:
         try:
             parts = parse_batch(request.body, request.header("content-type"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise SlError.malformed("Incomplete Batch Request Body!") from exc
         groups: list[tuple[bool, list[BatchAnswer]]] = []
-        for part in parts:
+        expire_after, self._batch_expiry = self._batch_expiry, None
+        for n, part in enumerate(parts):
+            if expire_after is not None and n == expire_after:
+                self.sessions.close(session_id)
+                error = SlError.invalid_session()
+                answer = self._error_answer(dialect, error, part.operations[0].content_id)
+                groups.append((part.changeset, [answer]))
+                break
             if part.changeset:
                 answers, ok = self._changeset(dialect, part.operations)
             else:

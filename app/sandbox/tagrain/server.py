@@ -4,7 +4,7 @@ It seeds its own SQLite database (a file or in memory) with the demo company,
 answers the contract through ``api.TagrainApi``, injects the faults of a
 ``FaultPlan`` (rate limiting answers 429 with ``Retry-After``), can run a live
 till, and offers helpers that tests use to change records behind a client's
-back or to serve broken answers.
+back or to serve broken answers (see ``BAD_ANSWERS``) or to revoke the API key.
 """
 
 from __future__ import annotations
@@ -22,13 +22,31 @@ from app.sandbox.faults import Fault, FaultInjector, FaultPlan
 from app.sandbox.httpserver import LoopbackServer, SandboxRequest, SandboxResponse
 from app.sandbox.tagrain.api import TagrainApi
 from app.sandbox.tagrain.clock import Clock, parse, render
-from app.sandbox.tagrain.db import Database
+from app.sandbox.tagrain.db import Database, encode_cursor
 from app.sandbox.tagrain.errors import error_response
 from app.sandbox.tagrain.live import LiveMode
 from app.sandbox.tagrain.seed import SEED_ANCHOR, SeedParams, unique_key
 from app.sandbox.tagrain.seed import seed as seed_database
 
-BAD_ANSWERS = ("html", "truncated", "missing_field", "no_offset", "float_money")
+BAD_ANSWERS = (
+    "html",
+    "truncated",
+    "missing_field",
+    "no_offset",
+    "float_money",
+    "duplicate_ids",
+    "repeat_cursor",
+    "empty_page",
+)
+"""Answers ``serve_bad_answers`` can spoil: ``html`` (a 200 with an HTML page), ``truncated``
+(half the JSON), ``missing_field`` / ``no_offset`` / ``float_money`` (the first record
+without ``updated_at``, with a timestamp without offset, with money as a number); and for
+listings: ``duplicate_ids`` (the page lists its first record twice), ``repeat_cursor`` (the
+page's ``next_cursor`` is the cursor the request sent, or a restart when it sent none: a
+server stuck on one page) and ``empty_page`` (no records, with a ``next_cursor`` that goes
+on from where the request stood)."""
+START_CURSOR = encode_cursor(-1, "")
+"""A cursor before every record: following it lists a collection from its start."""
 
 
 class TagrainSandbox(LoopbackServer):
@@ -66,8 +84,9 @@ class TagrainSandbox(LoopbackServer):
         self.api = TagrainApi(self.db, self.clock, api_key)
         self.live = LiveMode(self.db, self.clock, seed)
         self.live_interval = live_interval
-        self._bad_answers: deque[str] = deque()
+        self._bad_answers: deque[tuple[str, str | None]] = deque()
         self._bad_lock = threading.Lock()
+        self._api_key = api_key
 
     def start(
         self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
@@ -124,16 +143,40 @@ class TagrainSandbox(LoopbackServer):
     def route(self, request: SandboxRequest) -> SandboxResponse:
         """Answer one request, spoiled by a pending bad answer if a test asked for one."""
         response = self.api.handle(request)
+        kind = None
         with self._bad_lock:
-            kind = self._bad_answers.popleft() if self._bad_answers else None
-        return response if kind is None else _spoil(kind, response)
+            for n, (bad, path) in enumerate(self._bad_answers):
+                if path is None or path == request.path:
+                    kind = bad
+                    del self._bad_answers[n]
+                    break
+        return response if kind is None else _spoil(kind, response, request)
 
-    def serve_bad_answers(self, kind: str, times: int = 1) -> None:
-        """Spoil the next ``times`` answers: one of ``BAD_ANSWERS`` (test-only)."""
+    def serve_bad_answers(self, kind: str, times: int = 1, path: str | None = None) -> None:
+        """Spoil the next ``times`` answers: one of ``BAD_ANSWERS`` (test-only).
+
+        ``path`` (e.g. ``/api/v1/sales``) spoils only the answers to that path, so
+        that a test can aim at a listing whatever else the client asks first.
+        """
         if kind not in BAD_ANSWERS:
             raise ValueError(f"unknown bad answer {kind!r}; known: {', '.join(BAD_ANSWERS)}")
         with self._bad_lock:
-            self._bad_answers.extend([kind] * times)
+            self._bad_answers.extend([(kind, path)] * times)
+
+    def clear_bad_answers(self) -> int:
+        """Forget the bad answers not served yet; returns how many there were."""
+        with self._bad_lock:
+            left = len(self._bad_answers)
+            self._bad_answers.clear()
+        return left
+
+    def revoke_api_key(self) -> None:
+        """Revoke the API key now, as an admin would in Tagrain: every call answers 401."""
+        self.api.api_key = f"revoked-{self._api_key}"
+
+    def restore_api_key(self) -> None:
+        """Accept the original API key again."""
+        self.api.api_key = self._api_key
 
     def count(self, collection: str) -> int:
         """How many records a collection holds."""
@@ -179,7 +222,7 @@ class TagrainSandbox(LoopbackServer):
         return self.live.tick()
 
 
-def _spoil(kind: str, response: SandboxResponse) -> SandboxResponse:
+def _spoil(kind: str, response: SandboxResponse, request: SandboxRequest) -> SandboxResponse:
     if kind == "html":
         html = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
         return SandboxResponse(200, html, [("Content-Type", "text/html")])
@@ -188,6 +231,8 @@ def _spoil(kind: str, response: SandboxResponse) -> SandboxResponse:
             response.status, response.body[: len(response.body) // 2], response.headers
         )
     payload = json.loads(response.body)
+    if kind in ("duplicate_ids", "repeat_cursor", "empty_page"):
+        return _spoil_page(kind, payload, response.status, request)
     record = payload["data"][0] if isinstance(payload.get("data"), list) else payload
     if kind == "missing_field":
         record.pop("updated_at", None)
@@ -198,3 +243,19 @@ def _spoil(kind: str, response: SandboxResponse) -> SandboxResponse:
             if name in record:
                 record[name] = float(record[name])
     return SandboxResponse.json(response.status, payload)
+
+
+def _spoil_page(
+    kind: str, payload: dict[str, Any], status: int, request: SandboxRequest
+) -> SandboxResponse:
+    """A listing answer with a paging fault (other answers pass unchanged)."""
+    if not isinstance(payload.get("data"), list):
+        return SandboxResponse.json(status, payload)
+    if kind == "duplicate_ids" and payload["data"]:
+        payload["data"].insert(1, payload["data"][0])
+    elif kind == "repeat_cursor":
+        payload["next_cursor"] = request.query.get("cursor") or START_CURSOR
+    elif kind == "empty_page":
+        payload["data"] = []
+        payload["next_cursor"] = request.query.get("cursor") or START_CURSOR
+    return SandboxResponse.json(status, payload)

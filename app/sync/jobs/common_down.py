@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -24,12 +24,30 @@ from app.sync.jobs.errors import translate_errors
 from app.sync.records import Outcome, RecordError, SourceRecord
 
 CENT = Decimal("0.01")
+FUTURE_SLACK = timedelta(days=1)
+"""How far ahead of this computer's clock a receipt may be dated (tills' clocks drift)."""
 T = TypeVar("T")
 
 
 def cents(value: Decimal) -> Decimal:
     """Round half-up to the cent: the rounding rule of both systems."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def check_money(what: str, value: Decimal) -> None:
+    """RecordError when an amount has more than two decimals (SAP would round it silently)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise RecordError(f"{what} {value} has more than 2 decimals")
+
+
+def check_not_future(what: str, moment: datetime) -> None:
+    """RecordError when a receipt is dated more than a day ahead of now (a wrong till clock)."""
+    if moment - datetime.now(UTC) > FUTURE_SLACK:
+        raise RecordError(
+            f"{what} {moment.isoformat()} is in the future; correct the date in Tagrain "
+            "(SAP would post it in a period that is not open)"
+        )
 
 
 class RunCache:
@@ -236,6 +254,7 @@ def tender_payment(
     transfer_account: str | None = None
     cards: list[CardPayment] = []
     for tender in tenders:
+        check_money(f"tender {tender.type} amount", tender.amount)
         if tender.amount < 0:
             raise RecordError(f"tender {tender.type} has a negative amount {tender.amount}")
         if tender.amount == 0:

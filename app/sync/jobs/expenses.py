@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from app.connectors.sapb1.company import JOURNAL_ENTRY, JournalEntryDraft, JournalLineDraft
 from app.connectors.tagrain.records import Expense
-from app.sync.jobs.common_down import TagrainSourceJob
+from app.sync.jobs.common_down import TagrainSourceJob, check_money, check_not_future
 from app.sync.records import Action, LinkWrite, Outcome, RecordError
 
 
@@ -58,6 +58,8 @@ class ExpensesJob(TagrainSourceJob[Expense]):
         """The balanced journal entry of an expense; RecordError names what is missing."""
         if expense.amount <= 0:
             raise RecordError(f"expense amount {expense.amount} is not positive")
+        check_money("expense amount", expense.amount)
+        check_not_future("expense paid_at", expense.paid_at)
         account = self.ctx.rules.expenses.get(expense.category)
         if account is None:
             raise RecordError(

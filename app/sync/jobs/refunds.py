@@ -23,7 +23,13 @@ from app.connectors.sapb1.company import (
 )
 from app.connectors.tagrain.records import Refund
 from app.sync.context import SyncContext
-from app.sync.jobs.common_down import DownContext, TagrainSourceJob, tender_payment
+from app.sync.jobs.common_down import (
+    DownContext,
+    TagrainSourceJob,
+    check_money,
+    check_not_future,
+    tender_payment,
+)
 from app.sync.jobs.customers_down import CustomerResolver
 from app.sync.jobs.products_down import ProductResolver
 from app.sync.records import Action, LinkWrite, Outcome, RecordError
@@ -112,6 +118,11 @@ class RefundsJob(TagrainSourceJob[Refund]):
         """The credit memo and, when it cannot refer to the invoice, why."""
         if not refund.lines:
             raise RecordError(f"refund {refund.refund_number} has no lines")
+        check_not_future(f"refund {refund.refund_number}: refunded_at", refund.refunded_at)
+        check_money(f"refund {refund.refund_number}: total", refund.total)
+        for money_line in refund.lines:
+            for name in ("unit_price", "tax_amount", "line_total"):
+                check_money(f"line {money_line.line_no}: {name}", getattr(money_line, name))
         rule = self.down.store_rule(refund.store_id)
         invoice = self.original_invoice(refund)
         base_lines: dict[int, int] = {}

@@ -32,7 +32,14 @@ from app.connectors.sapb1.company import (
 )
 from app.connectors.tagrain.records import Sale
 from app.sync.context import SyncContext
-from app.sync.jobs.common_down import DownContext, TagrainSourceJob, batched, tender_payment
+from app.sync.jobs.common_down import (
+    DownContext,
+    TagrainSourceJob,
+    batched,
+    check_money,
+    check_not_future,
+    tender_payment,
+)
 from app.sync.jobs.customers_down import CustomerResolver
 from app.sync.jobs.products_down import ProductResolver
 from app.sync.records import Action, LinkWrite, Outcome, RecordError
@@ -152,10 +159,15 @@ class SalesJob(TagrainSourceJob[Sale]):
         """The A/R invoice of a receipt; RecordError names what is wrong with it."""
         if not sale.lines:
             raise RecordError(f"receipt {sale.receipt_number} has no lines")
+        check_not_future(f"receipt {sale.receipt_number}: sold_at", sale.sold_at)
+        for name in ("subtotal", "tax_total", "total"):
+            check_money(f"receipt {sale.receipt_number}: {name}", getattr(sale, name))
         rule = self.down.store_rule(sale.store_id)
         card_code = self.customers.card_code_for(sale.customer_id)
         lines = []
         for line in sorted(sale.lines, key=lambda ln: ln.line_no):
+            for name in ("unit_price", "discount", "tax_amount", "line_total"):
+                check_money(f"line {line.line_no}: {name}", getattr(line, name))
             if line.quantity <= 0:
                 raise RecordError(
                     f"line {line.line_no}: quantity {line.quantity} is not positive "
