@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from app import __version__, logsetup, paths
+from app import __version__, cli_settings, logsetup, paths
 from app.store.database import DATABASE_URL_ENV, DatabaseError, open_database, resolve_url
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_sync
 
     cli_sync.add_commands(commands)
+    cli_settings.add_commands(commands, _Parser)
     service = commands.add_parser(
         "service", help="run the scheduler headless (for a Windows service or systemd unit)"
     )
@@ -171,7 +172,8 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             return Engine(gui_database, OBJECTS)
 
         def make_scheduler(gui_database: Database, on_event: EventCallback) -> SyncScheduler:
-            return SyncScheduler(gui_database, OBJECTS, SchedulerConfig(), on_event=on_event)
+            config = SchedulerConfig(fires=cli_settings.desktop_fires_schedules())
+            return SyncScheduler(gui_database, OBJECTS, config, on_event=on_event)
 
         services = Services(
             sap_checker=sap_checker,
@@ -316,6 +318,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "retry-failed": _lazy("cmd_retry_failed"),
     "summary": _lazy("cmd_summary"),
     "service": _cmd_service,
+    "settings": cli_settings.cmd_settings,
 }
 
 
