@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="a missed run still starts (once) if it is at most this late",
     )
+    from app import cli_secrets, cli_service
+
+    cli_service.add_arguments(service)
+    cli_secrets.add_commands(commands)
 
     db = commands.add_parser("db", help="manage the local store")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
@@ -288,6 +292,10 @@ def _cmd_service(args: argparse.Namespace) -> int:
         owner_ttl=timedelta(seconds=args.owner_ttl),
         misfire_grace=timedelta(seconds=args.grace),
     )
+    if args.service_action or args.windows_service_host:
+        from app import cli_service
+
+        return cli_service.dispatch(args, options)
     database = open_database(args.database)
     stop = threading.Event()
     _on_terminate(stop.set)
@@ -295,6 +303,12 @@ def _cmd_service(args: argparse.Namespace) -> int:
         return run_service(database, OBJECTS, stop, options=options)
     finally:
         database.dispose()
+
+
+def _cmd_secrets(args: argparse.Namespace) -> int:
+    from app import cli_secrets
+
+    return cli_secrets.cmd_secrets(args)
 
 
 def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
@@ -318,6 +332,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "retry-failed": _lazy("cmd_retry_failed"),
     "summary": _lazy("cmd_summary"),
     "service": _cmd_service,
+    "secrets": _cmd_secrets,
     "settings": cli_settings.cmd_settings,
 }
 

@@ -10,6 +10,10 @@ so; there is never a silent plain-text fallback.
 from __future__ import annotations
 
 import enum
+import getpass
+import os
+import shlex
+import sys
 
 import keyring
 import keyring.errors
@@ -73,6 +77,61 @@ def backend_name() -> str:
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
+_BACKEND_LABELS = {
+    "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Manager",
+    "keyring.backends.SecretService.Keyring": "Secret Service",
+    "keyring.backends.libsecret.Keyring": "Secret Service (libsecret)",
+    "keyring.backends.macOS.Keyring": "macOS Keychain",
+    "keyring.backends.kwallet.DBusKeyring": "KWallet",
+}
+
+
+def backend_description() -> str:
+    """The keyring in words, e.g. "Windows Credential Manager (keyring.backends...)"."""
+    name = backend_name()
+    label = _BACKEND_LABELS.get(name)
+    return f"{label} ({name})" if label else f"keyring {name}"
+
+
+def account_name() -> str:
+    """The OS account whose keyring this process reads: ``DOMAIN\\user`` on Windows.
+
+    Windows Credential Manager, the Secret Service and the Keychain are per
+    user: a service reads the secrets of the account it runs as, not those
+    of the desktop user who typed them in.
+    """
+    user = getpass.getuser()
+    domain = os.environ.get("USERDOMAIN") if sys.platform == "win32" else None
+    return f"{domain}\\{user}" if domain else user
+
+
+def _program() -> str:
+    return sys.executable if getattr(sys, "frozen", False) else "integration-hub"
+
+
+def store_command(template_name: str, kind: SecretKind) -> str:
+    """The command that stores this secret as the current account (what a message tells IT)."""
+    if kind is SecretKind.SMTP_PASSWORD:
+        args = [_program(), "secrets", "set", "--kind", kind.value]
+    else:
+        args = [_program(), "secrets", "set", "--template", template_name, "--kind", kind.value]
+    account = account_name()
+    if sys.platform == "win32":
+        inner = " ".join(f'\\"{arg}\\"' if " " in arg else arg for arg in args)
+        return f'runas /user:{account} "{inner}"'
+    return f"sudo -u {shlex.quote(account)} {shlex.join(args)}"
+
+
+def missing_message(template_name: str, kind: SecretKind) -> str:
+    """Which secret is missing, in whose keyring, and the command that stores it there."""
+    return (
+        f"No {kind.value.replace('-', ' ')} is stored for template {template_name!r} "
+        f"in the {backend_description()} of account {account_name()}. Enter it in "
+        "Integration Hub → Connections while logged in as that account, or store it as "
+        f"that account: {store_command(template_name, kind)}"
+    )
+
+
 def set_secret(template_name: str, kind: SecretKind, value: str) -> None:
     """Store a template's secret; an empty value deletes it."""
     if not value:
@@ -105,13 +164,7 @@ def require_secret(template_name: str, kind: SecretKind) -> str:
     """A template's secret; SecretMissing names the template, the secret and the backend."""
     value = get_secret(template_name, kind)
     if value is None:
-        import getpass
-
-        raise SecretMissing(
-            f"No {kind.value.replace('-', ' ')} is stored for template {template_name!r} "
-            f"in the keyring of user {getpass.getuser()!r} ({backend_name()}). "
-            "Enter it in Integration Hub → Connections."
-        )
+        raise SecretMissing(missing_message(template_name, kind))
     return value
 
 

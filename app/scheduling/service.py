@@ -1,19 +1,22 @@
 """The headless scheduler behind ``integration-hub service``: the same SyncScheduler, no GUI.
 
 It says which database and keyring it uses and which schedules it owns,
+warns about every secret a scheduled template lacks in the keyring of the
+account it runs as (naming that account and the command that fixes it),
 prints each run as it ends, and on SIGTERM or Ctrl+C lets runs in progress
 finish their current record before it exits with 0.
 """
 
 from __future__ import annotations
 
-import getpass
 import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TextIO
+
+from sqlalchemy import select
 
 from app import secrets
 from app.scheduling.owner import DEFAULT_OWNER_TTL, SERVICE
@@ -25,7 +28,7 @@ from app.scheduling.scheduler import (
     SyncScheduler,
 )
 from app.scheduling.status import SchedulerStatus
-from app.store import Database
+from app.store import Database, Schedule, Template
 from app.sync.engine import SyncObjectSpec
 
 
@@ -63,6 +66,35 @@ def describe_status(status: SchedulerStatus) -> list[str]:
     return lines
 
 
+SCHEDULED_SECRETS = (secrets.SecretKind.SAP_PASSWORD, secrets.SecretKind.TAGRAIN_API_KEY)
+
+
+def secret_warnings(database: Database) -> list[str]:
+    """One warning line per secret that a template with an enabled schedule lacks.
+
+    A service reads the keyring of the account it runs as, not the desktop
+    user's; each line names that account, the keyring and the fix. Sandbox
+    templates need no secrets and are not checked.
+    """
+    with database.session() as session:
+        names = session.scalars(
+            select(Template.name)
+            .join(Schedule, Schedule.template_id == Template.id)
+            .where(Schedule.enabled.is_(True), Template.is_sandbox.is_(False))
+            .distinct()
+            .order_by(Template.name)
+        ).all()
+    lines = []
+    try:
+        for name in names:
+            for kind in SCHEDULED_SECRETS:
+                if secrets.get_secret(name, kind) is None:
+                    lines.append(f"warning: {secrets.missing_message(name, kind)}")
+    except secrets.SecretsUnavailable as exc:
+        lines.append(f"warning: scheduled runs of {', '.join(names)} will fail: {exc}")
+    return lines
+
+
 def run_service(
     database: Database,
     objects: Mapping[str, SyncObjectSpec],
@@ -85,7 +117,9 @@ def run_service(
             say(event.message)
 
     say(f"database: {database.url.render_as_string(hide_password=True)}")
-    say(f"keyring: {secrets.backend_name()} (account {getpass.getuser()})")
+    say(f"keyring: {secrets.backend_name()} (account {secrets.account_name()})")
+    for line in secret_warnings(database):
+        say(line)
     scheduler = SyncScheduler(
         database,
         objects,
