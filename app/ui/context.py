@@ -45,6 +45,8 @@ class StoreEvents(QObject):
     """Changes one form makes that other open forms must follow."""
 
     templates_changed = Signal()
+    changed_elsewhere = Signal(str, str)
+    """Another desktop or process changed a scope ("marks", "schedules", "templates"); by whom."""
 
 
 @dataclass

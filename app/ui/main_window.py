@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app import __version__ as _version
 from app import paths
 from app.store import Database
+from app.ui.change_watcher import ChangeWatcher
 from app.ui.client_settings import client_settings
 from app.ui.context import FormContext, Services, StoreEvents
 from app.ui.menu_tree import MainMenuTree
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._install_sync(database)
+        self.change_watcher = ChangeWatcher(database, self)
+        self.change_watcher.changed.connect(self.context.events.changed_elsewhere)
+        self.change_watcher.start()
         self.resize(1200, 760)
 
     # ---- actions, menus, toolbar -------------------------------------------------------
@@ -401,6 +405,7 @@ class MainWindow(QMainWindow):
             form = window.widget()
             if isinstance(form, BaseForm):
                 form.set_dirty(False)
+        self.change_watcher.stop()
         if self.context.sync is not None:
             self.context.sync.shutdown()
         event.accept()

@@ -105,7 +105,7 @@ def test_an_object_running_elsewhere_is_refused_with_holder_and_time(
     assert window.messenger.last is not None
     kind, text = window.messenger.last
     assert kind == "error"
-    assert "sales is already running on OTHER-PC:4242 since" in text
+    assert "sales is already running on OTHER-PC (process 4242) since" in text
     assert _runs(database) == before, "nothing ran"
 
 

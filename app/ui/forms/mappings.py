@@ -117,6 +117,17 @@ class MappingsForm(TemplateForm):
         self._known = _Known([], [], [])
         self.refresh_templates()
 
+    def busy(self) -> bool:
+        """Reading Tagrain's values."""
+        return self.reading
+
+    def follow_change(self, scope: str) -> None:
+        """Mappings changed on another desktop: show the stored rows again (no new read)."""
+        shown = self.template_id
+        self.refresh_templates()
+        if shown is not None and shown == self.template_id and not self.reading:
+            self._fill(shown)
+
     def sizeHint(self) -> QSize:
         """Wide enough for every column of the widest grid."""
         return QSize(960, 460)
@@ -185,6 +196,7 @@ class MappingsForm(TemplateForm):
             )
         self._known = result.known
         self._fill(result.template_id)
+        self.follow_pending()
 
     def _fill(self, template_id: int) -> None:
         self.begin_loading()

@@ -42,6 +42,7 @@ class MarkingCriteriaForm(BaseForm):
     """The Selection Criteria window of one kind (customer or item)."""
 
     form_key = ""
+    change_scopes = ("templates",)
 
     def __init__(self, context: FormContext, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(context, f"{TITLES[kind]} - Selection Criteria", parent)
@@ -126,6 +127,10 @@ class MarkingCriteriaForm(BaseForm):
         """The chosen template."""
         value = self.template_combo.currentData()
         return int(value) if value is not None else None
+
+    def follow_change(self, scope: str) -> None:
+        """Templates added, renamed or removed on another desktop."""
+        self.refresh_templates()
 
     def refresh_templates(self) -> None:
         """Fill the Template combo from the store, keeping the choice."""

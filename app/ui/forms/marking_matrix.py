@@ -37,7 +37,7 @@ from app.ui.context import FormContext
 from app.ui.marking_loader import PageReader, RowLoader, share_gil, unshare_gil
 from app.ui.models.marking_model import ROW_NUMBER, SYNC, MarkingModel, Rebased
 from app.ui.widgets.check_delegate import CheckDelegate
-from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.form_base import CHANGED_ELSEWHERE, BaseForm
 
 TITLES = {
     CUSTOMER: "Set Customers for Synchronization",
@@ -94,6 +94,8 @@ class MarkingMatrixForm(BaseForm):
 
     loaded = Signal()
     saved = Signal(bool)
+    followed = Signal()
+    change_scopes = ("marks",)
 
     def __init__(
         self,
@@ -195,6 +197,7 @@ class MarkingMatrixForm(BaseForm):
         self._counts_changed()
         self.read_failure: str | None = None
         self.saving = False
+        self.following = False
         self._move: set[str] = set()
         self.loader = RowLoader(reader or default_reader(context.database, criteria))
         self.loader.page.connect(self._page)
@@ -226,6 +229,36 @@ class MarkingMatrixForm(BaseForm):
                 f"Reading stopped: the matrix shows the first {self.model.total():,} {self.plural}"
             )
         self.loaded.emit()
+        self.follow_pending()
+
+    # ---- marks changed on another desktop ------------------------------------------
+
+    def busy(self) -> bool:
+        """Reading rows, saving, or already following a change."""
+        return self.reading or self.saving or self.following
+
+    def follow_change(self, scope: str) -> None:
+        """Marks changed elsewhere and nothing is ticked here: show the store's marks."""
+        database, kind = self.context.database, self.criteria.kind
+        template_id, model = self.criteria.template_id, self.model
+        self.following = True
+        call = BackgroundCall(lambda: model.rebase(StoreView.load(database, kind, template_id)))
+        call.finished.connect(self._followed)
+        call.failed.connect(self._follow_failed)
+        call.start()
+
+    def _followed(self, rebased: Rebased) -> None:
+        self.following = False
+        if self.is_dirty():
+            self.messenger.warning(CHANGED_ELSEWHERE.format(who="another desktop"))
+        else:
+            self.model.adopt(rebased)
+            self.messenger.info("Marks were changed on another desktop: the matrix shows them.")
+        self.followed.emit()
+
+    def _follow_failed(self, message: str) -> None:
+        self.following = False
+        self.messenger.error(f"The marks changed elsewhere could not be read: {message}")
 
     def _failed(self, message: str) -> None:
         self.progress_row.hide()
@@ -374,6 +407,8 @@ class MarkingMatrixForm(BaseForm):
         self.saved.emit(True)
         if self.save_closes:
             self.close_form()
+        else:
+            self.follow_pending()
 
     def _save_failed(self, message: str) -> None:
         self._set_saving(False)

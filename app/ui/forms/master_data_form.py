@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
 
 from app.store import Database
 from app.sync.marking import CUSTOMER, ITEM, MarkConflict
-from app.sync.master_data import MasterDataReader, MasterRecord, hub_state, set_mark
+from app.sync.master_data import HubState, MasterDataReader, MasterRecord, hub_state, set_mark
 from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data.templates import list_templates
 from app.ui.forms.master_data_hub import HubTab
-from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.form_base import CHANGED_ELSEWHERE, BaseForm
 
 FORM_STYLE = """
 QLineEdit[display="true"], QPlainTextEdit[display="true"] {
@@ -69,6 +69,8 @@ class MasterDataForm(BaseForm):
     shown = Signal()
     saved = Signal(bool)
     reading_changed = Signal(bool)
+    followed = Signal()
+    change_scopes = ("marks", "templates")
 
     def __init__(
         self, context: FormContext, kind: str, title: str, parent: QWidget | None = None
@@ -321,6 +323,7 @@ class MasterDataForm(BaseForm):
             self.messenger.error(self._not_found)
         self.show_record(record if record is not None else self.record)
         self.shown.emit()
+        self.follow_pending()
 
     def show_record(self, record: MasterRecord | None) -> None:
         """Show a record (None: an empty form); the form is clean afterwards."""
@@ -422,12 +425,50 @@ class MasterDataForm(BaseForm):
             f"{self.template_combo.currentText()}"
         )
         self.saved.emit(True)
+        self.follow_pending()
 
     def _save_failed(self, message: str) -> None:
         self.saving = False
         self.mode_button.setEnabled(True)
         self.messenger.error(f"The mark could not be saved: {message}")
         self.saved.emit(False)
+        self.follow_pending()
+
+    # ---- changes made on another desktop ---------------------------------------------
+
+    def busy(self) -> bool:
+        """Reading or saving a record."""
+        return self.reading or self.saving
+
+    def follow_change(self, scope: str) -> None:
+        """Templates: refill the combo. Marks: read the shown record's Integration Hub tab again."""
+        if scope != "marks":
+            self.refresh_templates()
+            return
+        record, template_id = self.record, self.template_id
+        if record is None or template_id is None:
+            return
+        database, kind, serial = self.context.database, self.kind, self._serial
+        fallback = record.hub.cross_reference or None
+
+        def read() -> tuple[int, MasterRecord, object]:
+            state = hub_state(database, kind, template_id, record.code, fallback)
+            return serial, record, state
+
+        call = BackgroundCall(read)
+        call.finished.connect(self._hub_read)
+        call.failed.connect(self.messenger.error)
+        call.start()
+
+    def _hub_read(self, answer: tuple[int, MasterRecord, HubState]) -> None:
+        serial, record, state = answer
+        if serial != self._serial or record is not self.record or self.busy():
+            return
+        if self.is_dirty():
+            self.messenger.warning(CHANGED_ELSEWHERE.format(who="another desktop"))
+            return
+        self.show_record(dataclasses.replace(record, hub=state))
+        self.followed.emit()
 
     # ---- window ----------------------------------------------------------------------
 

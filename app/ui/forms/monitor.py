@@ -6,13 +6,18 @@ for word (read on a worker, so a 10,000-record run never stalls the client).
 Sync Now runs the chosen object, Retry Failed applies the chosen failed
 records again (or all failed records of the chosen run), Export writes the
 records (or, with no run chosen, the runs) to CSV.
+
+Every few seconds a worker reads who runs each object now (machine, process,
+since when: the run leases) and who fires the schedules (the service or a
+desktop client, its last heartbeat, live or stale); a run that starts or
+ends anywhere, on any desktop or the service, refreshes the dashboard.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -30,16 +35,23 @@ from app.sync.jobs import OBJECTS
 from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data import runs as store
+from app.ui.data.activity import Activity, read_activity
 from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
 from app.ui.models.run_models import DashboardModel, RecordsModel, RunsModel
 from app.ui.widgets.form_base import BaseForm
 
 STATUS_FILTERS = (("All", ""), ("Failed", "failed"), ("OK", "ok"))
 NO_SYNC = "Sync Now and Retry need the sync core (start the client with `integration-hub gui`)."
+ACTIVITY_MS = 3_000
+LIVE_STYLE = "color: #346187;"
+STALE_STYLE = "color: #e78c07;"
 
 
 class SyncMonitorForm(BaseForm):
     """Administration → Integration Hub → Sync Monitor."""
+
+    activity_read = Signal()
+    change_scopes = ("templates", "schedules")
 
     def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "Integration Hub - Sync Monitor", parent)
@@ -67,6 +79,12 @@ class SyncMonitorForm(BaseForm):
         top.addStretch(1)
         top.addWidget(self.refresh_button)
         self.body.addLayout(top)
+        self.scheduling = QLabel("Reading who runs the schedules…")
+        self.scheduling.setObjectName("schedulingOwner")
+        self.scheduling.setWordWrap(True)
+        self.body.addWidget(self.scheduling)
+        self.activity: Activity | None = None
+        self.activity_loading = False
 
         self.dashboard_model = DashboardModel()
         self.dashboard = grid("dashboardGrid", self.dashboard_model)
@@ -113,6 +131,10 @@ class SyncMonitorForm(BaseForm):
         self.runs.selectionModel().currentRowChanged.connect(lambda *_a: self._load_records())
         self.records.selectionModel().selectionChanged.connect(lambda *_a: self._record_chosen())
         context.events.templates_changed.connect(self._templates_changed)
+        self.activity_timer = QTimer(self)
+        self.activity_timer.setInterval(ACTIVITY_MS)
+        self.activity_timer.timeout.connect(self.refresh_activity)
+        self.activity_timer.start()
         self.reload()
 
     def sizeHint(self) -> QSize:
@@ -124,6 +146,47 @@ class SyncMonitorForm(BaseForm):
     def _templates_changed(self) -> None:
         self.template.refresh()
         self.reload()
+
+    def follow_change(self, scope: str) -> None:
+        """Templates or schedules changed on another desktop: read the dashboard again."""
+        if scope == "templates":
+            self._templates_changed()
+        else:
+            self.reload()
+
+    def refresh_activity(self) -> None:
+        """Read the leases and the scheduling owner on a worker (one read at a time)."""
+        if self.activity_loading:
+            return
+        self.activity_loading = True
+        database, objects, template_id = (
+            self.context.database,
+            self.objects,
+            self.template.current_id(),
+        )
+        call = BackgroundCall(lambda: read_activity(database, objects, template_id))
+        call.finished.connect(self._activity_done)
+        call.failed.connect(self._activity_failed)
+        call.start()
+
+    def _activity_done(self, activity: Activity) -> None:
+        self.activity_loading = False
+        if activity.template_id != self.template.current_id():
+            self.refresh_activity()
+            return
+        before, self.activity = self.activity, activity
+        self.dashboard_model.set_leases(activity.leases)
+        self.scheduling.setText(f"Scheduling: {activity.owner_sentence()}")
+        stale = activity.owner is None or activity.owner.stale
+        self.scheduling.setStyleSheet(STALE_STYLE if stale else LIVE_STYLE)
+        if before is not None and before.running_key() != activity.running_key():
+            self.reload()
+        self.activity_read.emit()
+
+    def _activity_failed(self, message: str) -> None:
+        self.activity_loading = False
+        self.scheduling.setText(f"Who runs what could not be read: {message}")
+        self.activity_read.emit()
 
     def reload(self) -> None:
         """Read the dashboard again, keeping the chosen object and run."""
@@ -145,6 +208,7 @@ class SyncMonitorForm(BaseForm):
         if rows:
             self.dashboard.selectRow(names.index(keep) if keep in names else 0)
         self._load_runs()
+        self.refresh_activity()
 
     def selected_object(self) -> str | None:
         """The object of the chosen dashboard row."""

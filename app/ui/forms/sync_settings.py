@@ -5,48 +5,49 @@ The grid lists every object of the chosen template with its schedule
 and its next run by the rule. "Schedule…" (or a double-click) edits one
 object in a dialog; Update writes all schedules in one transaction and tells
 the embedded scheduler to reload. The line at the top says who owns
-scheduling (this client or the service) and when it last beat.
+scheduling (this desktop, another desktop or the service: machine, process,
+since when, last heartbeat, live or stale), read on a worker every few
+seconds. Schedules saved on another desktop appear at once unless there are
+unsaved edits here (those are kept, and Update asks before writing over them).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from app.scheduling import SchedulerStatus, local_zone, read_status
 from app.sync.jobs import OBJECTS
+from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data import runs as run_store
 from app.ui.data import schedules as store
+from app.ui.data.activity import Activity, read_activity
 from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
 from app.ui.forms.sync_schedule_dialog import ScheduleDialog
 from app.ui.models.run_models import when
 from app.ui.models.schedule_model import ScheduleModel
 from app.ui.widgets.form_base import BaseForm
 
-OWNER_REFRESH_MS = 5_000
+OWNER_REFRESH_MS = 3_000
+STANDBY = " This desktop stands by and takes over if it stops."
 
 
-def owner_line(status: SchedulerStatus) -> str:
-    """Who runs the schedules, in one sentence."""
-    owner = status.owner
-    if owner is None or owner.stale:
-        gone = f" ({owner.holder} stopped beating at {when(owner.heartbeat_at)})" if owner else ""
-        return f"Nobody runs the schedules right now{gone}."
-    who = "this client" if owner.mine else f"the {owner.kind} on {owner.holder}"
-    line = (
-        f"Schedules run in {who} since {when(owner.since)}; "
-        f"last heartbeat {when(owner.heartbeat_at)}."
-    )
-    if status.role == "standby":
-        line += " This client stands by and takes over if it stops."
+def owner_line(activity: Activity, role: str) -> str:
+    """Who runs the schedules, in one or two sentences."""
+    line = activity.owner_sentence()
+    if role == "standby" and activity.owner is not None and not activity.owner.stale:
+        line += STANDBY
     return line
 
 
 class SyncSettingsForm(BaseForm):
     """Administration → Integration Hub → Synchronization Settings."""
+
+    owner_read = Signal()
+    change_scopes = ("templates", "schedules")
 
     def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "Integration Hub - Synchronization Settings", parent)
@@ -55,6 +56,7 @@ class SyncSettingsForm(BaseForm):
         self.objects = self.center.objects if self.center else OBJECTS
         self.tz = local_zone()
         self.dialog: ScheduleDialog | None = None
+        self.owner_loading = False
 
         top = QHBoxLayout()
         self.template = TemplateCombo(context.database)
@@ -63,7 +65,7 @@ class SyncSettingsForm(BaseForm):
         top.addWidget(self.template)
         top.addStretch(1)
         self.body.addLayout(top)
-        self.owner = QLabel()
+        self.owner = QLabel("Reading who runs the schedules…")
         self.owner.setObjectName("schedulerOwner")
         self.owner.setWordWrap(True)
         self.body.addWidget(self.owner)
@@ -129,11 +131,18 @@ class SyncSettingsForm(BaseForm):
             status = self._status()
             last = run_store.dashboard(self.context.database, self.objects, template_id, status)
             self.model.set_drafts(drafts, last)
-            self.owner.setText(owner_line(status))
         fit_columns(self.grid)
         if self.model.rowCount():
             self.grid.selectRow(max(keep, 0))
         self.end_loading()
+        self.refresh_owner()
+
+    def follow_change(self, scope: str) -> None:
+        """Templates or schedules changed on another desktop (this form has no unsaved edits)."""
+        if scope == "templates":
+            self.template.refresh()
+            self._template_id = self.template.current_id()
+        self.reload()
 
     def refresh_status(self) -> None:
         """Last runs changed (a run ended): re-read unless there are unsaved edits."""
@@ -141,8 +150,29 @@ class SyncSettingsForm(BaseForm):
             self.reload()
 
     def refresh_owner(self) -> None:
-        """Re-read who owns scheduling."""
-        self.owner.setText(owner_line(self._status()))
+        """Re-read who owns scheduling, on a worker (``owner_read`` when shown)."""
+        if self.owner_loading:
+            return
+        self.owner_loading = True
+        scheduler = self.center.scheduler if self.center is not None else None
+        me = scheduler.holder if scheduler is not None else ""
+        database, objects = self.context.database, self.objects
+        call = BackgroundCall(lambda: read_activity(database, objects, None, me))
+        call.finished.connect(self._owner_done)
+        call.failed.connect(self._owner_failed)
+        call.start()
+
+    def _owner_done(self, activity: Activity) -> None:
+        self.owner_loading = False
+        scheduler = self.center.scheduler if self.center is not None else None
+        role = str(scheduler.role) if scheduler is not None else "stopped"
+        self.owner.setText(owner_line(activity, role))
+        self.owner_read.emit()
+
+    def _owner_failed(self, message: str) -> None:
+        self.owner_loading = False
+        self.owner.setText(f"Who runs the schedules could not be read: {message}")
+        self.owner_read.emit()
 
     def selected(self) -> store.ScheduleDraft | None:
         """The draft of the chosen row."""

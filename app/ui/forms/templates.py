@@ -28,6 +28,8 @@ EMPTY_HINT = "No template yet: type a name below and press Add."
 class TemplatesForm(BaseForm):
     """Administration → Integration Hub → Templates."""
 
+    change_scopes = ("templates",)
+
     def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "Integration Hub - Templates", parent)
         self.setObjectName("templatesForm")
@@ -100,6 +102,14 @@ class TemplatesForm(BaseForm):
         if has:
             self.grid.selectRow(max(row, 0))
         self._update_buttons()
+
+    def follow_change(self, scope: str) -> None:
+        """Templates changed on another desktop: list them again, keeping a typed name."""
+        typed = self.name.text() if self.name.isModified() else None
+        self.reload()
+        if typed is not None:
+            self.name.setText(typed)
+            self.name.setModified(True)
 
     def selected(self) -> store.TemplateRow | None:
         """The template of the current row."""

@@ -7,13 +7,14 @@ coloured as SAP colours messages (red failed, green succeeded, orange partial).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from app.ui.data.activity import LeaseView
 from app.ui.data.runs import DashboardRow, RecordRow, RunRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -94,11 +95,17 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
 
 class DashboardModel(RowsModel[DashboardRow]):
-    """One row per object: last run, outcome, next run, waiting records, failures."""
+    """One row per object: last run, outcome, next run, waiting records, failures.
+
+    The last three columns say who runs the object right now (machine, process,
+    since when); they come from ``set_leases``, read every few seconds.
+    """
 
     status_column = 3
+    lease_columns = range(8, 11)
 
     def __init__(self) -> None:
+        self._leases: Mapping[str, LeaseView] = {}
         super().__init__(
             [
                 ("Object", lambda r: r.label),
@@ -109,9 +116,37 @@ class DashboardModel(RowsModel[DashboardRow]):
                 ("Schedule", lambda r: r.schedule),
                 ("Waiting", lambda r: r.waiting),
                 ("Failures", lambda r: r.failures),
-                ("Running On", lambda r: r.running_on or ""),
+                ("Running On", lambda r: self._lease_text(r, "machine")),
+                ("Process", lambda r: self._lease_text(r, "process")),
+                ("Since", lambda r: self._lease_text(r, "since")),
             ]
         )
+
+    def _lease_text(self, row: DashboardRow, part: str) -> str:
+        lease = self._leases.get(row.object)
+        if lease is None:
+            return ""
+        if part == "since":
+            return when(lease.since)
+        holder = lease.holder
+        if part == "machine":
+            return "this desktop" if holder.this_process else holder.machine
+        return str(holder.pid) if holder.pid is not None else ""
+
+    def lease_of(self, name: str) -> LeaseView | None:
+        """The live lease shown for an object."""
+        return self._leases.get(name)
+
+    def set_leases(self, leases: Mapping[str, LeaseView]) -> None:
+        """Show who runs each object now (only the lease columns change)."""
+        if dict(leases) == dict(self._leases):
+            return
+        self._leases = dict(leases)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, self.lease_columns[0]),
+                self.index(len(self._rows) - 1, self.lease_columns[-1]),
+            )
 
 
 class RunsModel(RowsModel[RunRow]):

@@ -4,6 +4,12 @@ A form opens in OK mode; editing a watched field turns the mode button into
 Update. Update saves (the subclass's ``save``) and returns to OK; OK closes
 the form; Cancel or Esc closes it, asking first when there are unsaved edits.
 Refused input goes to the status bar in red and the field is highlighted.
+
+A form names the shared data it shows (``change_scopes``). When another
+desktop changes it, a clean form reloads at once (``follow_change``); a form
+in Update mode keeps the user's edits, says so in the status bar, and asks
+before Update writes over the other desktop's change. Data → Refresh drops
+the edits and shows the new data.
 """
 
 from __future__ import annotations
@@ -23,18 +29,29 @@ from PySide6.QtWidgets import (
 
 from app.secrets import SecretsUnavailable
 from app.ui.context import FormContext
+from app.ui.data.activity import writer_words
 from app.ui.data.errors import InputError
 from app.ui.status import StatusMessenger
 from app.ui.widgets.marks import set_invalid
 
 SAVED_MESSAGE = "Operation completed successfully"
 DISCARD_QUESTION = "Unsaved data will be lost. Do you want to continue without saving?"
+CHANGED_ELSEWHERE = (
+    "Changed on {who} — your edits are kept; Data → Refresh (Ctrl+Shift+R) "
+    "drops them and shows the new data."
+)
+OVERWRITE_QUESTION = (
+    "{who} changed this data after you started editing. Save your changes over theirs?"
+)
+NOT_OVERWRITTEN = "Nothing saved. Data → Refresh shows the other desktop's change."
 
 
 class BaseForm(QWidget):
     """A form inside the MDI area; subclasses fill ``body`` and implement ``save``."""
 
     dirty_changed = Signal(bool)
+    change_scopes: tuple[str, ...] = ()
+    """The shared data this form shows ("marks", "schedules", "templates")."""
 
     def __init__(self, context: FormContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +60,9 @@ class BaseForm(QWidget):
         self._dirty = False
         self._loading = False
         self.fields: dict[str, QWidget] = {}
+        self.changed_by: str | None = None
+        self.pending_changes: set[str] = set()
+        context.events.changed_elsewhere.connect(self._changed_elsewhere)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
@@ -86,6 +106,8 @@ class BaseForm(QWidget):
         if self._loading or dirty == self._dirty:
             return
         self._dirty = dirty
+        if not dirty:
+            self.changed_by = None
         self.mode_button.setText("Update" if dirty else "OK")
         self.dirty_changed.emit(dirty)
 
@@ -120,10 +142,56 @@ class BaseForm(QWidget):
             widget.edited.connect(edited)
         return widget
 
+    def _changed_elsewhere(self, scope: str, by: str) -> None:
+        if scope not in self.change_scopes:
+            return
+        if self._dirty:
+            self.changed_by = by
+            self.messenger.warning(CHANGED_ELSEWHERE.format(who=writer_words(by)))
+            return
+        if self.busy():
+            self.pending_changes.add(scope)
+            return
+        self.follow_change(scope)
+
+    def busy(self) -> bool:
+        """Whether the form is reading or saving (a change elsewhere waits until it is done)."""
+        return False
+
+    def follow_pending(self) -> None:
+        """Apply the changes made elsewhere while the form was busy (subclasses call it)."""
+        scopes, self.pending_changes = self.pending_changes, set()
+        for scope in sorted(scopes):
+            if self._dirty:
+                return
+            self.follow_change(scope)
+
+    def follow_change(self, scope: str) -> None:
+        """Another desktop changed ``scope`` and the form is clean: show the new data."""
+        self.reload()
+
+    def confirm_overwrite(self) -> bool:
+        """Before saving over a change made elsewhere meanwhile: True when the user agrees."""
+        if self.changed_by is None:
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.windowTitle(),
+            OVERWRITE_QUESTION.format(who=writer_words(self.changed_by).capitalize()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.messenger.info(NOT_OVERWRITTEN)
+            return False
+        return True
+
     def press_mode_button(self) -> None:
         """OK closes; Update saves and returns to OK mode."""
         if not self._dirty:
             self.close_form()
+            return
+        if not self.confirm_overwrite():
             return
         posted = self.messenger.count
         if self.run_save():

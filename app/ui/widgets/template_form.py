@@ -18,8 +18,11 @@ class TemplateForm(BaseForm):
     """A BaseForm whose fields belong to the template chosen in its Template combo.
 
     Subclasses put their fields into ``content`` and implement ``load(template_id)``
-    and ``save()``; ``template_id`` is the chosen template or None.
+    and ``save()``; ``template_id`` is the chosen template or None. A template
+    changed on another desktop is read again (unless there are unsaved edits).
     """
+
+    change_scopes = ("templates",)
 
     def __init__(self, context: FormContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(context, title, parent)

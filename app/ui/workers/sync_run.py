@@ -4,8 +4,8 @@
 QThreadPool. The work gets a progress callback (called from the worker
 thread, throttled to a few updates a second and delivered through a queued
 signal) and a ``CancelToken``. A run that finds the object held elsewhere
-is *refused* with the holder and the time it started, never queued or run
-twice.
+is *refused* naming the machine and process that hold it and since when,
+never queued or run twice.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from app.store import Database
 from app.sync.leases import LeaseHeld, current_holder
 from app.sync.records import CancelToken, Progress, ProgressCallback
+from app.ui.data.activity import refusal
 
 PROGRESS_INTERVAL = 0.1
 Work = Callable[[ProgressCallback, CancelToken], Any]
@@ -81,7 +82,7 @@ class _Job(QRunnable):
             result = self.task.work(self._progress, self.cancel)
             self._flush()
         except LeaseHeld as held:
-            self.signals.refused.emit(str(held))
+            self.signals.refused.emit(refusal(held))
             return
         except Exception as exc:
             self.signals.failed.emit(str(exc) or type(exc).__name__)
