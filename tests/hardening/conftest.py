@@ -48,8 +48,12 @@ class World:
 
     def run(self, object_name: str, **options: Any) -> RunResult:
         """One scheduled run of an object; the last job's result."""
+        return self.runs(object_name, **options)[-1]
+
+    def runs(self, object_name: str, **options: Any) -> list[RunResult]:
+        """One scheduled run of an object; the result of each of its jobs."""
         engine = Engine(self.database, OBJECTS)
-        return engine.run(object_name, self.template_id, trigger="schedule", **options)[-1]
+        return engine.run(object_name, self.template_id, trigger="schedule", **options)
 
     def context(self) -> SyncContext:
         """A sync context of the template (close it after use)."""

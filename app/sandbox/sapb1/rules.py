@@ -38,6 +38,13 @@ _POSTED_LINE_FIELDS = ("ItemCode", "Quantity", "UnitPrice", "Price", "WarehouseC
 _SETS = ENTITY_SETS
 
 
+FIELD_LENGTHS: dict[str, dict[str, int]] = {
+    "BusinessPartners": {"CardName": 100},
+    "Items": {"ItemName": 200},
+}
+"""Column sizes SL enforces on the strings most likely to be too long (names)."""
+
+
 def _money(value: float) -> float:
     return round(float(value) + 0.0, 6)
 
@@ -78,6 +85,16 @@ class Rules:
             if name not in known:
                 raise SlError.malformed(f"Property '{name}' of '{es.entity_type}' is invalid")
 
+    @staticmethod
+    def _check_lengths(es: EntitySet, body: dict[str, Any]) -> None:
+        """SL refuses a string longer than its column (e.g. OCRD.CardName, 100 characters)."""
+        for name, limit in FIELD_LENGTHS.get(es.name, {}).items():
+            value = body.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                raise SlError.malformed(
+                    f"Value too long in property '{name}' of '{es.entity_type}'"
+                )
+
     def _partner(self, tx: Tx, es: EntitySet, code: Any) -> dict[str, Any]:
         bp = tx.get(_SETS["BusinessPartners"], code) if code else None
         if bp is None:
@@ -96,6 +113,7 @@ class Rules:
             raise SlError.malformed("Invalid request body: a JSON object is expected")
         body = normalize_dates(body)
         self._check_user_fields(tx, es, body)
+        self._check_lengths(es, body)
         if es.kind == "document":
             doc = self._create_document(tx, es, body)
         elif es.kind == "payment":
@@ -508,6 +526,7 @@ class Rules:
             raise SlError(412, -2039, ETAG_MISMATCH)
         patch = normalize_dates(patch)
         self._check_user_fields(tx, es, patch)
+        self._check_lengths(es, patch)
         for name, value in patch.items():
             if name in READ_ONLY or name in es.key or name.startswith("_"):
                 continue

@@ -31,6 +31,18 @@ from app.sync.jobs.fingerprints import (
 from app.sync.records import Action, Outcome, RecordError
 
 CARD_CODE_LENGTH = 15
+CARD_NAME_LENGTH = 100
+
+
+def name_note(customer: Customer) -> str | None:
+    """What the record log says when SAP keeps only the start of a long name."""
+    length = len(tagrain_name(customer))
+    if length <= CARD_NAME_LENGTH:
+        return None
+    return (
+        f"the name has {length} characters; SAP keeps the first {CARD_NAME_LENGTH} "
+        "(BusinessPartner.CardName)"
+    )
 
 
 class CustomerResolver:
@@ -139,9 +151,13 @@ class CustomerResolver:
                 return link.sap_key, Outcome(Action.UPDATED, target_key=link.sap_key)
             ctx.sap.update_customer(link.sap_key, self.draft(customer, link.sap_key))
             ctx.links.save("customers", customer.id, link.sap_key, fingerprint=fingerprint)
-            message = (
-                "changed on both sides; Tagrain's change is later and wins" if sap_changed else None
+            notes = (
+                "changed on both sides; Tagrain's change is later and wins"
+                if sap_changed
+                else None,
+                name_note(customer),
             )
+            message = "; ".join(n for n in notes if n) or None
             return link.sap_key, Outcome(Action.UPDATED, target_key=link.sap_key, message=message)
         existing = self.find_existing(customer)
         if existing is not None:
@@ -163,7 +179,7 @@ class CustomerResolver:
             return card_code, Outcome(Action.CREATED, target_key=card_code, message="would create")
         ctx.sap.create_customer(self.draft(customer, card_code))
         ctx.links.save("customers", customer.id, card_code, fingerprint=fingerprint)
-        return card_code, Outcome(Action.CREATED, target_key=card_code)
+        return card_code, Outcome(Action.CREATED, target_key=card_code, message=name_note(customer))
 
 
 class CustomersDownJob(TagrainSourceJob[Customer]):
