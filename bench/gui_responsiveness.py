@@ -1,7 +1,7 @@
 """GUI responsiveness during Sync Now: the longest stall of the event loop while sales sync.
 
     uv run python bench/gui_responsiveness.py               # 10,000 sales
-    uv run python bench/gui_responsiveness.py --sales 2000
+    uv run python bench/gui_responsiveness.py --sales 2000 --json
 
 Starts both sandboxes with that many Tagrain sales in a child process (as
 real servers are elsewhere; ``--in-process`` keeps them in this process, where
@@ -10,13 +10,15 @@ items first (as an initial load would), opens the client offscreen with the
 Sync Monitor on Sales, presses Sync Now, and ticks a QTimer every 10 ms until
 the run has ended and the monitor has read every record of it. A tick that
 comes late is a stall: the script prints the longest, the 99th percentile
-and how many ticks were later than 50 ms and 100 ms.
+and how many ticks were later than 50 ms and 100 ms (``--json``: and one JSON
+line with the figures at the end, for bench/run).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import multiprocessing
 import os
 import tempfile
@@ -25,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -89,10 +92,15 @@ class StallMeter:
         self.when.append(time.perf_counter() - self.origin)
         self.clock.restart()
 
+    def p99(self) -> float:
+        """The 99th percentile of the tick gaps (ms)."""
+        gaps = sorted(self.gaps)
+        return gaps[int(len(gaps) * 0.99) - 1] if gaps else 0.0
+
     def report(self) -> str:
         """Longest gap, 99th percentile and late-tick counts."""
         gaps = sorted(self.gaps)
-        p99 = gaps[int(len(gaps) * 0.99) - 1] if gaps else 0.0
+        p99 = self.p99()
         late50 = sum(1 for g in gaps if g > 50)
         late100 = sum(1 for g in gaps if g > 100)
         worst = sorted(zip(self.gaps, self.when, strict=True), reverse=True)[:5]
@@ -137,15 +145,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sales", type=int, default=10_000)
     parser.add_argument("--in-process", action="store_true", help="sandboxes in this process")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
     scale = SandboxScale(
         customers=200, items=300, tagrain_customers=150, sales=args.sales, refunds=0, expenses=0
     )
     with sandboxes(scale, args.in_process) as (sap_url, tagrain_url):
-        measure(args.sales, sap_url, tagrain_url)
+        figures = measure(args.sales, sap_url, tagrain_url)
+    if args.json:
+        print(json.dumps(figures))
 
 
-def measure(sales: int, sap_url: str, tagrain_url: str) -> None:
+def measure(sales: int, sap_url: str, tagrain_url: str) -> dict[str, Any]:
     """Sync Now sales in an offscreen client and print the stalls of its event loop."""
     folder = Path(tempfile.mkdtemp())
     database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
@@ -194,6 +205,16 @@ def measure(sales: int, sap_url: str, tagrain_url: str) -> None:
         print(meter.report())
         print(collections.report())
         window.close()
+        return {
+            "sales": sales,
+            "status": run.status if run else None,
+            "records": run.total if run else 0,
+            "sync_seconds": synced,
+            "shown_seconds": total,
+            "longest_stall_ms": max(meter.gaps, default=0.0),
+            "p99_ms": meter.p99(),
+            "ticks": len(meter.gaps),
+        }
     finally:
         database.dispose()
 

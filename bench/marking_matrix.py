@@ -1,6 +1,6 @@
 """The Set Customers for Synchronization matrix on 100,000 customers: load, stall, sort, filter.
 
-Usage: uv run python bench/marking_matrix.py [--customers 100000] [--in-process]
+Usage: uv run python bench/marking_matrix.py [--customers 100000] [--in-process] [--json]
 
 A Service Layer sandbox with that many customers runs in a child process
 (as SAP runs on its own server; ``--in-process`` shares this process's GIL
@@ -9,12 +9,14 @@ twentieth for a second template. One plain core read without the GUI comes
 first, for comparison. Then the matrix form is built offscreen and shown; a
 QTimer ticking every 10 ms records the longest gap of the event loop while
 the rows load on the worker thread and while the user sorts, filters, ticks
-everything and saves. Every figure is printed.
+everything and saves. Every figure is printed; ``--json`` adds one JSON line
+with them at the end (for bench/run).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import sys
@@ -136,7 +138,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--in-process", action="store_true")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
+    report: dict[str, object] = {"customers": args.customers}
 
     started = time.perf_counter()
     child = None
@@ -170,6 +174,7 @@ def main() -> None:
         raw = sum(len(p) for p in marking.read_rows(database, Criteria(CUSTOMER, template_id)))
         raw_took = time.perf_counter() - started
         print(f"core read without the GUI (marking.read_rows): {raw:,} rows in {raw_took:.2f} s")
+        report["core_read_seconds"] = raw_took
         meter = StallMeter()
         meter.start()
 
@@ -187,6 +192,8 @@ def main() -> None:
         print(f"load: {model.total():,} rows in {load:.2f} s")
         print(f"      longest event-loop stall while loading: {load_stall:.0f} ms")
         print(f"      ticked on open: {model.ticked_count:,}; {form.footer.text()}")
+        report.update(rows=model.total(), load_seconds=load, load_stall_ms=load_stall)
+        stalls = {"load": load_stall}
 
         grid = form.grid
         figures = {
@@ -208,6 +215,7 @@ def main() -> None:
         for name, action in figures.items():
             took, stall = timed(meter, action)
             print(f"{name:<30} {took:8.0f} ms   longest stall {stall:6.0f} ms")
+            stalls[name.strip()] = stall
         meter.start()
         started = time.perf_counter()
         saving = QEventLoop()
@@ -218,6 +226,9 @@ def main() -> None:
         stall = meter.settle()
         saved = f"save {model.ticked_count:,} marks (worker)"
         print(f"{saved:<30} {took:8.0f} ms   longest stall {stall:6.0f} ms")
+        stalls["save"] = stall
+        worst = max(stalls, key=lambda k: stalls[k])
+        report.update(longest_stall_ms=stalls[worst], longest_stall_during=worst)
         print(f"      {context.messenger.last[1] if context.messenger.last else ''}")
         form.set_dirty(False)
         form.close()
@@ -227,6 +238,8 @@ def main() -> None:
         child.join(10)
     if running is not None:
         running.stop()
+    if args.json:
+        print(json.dumps(report))
 
 
 if __name__ == "__main__":

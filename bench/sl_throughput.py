@@ -4,13 +4,16 @@ Posts one-line A/R invoices through ``ServiceLayerClient``, one per request, at
 a per-request latency of 0 and 0.3 s (a real SL takes about that per
 document), with 1 and 4 concurrent sessions, and prints documents per second.
 
-    uv run python bench/sl_throughput.py [--docs 40] [--latencies 0,0.3] [--sessions 1,4]
+    uv run python bench/sl_throughput.py [--docs 40] [--latencies 0,0.3] [--sessions 1,4] [--json]
+
+``--json`` ends the output with one JSON line of every figure (for bench/run).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import threading
 import time
 
@@ -68,7 +71,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=40, help="documents per measurement")
     parser.add_argument("--latencies", default="0,0.3", help="seconds, comma-separated")
     parser.add_argument("--sessions", default="1,4", help="session counts, comma-separated")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
+    figures = []
     sandbox = ServiceLayerSandbox(negative_stock_allowed=True).start()
     try:
         print(f"{'latency s':>10} {'sessions':>9} {'docs':>6} {'docs/s':>9}")
@@ -76,8 +81,13 @@ def main() -> None:
             for sessions in (int(x) for x in args.sessions.split(",")):
                 rate = run(sandbox, args.docs, sessions, latency)
                 print(f"{latency:>10.2f} {sessions:>9d} {args.docs:>6d} {rate:>9.1f}")
+                figures.append(
+                    {"latency": latency, "sessions": sessions, "docs": args.docs, "rate": rate}
+                )
     finally:
         sandbox.stop()
+    if args.json:
+        print(json.dumps({"posts": figures}))
 
 
 if __name__ == "__main__":

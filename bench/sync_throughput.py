@@ -3,6 +3,7 @@
     uv run python bench/sync_throughput.py --sales 400
     uv run python bench/sync_throughput.py --sales 60 --latency 0.3 --sessions 1 4
     uv run python bench/sync_throughput.py --scale-customers 100000 --scale-items 50000
+    (--json adds one JSON line with every figure at the end, for bench/run)
 
 Each sale is an A/R invoice plus an incoming payment (on-account sales only an
 invoice). The ideal with latency L per Service Layer request and S sessions is
@@ -12,10 +13,12 @@ S / (requests per sale × L); the script prints requests per sale it observed.
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, insert
 
@@ -29,7 +32,7 @@ from app.sync.jobs import OBJECTS
 from app.sync.recorder import write_watermark
 
 
-def sales_rate(sales: int, latency: float, sessions: int) -> None:
+def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
     """Post ``sales`` receipts with ``sessions`` SL sessions at ``latency`` s per request."""
     scale = SandboxScale(
         customers=200, items=300, tagrain_customers=150, sales=sales, refunds=0, expenses=0
@@ -59,6 +62,18 @@ def sales_rate(sales: int, latency: float, sessions: int) -> None:
             f"({per_sale:.2f} SL requests per sale; ideal {ideal:.1f} sales/s) "
             f"status={result.status} failed={result.failed}"
         )
+        return {
+            "sales": sales,
+            "latency": latency,
+            "sessions": sessions,
+            "posted": posted,
+            "seconds": elapsed,
+            "rate": posted / elapsed,
+            "requests_per_sale": per_sale,
+            "ideal": ideal if latency else None,
+            "status": result.status,
+            "failed": result.failed,
+        }
     finally:
         database.dispose()
         running.stop()
@@ -96,7 +111,7 @@ def mark_and_link_everything(
             )
 
 
-def no_change_run(customers: int, items: int) -> None:
+def no_change_run(customers: int, items: int) -> dict[str, Any]:
     """Time an incremental run that finds nothing new over a big company.
 
     Every customer and item is marked and linked (as after an initial load) and
@@ -114,7 +129,8 @@ def no_change_run(customers: int, items: int) -> None:
     )
     started = time.perf_counter()
     running = start_sandboxes(SandboxOptions(scale=scale))
-    print(f"seeded {customers} customers, {items} items in {time.perf_counter() - started:.1f} s")
+    seeded = time.perf_counter() - started
+    print(f"seeded {customers} customers, {items} items in {seeded:.1f} s")
     folder = Path(tempfile.mkdtemp())
     database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
     try:
@@ -142,6 +158,14 @@ def no_change_run(customers: int, items: int) -> None:
             f"no-change incremental run over {customers} customers and {items} items: "
             f"{elapsed:.2f} s, {sum(r.total for r in results)} records read"
         )
+        return {
+            "customers": customers,
+            "items": items,
+            "seed_seconds": seeded,
+            "seconds": elapsed,
+            "records_read": sum(r.total for r in results),
+            "statuses": sorted({r.status for r in results}),
+        }
     finally:
         database.dispose()
         running.stop()
@@ -156,12 +180,17 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, nargs="+", default=[4])
     parser.add_argument("--scale-customers", type=int, default=0)
     parser.add_argument("--scale-items", type=int, default=50_000)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
+    figures: dict[str, Any] = {}
     if args.sales:
-        for sessions in args.sessions:
-            sales_rate(args.sales, args.latency, sessions)
+        figures["sales"] = [
+            sales_rate(args.sales, args.latency, sessions) for sessions in args.sessions
+        ]
     if args.scale_customers:
-        no_change_run(args.scale_customers, args.scale_items)
+        figures["no_change"] = no_change_run(args.scale_customers, args.scale_items)
+    if args.json:
+        print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,408 @@
+"""Every benchmark of the project in one go, as one table with the ideal or ceiling of each figure.
+
+    bench/run [--markdown FILE] [--only NAME ...] [--quick]
+    (the same as: uv run python bench/run.py ...)
+
+Each benchmark script runs in its own process with ``--json`` and ends its
+output with one JSON line of figures; this script reads that line, prints
+the machine it ran on and one Markdown table, and writes the same to FILE.
+A benchmark that fails or times out shows "failed: <reason>" in its rows and
+the exit code is 1. Inputs are scaled so that the whole report takes well
+under 15 minutes; every scaled input is named in the table. ``--quick``
+shrinks every input further (a smoke run while developing; its figures are
+not the report's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+INSTANT_MS = 100
+"""The limit for a response to feel instantaneous (Card, Moran & Newell; Nielsen): 0.1 s."""
+
+Row = tuple[str, str, str, str]
+"""benchmark, input, figure, ideal or ceiling."""
+
+
+@dataclass
+class Bench:
+    """One benchmark: the script and arguments, and how its JSON becomes table rows."""
+
+    name: str
+    script: str
+    args: list[str]
+    quick_args: list[str]
+    timeout: float
+    rows: Callable[[dict[str, Any], dict[str, dict[str, Any]]], list[Row]]
+    titles: list[str]
+
+
+def sl_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """SL single-invoice POSTs: ideal S / L at latency L; linear scaling at latency 0."""
+    rows = []
+    one_session = {p["latency"]: p["rate"] for p in data["posts"] if p["sessions"] == 1}
+    for post in data["posts"]:
+        latency, sessions, rate = post["latency"], post["sessions"], post["rate"]
+        if latency:
+            ideal = f"{sessions / latency:.1f} docs/s = {sessions} sessions / {latency:g} s"
+        elif sessions == 1:
+            ideal = "— (baseline: no latency, bound by CPU)"
+        else:
+            ideal = (
+                f"{one_session[0.0] * sessions:.1f} docs/s = {sessions} × the 1-session rate "
+                "(linear scaling)"
+            )
+        rows.append(
+            (
+                f"SL single-invoice POST, latency {latency:g} s, {sessions} session(s)",
+                f"{post['docs']} invoices",
+                f"{rate:.1f} docs/s",
+                ideal,
+            )
+        )
+    return rows
+
+
+def sales_rows(data: dict[str, Any], done: dict[str, dict[str, Any]]) -> list[Row]:
+    """Sales sync: ideal S / (requests per sale × L); at latency 0 the SL POST rate bounds it."""
+    posts = {(p["latency"], p["sessions"]): p["rate"] for p in done.get("sl", {}).get("posts", [])}
+    rows = []
+    for run in data["sales"]:
+        latency, sessions, per_sale = run["latency"], run["sessions"], run["requests_per_sale"]
+        if latency:
+            ideal = (
+                f"{run['ideal']:.1f} sales/s = {sessions} / ({per_sale:.2f} requests × "
+                f"{latency:g} s)"
+            )
+        elif (0.0, sessions) in posts:
+            ceiling = posts[(0.0, sessions)] / per_sale
+            ideal = (
+                f"{ceiling:.1f} sales/s = SL POST rate at {sessions} session(s) / "
+                f"{per_sale:.2f} requests per sale"
+            )
+        else:
+            ideal = "— (needs the SL POST row)"
+        failed = f", {run['failed']} failed" if run["failed"] else ""
+        rows.append(
+            (
+                f"Sales sync into SAP, latency {latency:g} s, {sessions} session(s)",
+                f"{run['sales']} sales",
+                f"{run['rate']:.1f} sales/s ({run['posted']} posted in {run['seconds']:.1f} s, "
+                f"{run['status']}{failed})",
+                ideal,
+            )
+        )
+    return rows
+
+
+def no_change_rows(data: dict[str, Any], done: dict[str, dict[str, Any]]) -> list[Row]:
+    """No-change incremental run: ideal is the same run over a tiny company."""
+    big = data["no_change"]
+    small = done.get("no_change_small", {}).get("no_change")
+    if small:
+        ideal = (
+            f"{small['seconds']:.2f} s = the same run over {small['customers']} customers "
+            f"and {small['items']} items (should not grow with size)"
+        )
+    else:
+        ideal = "— (needs the small-company run)"
+    return [
+        (
+            "No-change incremental run (customers + products)",
+            f"{big['customers']:,} SAP customers + {big['items']:,} items, all linked",
+            f"{big['seconds']:.2f} s ({big['records_read']} records read)",
+            ideal,
+        )
+    ]
+
+
+def no_change_small_rows(_data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """The small-company run appears only as the ideal of the large one."""
+    return []
+
+
+def marking_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """Marking matrix: load vs the core read without a GUI; stalls vs the 100 ms limit."""
+    rows = f"{data['customers']:,} customers"
+    return [
+        (
+            "Set Customers matrix: load",
+            rows,
+            f"{data['load_seconds']:.2f} s ({data['rows']:,} rows)",
+            f"{data['core_read_seconds']:.2f} s = the core read without the GUI (floor)",
+        ),
+        (
+            "Set Customers matrix: longest GUI stall (load, sort, filter, select all, save)",
+            rows,
+            f"{data['longest_stall_ms']:.0f} ms (during {data['longest_stall_during']}; "
+            f"load {data['load_stall_ms']:.0f} ms)",
+            f"≤ {INSTANT_MS} ms (a response feels instant)",
+        ),
+    ]
+
+
+def gui_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """GUI stall during Sync Now against the 100 ms limit."""
+    return [
+        (
+            "GUI stall during Sync Now of sales",
+            f"{data['sales']:,} sales",
+            f"longest {data['longest_stall_ms']:.0f} ms, p99 {data['p99_ms']:.0f} ms "
+            f"(run {data['status']}, {data['records']} records in {data['sync_seconds']:.1f} s)",
+            f"≤ {INSTANT_MS} ms (a response feels instant)",
+        )
+    ]
+
+
+def startup_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """Start-up against a bare PySide6 window."""
+    floor = f"{data['bare_median']:.2f} s = a bare PySide6 window (import Qt, show; floor)"
+    return [
+        (
+            "Client start-up, first (creates and migrates the store)",
+            "empty data folder",
+            f"{data['first']:.2f} s",
+            floor,
+        ),
+        (
+            "Client start-up, later starts",
+            f"median of {data['runs']}",
+            f"{data['median']:.2f} s (min {data['min']:.2f}, max {data['max']:.2f})",
+            floor,
+        ),
+    ]
+
+
+def seed_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """Tagrain sandbox seed and client streaming; tracked for regressions, no ceiling."""
+    none = "— (no external bound; tracked for regressions)"
+    return [
+        (
+            "Tagrain sandbox: bulk seed",
+            f"{data['sales']:,} sales + refunds + expenses",
+            f"{data['seed_seconds']:.1f} s",
+            none,
+        ),
+        (
+            "Tagrain client: stream every sale (pages of 500)",
+            f"{data['streamed']:,} sales",
+            f"{data['stream_rate']:,.0f} sales/s ({data['stream_seconds']:.1f} s)",
+            none,
+        ),
+    ]
+
+
+BENCHES = [
+    Bench(
+        "sl",
+        "sl_throughput.py",
+        ["--docs", "40", "--latencies", "0,0.3", "--sessions", "1,4"],
+        ["--docs", "8", "--latencies", "0,0.3", "--sessions", "1,4"],
+        300,
+        sl_rows,
+        ["SL single-invoice POST"],
+    ),
+    Bench(
+        "sales_fast",
+        "sync_throughput.py",
+        ["--sales", "300", "--latency", "0", "--sessions", "1", "4"],
+        ["--sales", "30", "--latency", "0", "--sessions", "1", "4"],
+        400,
+        sales_rows,
+        ["Sales sync into SAP, latency 0 s"],
+    ),
+    Bench(
+        "sales_latency",
+        "sync_throughput.py",
+        ["--sales", "60", "--latency", "0.3", "--sessions", "1", "4"],
+        ["--sales", "8", "--latency", "0.3", "--sessions", "1", "4"],
+        400,
+        sales_rows,
+        ["Sales sync into SAP, latency 0.3 s"],
+    ),
+    Bench(
+        "no_change_small",
+        "sync_throughput.py",
+        ["--scale-customers", "200", "--scale-items", "300"],
+        ["--scale-customers", "200", "--scale-items", "300"],
+        200,
+        no_change_small_rows,
+        [],
+    ),
+    Bench(
+        "no_change",
+        "sync_throughput.py",
+        ["--scale-customers", "100000", "--scale-items", "50000"],
+        ["--scale-customers", "5000", "--scale-items", "2500"],
+        400,
+        no_change_rows,
+        ["No-change incremental run"],
+    ),
+    Bench(
+        "marking",
+        "marking_matrix.py",
+        ["--customers", "100000"],
+        ["--customers", "5000"],
+        400,
+        marking_rows,
+        ["Set Customers matrix"],
+    ),
+    Bench(
+        "gui",
+        "gui_responsiveness.py",
+        ["--sales", "10000"],
+        ["--sales", "300"],
+        500,
+        gui_rows,
+        ["GUI stall during Sync Now of sales"],
+    ),
+    Bench(
+        "startup",
+        "startup.py",
+        ["--runs", "3"],
+        ["--runs", "1"],
+        300,
+        startup_rows,
+        ["Client start-up"],
+    ),
+    Bench(
+        "seed",
+        "tagrain_seed.py",
+        ["--sales", "50000", "--customers", "2000", "--items", "1000"],
+        ["--sales", "2000", "--customers", "200", "--items", "200"],
+        300,
+        seed_rows,
+        ["Tagrain sandbox / client"],
+    ),
+]
+
+
+def machine() -> list[str]:
+    """CPU model, cores, RAM, OS and Python of this machine (Linux /proc where available)."""
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "-"
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores",
+        f"- RAM: {ram}",
+        f"- OS: {platform.platform()}",
+        f"- Python: {platform.python_version()} ({sys.executable})",
+        f"- load average at start (1, 5, 15 min): {load}",
+    ]
+
+
+def run_one(bench: Bench, quick: bool) -> tuple[dict[str, Any] | None, str, float]:
+    """Run one benchmark script; its JSON figures (or None and the reason) and its runtime."""
+    command = [
+        sys.executable,
+        str(BENCH / bench.script),
+        *(bench.quick_args if quick else bench.args),
+    ]
+    command.append("--json")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=bench.timeout
+        )
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {bench.timeout:g} s", time.perf_counter() - started
+    took = time.perf_counter() - started
+    lines = result.stdout.strip().splitlines()
+    for line in reversed(lines):
+        if line.startswith("{"):
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError:
+                break
+            if result.returncode == 0:
+                return data, "", took
+            break
+    errors = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    reason = errors[-1] if errors else (lines[-1] if lines else "no output")
+    return None, f"exit {result.returncode}: {reason[:200]}", took
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    """A Markdown table (its first row is the header)."""
+    cells = [[c.replace("|", "\\|") for c in row] for row in rows]
+    lines = ["| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(cells[0])]
+    lines += ["| " + " | ".join(row) + " |" for row in cells[1:]]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks, print and write the report; 1 if any benchmark failed."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--markdown", metavar="FILE", help="also write the report here")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=[b.name for b in BENCHES],
+        help="run only these benchmarks",
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny inputs, for development")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    header = ["Machine:", "", *machine(), ""]
+    print("\n".join(header), flush=True)
+    done: dict[str, dict[str, Any]] = {}
+    rows: list[Row] = []
+    runtimes: list[str] = []
+    failed = False
+    for bench in BENCHES:
+        if args.only and bench.name not in args.only:
+            continue
+        print(f"running {bench.name} ({bench.script}) ...", file=sys.stderr, flush=True)
+        data, reason, took = run_one(bench, args.quick)
+        runtimes.append(f"{bench.name} {took:.0f} s")
+        if data is None:
+            failed = True
+            rows += [(title, "", f"failed: {reason}", "") for title in bench.titles]
+            continue
+        done[bench.name] = data
+        try:
+            rows += bench.rows(data, done)
+        except (KeyError, TypeError, ValueError) as exc:
+            failed = True
+            rows += [(t, "", f"failed: bad figures ({exc!r})", "") for t in bench.titles]
+    total = time.perf_counter() - started
+    body = table([("Benchmark", "Input", "Measured", "Ideal or ceiling"), *rows])
+    mode = " (--quick: tiny inputs, not report figures)" if args.quick else ""
+    footer = [
+        "",
+        f"bench/run took {total / 60:.1f} min{mode}: " + ", ".join(runtimes),
+    ]
+    print("\n".join(body + footer))
+    if args.markdown:
+        Path(args.markdown).write_text("\n".join(header + body + footer) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
