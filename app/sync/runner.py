@@ -224,14 +224,22 @@ class Runner:
                 progress(state)
 
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sync") as pool:
-            for record in records:
-                if cancel.cancelled or keeper.lost.is_set():
-                    break
-                pending.append((record, pool.submit(_apply_one, job, record, dry_run)))
-                while pending and (len(pending) >= workers * 2 or pending[0][1].done()):
+            try:
+                for record in records:
+                    if cancel.cancelled or keeper.lost.is_set():
+                        break
+                    # The same record listed twice (a page repeating an id, a record changed
+                    # while paging) is applied after its first copy settled, never alongside
+                    # it: two workers would both find nothing in SAP and both post.
+                    while any(p[0].source_id == record.source_id for p in pending):
+                        settle(*pending.popleft())
+                    pending.append((record, pool.submit(_apply_one, job, record, dry_run)))
+                    while pending and (len(pending) >= workers * 2 or pending[0][1].done()):
+                        settle(*pending.popleft())
+            finally:
+                # Also when reading failed midway: what was applied is recorded.
+                while pending:
                     settle(*pending.popleft())
-            while pending:
-                settle(*pending.popleft())
         return newest
 
 

@@ -87,6 +87,7 @@ class TagrainClient:
         if updated_since is not None:
             params["updated_since"] = format_time(updated_since)
         path = f"/{collection}"
+        followed: set[str] = set()
         while True:
             page = self.transport.request("GET", path, params=params)
             if not isinstance(page, dict) or not isinstance(page.get("data"), list):
@@ -94,9 +95,15 @@ class TagrainClient:
             cursor = page.get("next_cursor", False)
             if cursor is not None and not isinstance(cursor, str):
                 raise TagrainBadResponseError(f"GET {path}: the page has no valid 'next_cursor'")
+            if cursor and cursor in followed:
+                raise TagrainBadResponseError(
+                    f"GET {path}: Tagrain gave a next_cursor it had given before; "
+                    f"the listing stopped after {len(followed)} pages instead of looping"
+                )
             yield [parse(raw) for raw in page["data"]]
             if not cursor:
                 return
+            followed.add(cursor)
             params["cursor"] = cursor
 
     def iter_records(

@@ -41,7 +41,7 @@ BAD_ANSWERS = (
 """Answers ``serve_bad_answers`` can spoil: ``html`` (a 200 with an HTML page), ``truncated``
 (half the JSON), ``missing_field`` / ``no_offset`` / ``float_money`` (the first record
 without ``updated_at``, with a timestamp without offset, with money as a number); and for
-listings: ``duplicate_ids`` (the page lists its first record twice), ``repeat_cursor`` (the
+listings: ``duplicate_ids`` (the page lists its last record twice), ``repeat_cursor`` (the
 page's ``next_cursor`` is the cursor the request sent, or a restart when it sent none: a
 server stuck on one page) and ``empty_page`` (no records, with a ``next_cursor`` that goes
 on from where the request stood)."""
@@ -87,6 +87,7 @@ class TagrainSandbox(LoopbackServer):
         self._bad_answers: deque[tuple[str, str | None]] = deque()
         self._bad_lock = threading.Lock()
         self._api_key = api_key
+        self._revoke_after: int | None = None
 
     def start(
         self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
@@ -142,6 +143,13 @@ class TagrainSandbox(LoopbackServer):
 
     def route(self, request: SandboxRequest) -> SandboxResponse:
         """Answer one request, spoiled by a pending bad answer if a test asked for one."""
+        with self._bad_lock:
+            if self._revoke_after is not None:
+                if self._revoke_after <= 0:
+                    self._revoke_after = None
+                    self.revoke_api_key()
+                else:
+                    self._revoke_after -= 1
         response = self.api.handle(request)
         kind = None
         with self._bad_lock:
@@ -170,12 +178,21 @@ class TagrainSandbox(LoopbackServer):
             self._bad_answers.clear()
         return left
 
-    def revoke_api_key(self) -> None:
-        """Revoke the API key now, as an admin would in Tagrain: every call answers 401."""
+    def revoke_api_key(self, after_requests: int = 0) -> None:
+        """Revoke the API key, as an admin would in Tagrain: every later call answers 401.
+
+        ``after_requests`` lets that many more requests through first (mid-run).
+        """
+        if after_requests > 0:
+            with self._bad_lock:
+                self._revoke_after = after_requests
+            return
         self.api.api_key = f"revoked-{self._api_key}"
 
     def restore_api_key(self) -> None:
-        """Accept the original API key again."""
+        """Accept the original API key again (and forget a revocation still to come)."""
+        with self._bad_lock:
+            self._revoke_after = None
         self.api.api_key = self._api_key
 
     def count(self, collection: str) -> int:
@@ -252,7 +269,7 @@ def _spoil_page(
     if not isinstance(payload.get("data"), list):
         return SandboxResponse.json(status, payload)
     if kind == "duplicate_ids" and payload["data"]:
-        payload["data"].insert(1, payload["data"][0])
+        payload["data"].append(payload["data"][-1])
     elif kind == "repeat_cursor":
         payload["next_cursor"] = request.query.get("cursor") or START_CURSOR
     elif kind == "empty_page":

@@ -71,7 +71,10 @@ def _tagrain(exc: tg.TagrainError) -> SyncError:
     if exc.field:
         message = f"{message} (field: {exc.field})"
     if isinstance(exc, tg.TagrainAuthError):
-        return RunError(message)
+        return RunError(
+            f"Tagrain refused the API key: {exc.message or exc} "
+            "(enter the current key in Integration Hub → Connections)"
+        )
     if isinstance(exc, (tg.TagrainTransientError, tg.TagrainRateLimitedError)):
         return RunError(message) if is_unreachable(exc) else TransientError(message)
     if isinstance(exc, (tg.TagrainValidationError, tg.TagrainNotFoundError)):
