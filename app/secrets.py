@@ -105,6 +105,11 @@ def account_name() -> str:
     return f"{domain}\\{user}" if domain else user
 
 
+KEYRING_SESSION_ENV = "INTEGRATION_HUB_KEYRING_SESSION"
+"""Set by packaging/linux/secret-service-session: the wrapper that gives a headless
+server its Secret Service, so the fix we print runs through it too."""
+
+
 def _program() -> str:
     return sys.executable if getattr(sys, "frozen", False) else "integration-hub"
 
@@ -119,6 +124,9 @@ def store_command(template_name: str, kind: SecretKind) -> str:
     if sys.platform == "win32":
         inner = " ".join(f'\\"{arg}\\"' if " " in arg else arg for arg in args)
         return f'runas /user:{account} "{inner}"'
+    session = os.environ.get(KEYRING_SESSION_ENV)
+    if session:
+        args = ["dbus-run-session", "--", session, *args]
     return f"sudo -u {shlex.quote(account)} {shlex.join(args)}"
 
 

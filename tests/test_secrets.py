@@ -90,3 +90,36 @@ def test_known_secret_leaves_no_trace_in_database_or_log(
     text = log_path.read_text()
     assert "login failed" in text
     assert "RuntimeError: login refused for password ***" in text
+
+
+def test_missing_message_tells_how_to_store_it_as_this_account_on_linux(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import getpass
+
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv(secrets.KEYRING_SESSION_ENV, "/opt/integration-hub/secret-service-session")
+    message = secrets.missing_message("Store West", SecretKind.SAP_PASSWORD)
+    assert f"of account {getpass.getuser()}." in message
+    assert message.endswith(
+        f"sudo -u {getpass.getuser()} dbus-run-session -- "
+        "/opt/integration-hub/secret-service-session integration-hub secrets set "
+        "--template 'Store West' --kind sap-password"
+    )
+
+
+def test_missing_message_names_the_domain_account_and_runas_on_windows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import getpass
+
+    monkeypatch.setattr("sys.platform", "win32")
+    monkeypatch.setenv("USERDOMAIN", "HUB")
+    message = secrets.missing_message("Store West", SecretKind.TAGRAIN_API_KEY)
+    account = f"HUB\\{getpass.getuser()}"
+    assert secrets.account_name() == account
+    assert f"of account {account}." in message
+    assert message.endswith(
+        f'runas /user:{account} "integration-hub secrets set --template \\"Store West\\" '
+        '--kind tagrain-api-key"'
+    )
