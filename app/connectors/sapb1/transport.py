@@ -13,6 +13,7 @@ import http.cookiejar
 import logging
 import queue
 import random
+import re
 import threading
 import time
 import warnings
@@ -273,9 +274,7 @@ class Transport:
                     verify=settings.tls_verify,
                 )
             except requests.exceptions.SSLError as exc:
-                raise ServiceLayerError(
-                    0, None, f"TLS error talking to {_host(url)}: {exc}"
-                ) from exc
+                raise ServiceLayerError(0, None, _tls_problem(url, exc)) from exc
             except (requests.ConnectionError, requests.Timeout) as exc:
                 unsent = _never_sent(exc)
                 if unsafe and not unsent:
@@ -287,9 +286,7 @@ class Transport:
                         True,
                     ) from exc
                 if attempt >= settings.max_retries:
-                    raise TransientError(
-                        0, None, f"{type(exc).__name__} talking to {_host(url)}"
-                    ) from exc
+                    raise TransientError(0, None, _connection_problem(url, exc)) from exc
                 attempt = self._pause(attempt, f"{type(exc).__name__}")
                 continue
             status = response.status_code
@@ -318,6 +315,33 @@ def _never_sent(exc: Exception) -> bool:
         return True
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
+_VERIFY_FAILED = re.compile(r"certificate verify failed: ([^(]+?)\s*\(_ssl")
+
+
+def _tls_problem(url: str, exc: Exception) -> str:
+    """A TLS failure in words: an untrusted certificate says what to do about it."""
+    text = str(exc)
+    match = _VERIFY_FAILED.search(text)
+    if match or "CERTIFICATE_VERIFY_FAILED" in text:
+        reason = match.group(1) if match else "certificate verify failed"
+        return (
+            f"the certificate of {_host(url)} is not trusted ({reason}); if the server's "
+            "certificate was renewed, choose its new CA file in Integration Hub → Connections"
+        )
+    return f"TLS error talking to {_host(url)}: {text}"
+
+
+def _connection_problem(url: str, exc: Exception) -> str:
+    """A connection failure in words: a name that does not resolve, a refused port."""
+    text = str(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        host = urlsplit(url).hostname or url
+        return f"ConnectionError talking to {_host(url)}: the server name {host} cannot be found"
+    if "Connection refused" in text:
+        return f"ConnectionError talking to {_host(url)}: the connection was refused"
+    return f"{type(exc).__name__} talking to {_host(url)}"
 
 
 def _host(url: str) -> str:

@@ -101,8 +101,14 @@ class Transport:
                 )
             except NETWORK_ERRORS as exc:
                 problem = f"{type(exc).__name__} talking to Tagrain at {method} {path}"
+                text = str(exc)
+                if "NameResolutionError" in text or "Name or service not known" in text:
+                    problem += f": the server name in {s.api_root} cannot be found"
+                elif "Connection refused" in text:
+                    problem += f": {s.api_root} refused the connection"
                 if attempt >= s.max_retries:
-                    raise TagrainTransientError(self._redact(problem)) from None
+                    # The cause stays chained: it tells an unreachable server from a blip.
+                    raise TagrainTransientError(self._redact(problem)) from exc
                 self._pause(attempt, problem)
                 attempt += 1
                 continue

@@ -55,7 +55,12 @@ def _sap(exc: sl.ServiceLayerError) -> SyncError:
     if isinstance(exc, (sl.BusinessRuleError, sl.NotFoundError)):
         return RecordError(words)
     message = f"SAP: {words}"
-    if isinstance(exc, (sl.AuthenticationError, sl.SessionError, sl.ForbiddenError)):
+    if isinstance(exc, sl.AuthenticationError):
+        return RunError(
+            f"SAP Business One refused the login: {words} "
+            "(check the company, user and password in Integration Hub → Connections)"
+        )
+    if isinstance(exc, (sl.SessionError, sl.ForbiddenError)):
         return RunError(message)
     if isinstance(exc, sl.TransientError):
         return RunError(message) if is_unreachable(exc) else TransientError(message)
