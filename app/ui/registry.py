@@ -76,6 +76,7 @@ def default_registry() -> FormRegistry:
     """The Integration Hub's forms of this version."""
     from app.ui.forms.connections import ConnectionsForm
     from app.ui.forms.daily_summary import DailySummaryForm
+    from app.ui.forms.database_settings import DatabaseSettingsForm
     from app.ui.forms.general_settings import GeneralSettingsForm
     from app.ui.forms.mappings import MappingsForm
     from app.ui.forms.marking_criteria import SetCustomersCriteriaForm, SetItemsCriteriaForm
@@ -118,4 +119,7 @@ def default_registry() -> FormRegistry:
     )
     registry.add(FormSpec("sync_monitor", "Sync Monitor", SyncMonitorForm, "report", toolbar=True))
     registry.add(FormSpec("daily_summary", "Daily Summary", DailySummaryForm, "report"))
+    registry.add(
+        FormSpec("database_settings", "Database and Scheduling", DatabaseSettingsForm, "database")
+    )
     return registry

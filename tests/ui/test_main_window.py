@@ -30,6 +30,7 @@ HUB_FORMS = [
     "Synchronization Settings",
     "Sync Monitor",
     "Daily Summary",
+    "Database and Scheduling",
 ]
 
 
