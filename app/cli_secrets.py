@@ -141,7 +141,7 @@ def _list(args: argparse.Namespace) -> int:
             )
     finally:
         database.dispose()
-    print(f"keyring: {secrets.backend_description()}, account {secrets.account_name()}")
+    print(f"secrets of account {secrets.account_name()} in the {secrets.backend_description()}:")
     if not templates:
         print("no templates in the store")
     for name, is_sandbox in templates:
