@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy.exc import DBAPIError
 
 from app.store import Database
 from app.sync import leases
@@ -28,6 +30,7 @@ from app.sync.records import (
     Progress,
     ProgressCallback,
     RecordError,
+    RunError,
     SourceRecord,
     SyncError,
     TransientError,
@@ -78,18 +81,27 @@ class Runner:
         ``retries_only`` applies only the records waiting for a retry ("Retry failed").
         """
         cancel = cancel or CancelToken()
-        lease = leases.acquire(
-            self.database, template_id, job.object_name, holder=leases.for_one_run(self.holder)
-        )
-        recorder = RunRecorder(
-            self.database,
-            template_id,
-            job.object_name,
-            trigger=trigger,
-            full=full,
-            dry_run=dry_run,
-        )
-        lease.renew(recorder.run_id)
+        try:
+            lease = leases.acquire(
+                self.database, template_id, job.object_name, holder=leases.for_one_run(self.holder)
+            )
+        except DBAPIError as exc:
+            job.close()
+            raise RunError(store_problem(exc)) from exc
+        try:
+            recorder = RunRecorder(
+                self.database,
+                template_id,
+                job.object_name,
+                trigger=trigger,
+                full=full,
+                dry_run=dry_run,
+            )
+            lease.renew(recorder.run_id)
+        except DBAPIError as exc:
+            _quietly(lease.release, "release the run lease")
+            job.close()
+            raise RunError(store_problem(exc)) from exc
         status, message = "failed", None
         try:
             with leases.LeaseKeeper(lease, recorder.run_id) as keeper:
@@ -107,12 +119,17 @@ class Runner:
         except SyncError as exc:
             status, message = "failed", str(exc)
             log.error("%s run %s stopped: %s", job.object_name, recorder.run_id, exc)
+        except DBAPIError as exc:
+            status, message = "failed", store_problem(exc)
+            log.exception("%s run %s stopped: %s", job.object_name, recorder.run_id, message)
         except Exception as exc:
             status, message = "failed", f"{type(exc).__name__}: {exc}"
             log.exception("%s run %s failed", job.object_name, recorder.run_id)
         finally:
-            recorder.finish(status, message)
-            lease.release()
+            # A store that cannot take the run's end must not also keep the lease or the
+            # connections: each step is tried whatever happened to the one before.
+            _quietly(lambda: recorder.finish(status, message), "record the end of the run")
+            _quietly(lease.release, "release the run lease")
             job.close()
         counts = recorder.counts
         return RunResult(
@@ -241,6 +258,23 @@ class Runner:
                 while pending:
                     settle(*pending.popleft())
         return newest
+
+
+def store_problem(exc: DBAPIError) -> str:
+    """A failure of the local store in words (disk full, locked past the busy timeout)."""
+    reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+    return (
+        f"the local store failed: {reason} (the run stopped; the next run goes on from "
+        "the last record it committed)"
+    )
+
+
+def _quietly(step: Callable[[], object], what: str) -> None:
+    """Do a clean-up step; a store failure is logged, not raised over the run's own error."""
+    try:
+        step()
+    except DBAPIError:
+        log.exception("could not %s", what)
 
 
 def _apply_one(job: SyncJob, record: SourceRecord, dry_run: bool) -> Outcome:
