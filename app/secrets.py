@@ -145,9 +145,11 @@ def set_secret(template_name: str, kind: SecretKind, value: str) -> None:
     if not value:
         delete_secret(template_name, kind)
         return
-    if len(value) > WINDOWS_CREDENTIAL_LIMIT:
+    # CredWrite takes at most 2,560 bytes of UTF-16 (keyring issues #355, #540).
+    length = len(value.encode("utf-16-le")) // 2
+    if length > WINDOWS_CREDENTIAL_LIMIT:
         raise ValueError(
-            f"The {kind.value.replace('-', ' ')} is {len(value)} characters long; the Windows "
+            f"The {kind.value.replace('-', ' ')} is {length} characters long; the Windows "
             f"Credential Manager holds at most {WINDOWS_CREDENTIAL_LIMIT}."
         )
     register_secret(value)

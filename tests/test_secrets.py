@@ -61,6 +61,9 @@ def test_a_key_too_long_for_windows_credential_manager_is_refused_clearly() -> N
     with pytest.raises(ValueError, match="Credential Manager holds at most 1280"):
         secrets.set_secret("Main", SecretKind.TAGRAIN_API_KEY, "k" * 1281)
     assert secrets.get_secret("Main", SecretKind.TAGRAIN_API_KEY) is None
+    secrets.set_secret("Main", SecretKind.TAGRAIN_API_KEY, "k" * 1280)
+    with pytest.raises(ValueError, match="is 1281 characters long; the Windows Credential"):
+        secrets.set_secret("Main", SecretKind.SAP_PASSWORD, "p" * 1279 + "\U0001f511")
 
 
 def test_known_secret_leaves_no_trace_in_database_or_log(
