@@ -105,7 +105,8 @@ def test_the_monitor_shows_a_foreign_lease_holder_and_the_service_owner(
         when(lease.acquired_at),
     )
     text = monitor.scheduling.text()
-    assert "the service on srv01 (process 812)" in text and "(live)" in text
+    assert "The service on srv01 (process 812) runs the schedules since" in text
+    assert "(live)" in text
 
     lease.release()
     with database.session() as session:

@@ -52,7 +52,7 @@ def test_every_object_is_listed_and_this_client_owns_scheduling(
     form = _settings(qtbot, window)
     assert [d.object for d in form.model.rows()] == list(OBJECTS)
     assert all(not d.enabled for d in form.model.rows())
-    qtbot.waitUntil(lambda: "Schedules run in this desktop since" in form.owner.text())
+    qtbot.waitUntil(lambda: "This desktop runs the schedules since" in form.owner.text())
     assert "(live)" in form.owner.text()
 
 
@@ -115,7 +115,7 @@ def test_while_the_service_owns_scheduling_the_client_stands_by_and_says_so(
     assert service.beat()
     window = make_window()  # type: ignore[operator]
     form = _settings(qtbot, window)
-    qtbot.waitUntil(lambda: "the service on SERVER (process 99)" in form.owner.text())
+    qtbot.waitUntil(lambda: "The service on SERVER (process 99) runs" in form.owner.text())
     text = form.owner.text()
     assert "last heartbeat" in text and "(live)" in text
     assert "stands by" in text

@@ -22,7 +22,7 @@ from app.store import Database, RunLease
 from app.sync.engine import SyncObjectSpec
 from app.sync.leases import RUN_SEPARATOR, LeaseHeld
 
-KINDS = {"service": "the service", "client": "the desktop client"}
+KINDS = {"service": "The service", "client": "The desktop client"}
 
 
 def local(value: datetime | None) -> str:
@@ -91,16 +91,16 @@ class OwnerView:
 
     def sentence(self) -> str:
         """The owner in one sentence for the forms."""
-        who = KINDS.get(self.kind, self.kind)
+        who = KINDS.get(self.kind, self.kind.capitalize())
         if self.stale:
             return (
-                f"Nobody runs the schedules right now: {who} on {self.holder.words()} "
+                f"Nobody runs the schedules right now: {who.lower()} on {self.holder.words()} "
                 f"stopped at {local(self.heartbeat_at)} (stale)."
             )
         mine = self.mine or self.holder.this_process
-        where = "this desktop" if mine else f"{who} on {self.holder.words()}"
+        where = "This desktop" if mine else f"{who} on {self.holder.words()}"
         return (
-            f"Schedules run in {where} since {local(self.since)}; "
+            f"{where} runs the schedules since {local(self.since)}; "
             f"last heartbeat {local(self.heartbeat_at)} (live)."
         )
 

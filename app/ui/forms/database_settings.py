@@ -66,9 +66,8 @@ class DatabaseSettingsForm(BaseForm):
         self.store_url.setCursorPosition(0)
         self.schema = read_only("schemaRevision")
         self.schema.setText("Reading…")
-        self.owner = QLabel("Reading who runs the schedules…")
-        self.owner.setObjectName("schedulingOwner")
-        self.owner.setWordWrap(True)
+        self.owner = read_only("schedulingOwner")
+        self.owner.setText("Reading who runs the schedules…")
         add_row(form, "Database", self.store_url)
         add_row(form, "Schema Revision", self.schema)
         add_row(form, "Scheduling", self.owner)
@@ -85,10 +84,6 @@ class DatabaseSettingsForm(BaseForm):
         row.addWidget(self.database_url, 1)
         row.addWidget(self.test_button)
         add_row(form, "Database URL", row)
-        self.check_result = QLabel()
-        self.check_result.setObjectName("checkResult")
-        self.check_result.setWordWrap(True)
-        add_row(form, "", self.check_result)
         self.run_desktop = QRadioButton("This desktop")
         self.run_desktop.setObjectName("runOnDesktop")
         self.run_service = QRadioButton("The service")
@@ -104,6 +99,10 @@ class DatabaseSettingsForm(BaseForm):
         runs.addStretch(1)
         add_row(form, "Schedules Run On", runs)
         self.body.addWidget(group)
+        self.check_result = QLabel()
+        self.check_result.setObjectName("checkResult")
+        self.check_result.setWordWrap(True)
+        self.body.addWidget(self.check_result)
 
         note = QLabel(
             f"{NEXT_START} Leave the URL empty for this desktop's own SQLite file; on a site "
@@ -152,6 +151,8 @@ class DatabaseSettingsForm(BaseForm):
         schema, activity = state
         self.schema.setText(schema)
         self.owner.setText(activity.owner_sentence())
+        self.owner.setCursorPosition(0)
+        self.owner.setToolTip(activity.owner_sentence())
         self.state_read.emit()
 
     def _state_failed(self, message: str) -> None:

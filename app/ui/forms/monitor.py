@@ -175,7 +175,9 @@ class SyncMonitorForm(BaseForm):
             self.refresh_activity()
             return
         before, self.activity = self.activity, activity
-        self.dashboard_model.set_leases(activity.leases)
+        if self.dashboard_model.set_leases(activity.leases):
+            for column in self.dashboard_model.lease_columns:
+                self.dashboard.resizeColumnToContents(column)
         self.scheduling.setText(f"Scheduling: {activity.owner_sentence()}")
         stale = activity.owner is None or activity.owner.stale
         self.scheduling.setStyleSheet(STALE_STYLE if stale else LIVE_STYLE)

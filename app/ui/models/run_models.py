@@ -137,16 +137,17 @@ class DashboardModel(RowsModel[DashboardRow]):
         """The live lease shown for an object."""
         return self._leases.get(name)
 
-    def set_leases(self, leases: Mapping[str, LeaseView]) -> None:
-        """Show who runs each object now (only the lease columns change)."""
+    def set_leases(self, leases: Mapping[str, LeaseView]) -> bool:
+        """Show who runs each object now (only the lease columns change); whether any did."""
         if dict(leases) == dict(self._leases):
-            return
+            return False
         self._leases = dict(leases)
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, self.lease_columns[0]),
                 self.index(len(self._rows) - 1, self.lease_columns[-1]),
             )
+        return True
 
 
 class RunsModel(RowsModel[RunRow]):
