@@ -611,8 +611,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"catch-up 'sync all' without faults: exit {catch_up.returncode}, "
         f"{sum(catch_up_stats.synced.values())} records synced, "
-        f"{sum(catch_up_stats.failures.values())} failures"
+        f"{sum(catch_up_stats.failures.values())} failures (exit 1 when any record failed)"
     )
+    for line in catch_up.stdout.splitlines():
+        if line and not line.startswith(" "):
+            print(f"  {line[:150]}")
     print_table("both sides after the catch-up:", [(k, str(v)) for k, v in books.counts.items()])
     duplicates = sum(len(v) for v in books.duplicates.values())
     print_table(
