@@ -40,6 +40,10 @@ LOCAL_SYSTEM_NAMES = {"localsystem", ".\\localsystem", "nt authority\\system", "
 
 def add_arguments(service: argparse.ArgumentParser) -> None:
     """Add the Windows actions (optional: without one, ``service`` runs in the foreground)."""
+    service.description = (
+        "Without ACTION: run the scheduler in the foreground until SIGTERM or Ctrl+C (what "
+        "systemd runs). The ACTIONs register and control it as a Windows service."
+    )
     service.add_argument(HOST_FLAG, action="store_true", help=argparse.SUPPRESS)
     actions = service.add_subparsers(
         dest="service_action", metavar="ACTION", parser_class=type(service)
