@@ -189,6 +189,23 @@ def test_an_unsaved_schedule_edit_is_kept_and_update_asks_before_writing_over(
     assert refunds.enabled and refunds.interval_minutes == 15
 
 
+def test_a_change_arriving_while_a_schedule_dialog_is_open_waits_until_it_closes(
+    qtbot: QtBot, window: MainWindow, template_id: int, other_desk: Database
+) -> None:
+    form = open_from_tree(qtbot, window, "sync_settings")
+    assert isinstance(form, SyncSettingsForm)
+    form.select_object("refunds")
+    press(qtbot, form.schedule_button)
+    dialog = form.dialog
+    assert dialog is not None
+    elsewhere(lambda: enable_sales(other_desk, template_id))
+    qtbot.waitUntil(lambda: "schedules" in form.pending_changes, timeout=DEADLINE)
+    assert not sales_row(form).enabled, "the grid under the open dialog is left alone"
+    press(qtbot, dialog.cancel_button)
+    qtbot.waitUntil(lambda: sales_row(form).enabled, timeout=DEADLINE)
+    assert form.pending_changes == {}
+
+
 def test_own_saves_do_not_come_back_as_changes_from_elsewhere(
     qtbot: QtBot, window: MainWindow, template_id: int, database: Database
 ) -> None:

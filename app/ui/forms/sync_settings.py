@@ -197,7 +197,16 @@ class SyncSettingsForm(BaseForm):
             return
         self.dialog = ScheduleDialog(draft, self.tz, self)
         self.dialog.accepted.connect(lambda: self._edited(row))
+        self.dialog.finished.connect(self._dialog_closed)
         self.dialog.open()
+
+    def busy(self) -> bool:
+        """A schedule dialog is open: schedules changed elsewhere wait until it closes."""
+        return self.dialog is not None
+
+    def _dialog_closed(self, _result: int) -> None:
+        self.dialog = None
+        self.follow_pending()
 
     def _edited(self, row: int) -> None:
         if self.dialog is None:

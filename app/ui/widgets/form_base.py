@@ -61,7 +61,7 @@ class BaseForm(QWidget):
         self._loading = False
         self.fields: dict[str, QWidget] = {}
         self.changed_by: str | None = None
-        self.pending_changes: set[str] = set()
+        self.pending_changes: dict[str, str] = {}
         context.events.changed_elsewhere.connect(self._changed_elsewhere)
 
         outer = QVBoxLayout(self)
@@ -150,7 +150,7 @@ class BaseForm(QWidget):
             self.messenger.warning(CHANGED_ELSEWHERE.format(who=writer_words(by)))
             return
         if self.busy():
-            self.pending_changes.add(scope)
+            self.pending_changes[scope] = by
             return
         self.follow_change(scope)
 
@@ -160,11 +160,9 @@ class BaseForm(QWidget):
 
     def follow_pending(self) -> None:
         """Apply the changes made elsewhere while the form was busy (subclasses call it)."""
-        scopes, self.pending_changes = self.pending_changes, set()
-        for scope in sorted(scopes):
-            if self._dirty:
-                return
-            self.follow_change(scope)
+        pending, self.pending_changes = self.pending_changes, {}
+        for scope, by in sorted(pending.items()):
+            self._changed_elsewhere(scope, by)
 
     def follow_change(self, scope: str) -> None:
         """Another desktop changed ``scope`` and the form is clean: show the new data."""
