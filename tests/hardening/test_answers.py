@@ -158,3 +158,17 @@ def test_an_api_key_revoked_mid_run(clean_world: World) -> None:
     world.sandboxes.tagrain.restore_api_key()
     world.run("sales")
     _posted_once(world, fresh)
+
+
+def test_a_record_missing_a_required_field(clean_world: World) -> None:
+    world = clean_world
+    fresh = world.fresh_sales(2)
+    world.sandboxes.tagrain.serve_bad_answers("missing_field", path=SALES)
+    _run_stops(world, fresh, "field 'updated_at' is missing")
+
+
+def test_money_sent_as_a_json_number(clean_world: World) -> None:
+    world = clean_world
+    fresh = world.fresh_sales(2)
+    world.sandboxes.tagrain.serve_bad_answers("float_money", path=SALES)
+    _run_stops(world, fresh, "field 'total' is malformed", "must be a decimal string")
