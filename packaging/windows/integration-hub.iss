@@ -49,6 +49,8 @@
 #endif
 #define AppName "Integration Hub for Tagrain"
 #define ExeName "integration-hub.exe"
+; The windowed twin of ExeName (no console window behind the client): Start menu, icons, Launch.
+#define GuiExeName "integration-hub-gui.exe"
 #define ServiceName "IntegrationHub"
 
 [Setup]
@@ -66,7 +68,7 @@ DisableProgramGroupPage=yes
 PrivilegesRequired=admin
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-UninstallDisplayIcon={app}\{#ExeName}
+UninstallDisplayIcon={app}\{#GuiExeName}
 UninstallDisplayName={#AppName}
 OutputDir=..\..\build\installer
 OutputBaseFilename=IntegrationHub-{#AppVersion}-setup
@@ -94,14 +96,14 @@ Type: filesandordirs; Name: "{app}\_internal"
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
-Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#ExeName}"; WorkingDir: "{app}"
-Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#ExeName}"; WorkingDir: "{app}"; Tasks: desktopicon
+Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#GuiExeName}"; WorkingDir: "{app}"
+Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#GuiExeName}"; WorkingDir: "{app}"; Tasks: desktopicon
 
 [Run]
 ; postinstall entries run as the user who started Setup (runasoriginaluser is their
 ; default), so the client opens with that user's data folder and Credential Manager,
 ; not the administrator's.
-Filename: "{app}\{#ExeName}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
+Filename: "{app}\{#GuiExeName}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 [UninstallRun]
 ; Stops (letting a run finish its current record) and unregisters the service before
