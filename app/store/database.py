@@ -1,7 +1,7 @@
-"""Opening the store: URL resolution, SQLite pragmas, sessions and schema upgrade.
+"""Opening the store: URL resolution, engine, sessions and schema upgrade.
 
 The default is a SQLite file in the user's data folder, in WAL mode with
-foreign keys on and a busy timeout, so that the desktop client and the
+foreign keys on and a busy timeout (see ``app.store.dialects``), so that the desktop client and the
 headless service can share it. Any SQLAlchemy URL (PostgreSQL, SQL Server)
 can be given instead with ``--database``, ``INTEGRATION_HUB_DATABASE_URL`` or
 this machine's settings file (``integration-hub settings set database-url``),
@@ -13,19 +13,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
 from app.local_settings import LocalSettingsError, load_local_settings
+from app.store import dialects
 
 DATABASE_URL_ENV = "INTEGRATION_HUB_DATABASE_URL"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 class DatabaseError(Exception):
@@ -76,38 +74,27 @@ def _safe(raw: str) -> str:
         return raw
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def create_store_engine(url: URL) -> Engine:
-    """An engine for the URL; SQLite files get their folder created and their pragmas."""
-    if url.get_backend_name() == "sqlite":
-        database = url.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            folder = Path(database).expanduser().parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseError(
-                    f"cannot create the database folder {folder}: {exc.strerror}"
-                ) from None
-        engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-        )
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+    """An engine for the URL, set up for its database (``app.store.dialects``).
+
+    A SQLite file gets its folder created.
+    """
+    folder = dialects.sqlite_folder(url)
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"cannot create the database folder {folder}: {exc.strerror}"
+            ) from None
     try:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, **dialects.engine_arguments(url))
     except ModuleNotFoundError as exc:
         raise DatabaseError(
             f"the database driver {exc.name!r} for {url.drivername} is not installed"
         ) from None
+    dialects.prepare_engine(engine)
+    return engine
 
 
 class Database:

@@ -13,7 +13,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+
+from app.store import dialects
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -27,10 +29,19 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the schema to ``revision``; a database already there is left alone."""
+    """Upgrade the schema to ``revision``; a database already there is left alone.
+
+    The upgrade holds the database's schema-upgrade lock
+    (``dialects.lock_for_migration``) and looks at the revision again once it
+    has it, so desktops that start a new version at the same moment upgrade
+    the shared database once, one after the other.
+    """
     if current_revision(engine) == head_revision():
         return
     with engine.begin() as connection:
+        dialects.lock_for_migration(connection)
+        if revision == "head" and _revision_of(connection) == head_revision():
+            return
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -39,7 +50,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision_of(connection)
+
+
+def _revision_of(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str | None:
