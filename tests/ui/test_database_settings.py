@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
 from app.local_settings import LocalSettings, load_local_settings, save_local_settings
 from app.store import Database, migrate
+from app.store.database import DATABASE_URL_ENV
 from app.ui.forms.database_settings import DatabaseSettingsForm
 from app.ui.main_window import MainWindow
 from app.ui.status import MessageKind
@@ -121,3 +123,12 @@ def test_test_connection_reads_a_postgresql_store(
     assert outcome.args == [True]
     assert f"schema {migrate.head_revision()} (up to date)" in form.check_result.text()
     assert load_local_settings() == LocalSettings(), "Test Connection alone saves nothing"
+
+
+def test_an_environment_url_is_said_to_win_over_the_saved_one(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DATABASE_URL_ENV, "postgresql+psycopg://hub@dbserver/integration_hub")
+    form = open_settings(qtbot, window)
+    hints = [label.text() for label in form.findChildren(QLabel)]
+    assert any(text.startswith(f"{DATABASE_URL_ENV} is set on this desktop") for text in hints)

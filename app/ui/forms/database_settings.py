@@ -11,6 +11,8 @@ only when the test passes; Test Connection runs the same test on its own.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,7 +30,7 @@ from app.local_settings import (
     local_settings_path,
     save_local_settings,
 )
-from app.store.database import default_url
+from app.store.database import DATABASE_URL_ENV, default_url
 from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data.activity import Activity, read_activity
@@ -114,6 +116,14 @@ class DatabaseSettingsForm(BaseForm):
         note.setObjectName("listOrigin")
         note.setWordWrap(True)
         self.body.addWidget(note)
+        if os.environ.get(DATABASE_URL_ENV):
+            override = QLabel(
+                f"{DATABASE_URL_ENV} is set on this desktop: it wins over the URL saved here "
+                "(and so does --database)."
+            )
+            override.setObjectName("formHint")
+            override.setWordWrap(True)
+            self.body.addWidget(override)
         self.body.addStretch(1)
         self.saved_settings = LocalSettings()
         self.reload()
