@@ -103,9 +103,9 @@ class Transport:
                 problem = f"{type(exc).__name__} talking to Tagrain at {method} {path}"
                 text = str(exc)
                 if "NameResolutionError" in text or "Name or service not known" in text:
-                    problem += f": the server name in {s.api_root} cannot be found"
+                    problem += ": the server name cannot be found (check the Tagrain URL)"
                 elif "Connection refused" in text:
-                    problem += f": {s.api_root} refused the connection"
+                    problem += ": the connection was refused"
                 if attempt >= s.max_retries:
                     # The cause stays chained: it tells an unreachable server from a blip.
                     raise TagrainTransientError(self._redact(problem)) from exc
