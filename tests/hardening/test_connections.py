@@ -130,7 +130,7 @@ def test_a_renewed_tls_certificate(
     assert result.status == "failed", result
     host = servers.service_layer.url
     assert result.message == (
-        f"SAP: the certificate of {host} is not trusted (self-signed certificate); if the "
+        f"SAP: the TLS certificate of {host} is not trusted (self-signed certificate); if the "
         "server's certificate was renewed, choose its new CA file in Integration Hub → Connections"
     )
     assert read_watermark(database, template, "expenses", "to_sap") == mark

@@ -327,7 +327,7 @@ def _tls_problem(url: str, exc: Exception) -> str:
     if match or "CERTIFICATE_VERIFY_FAILED" in text:
         reason = match.group(1) if match else "certificate verify failed"
         return (
-            f"the certificate of {_host(url)} is not trusted ({reason}); if the server's "
+            f"the TLS certificate of {_host(url)} is not trusted ({reason}); if the server's "
             "certificate was renewed, choose its new CA file in Integration Hub → Connections"
         )
     return f"TLS error talking to {_host(url)}: {text}"
