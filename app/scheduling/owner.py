@@ -9,6 +9,13 @@ of this machine that no longer runs (``leases.holder_is_dead``). A service
 takes ownership from a client at once, so a service started beside an open
 desktop client becomes the one that schedules. Claims are single
 conditional statements, so two processes cannot both win.
+
+Where locked rows can be skipped (PostgreSQL; SQL Server through READPAST),
+a takeover reads the row with ``SELECT ... FOR UPDATE SKIP LOCKED`` and
+decides under its lock: every process beats every few seconds, and a
+standby should never queue behind the owner's renewal (or behind a
+transaction stuck on a dropped connection); a row locked by someone else
+simply means "not ours this beat".
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.store import Database, SchedulerOwner
+from app.store import Database, SchedulerOwner, dialects
 from app.sync.leases import holder_is_dead, this_process
 
 SCOPE = "scheduler"
@@ -106,6 +113,8 @@ class OwnerClaim:
             return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def _take(self, now: datetime) -> bool:
+        if dialects.skips_locked_rows(self.database.engine.dialect):
+            return self._take_under_row_lock(now)
         takeable = SchedulerOwner.expires_at < now
         if self.kind == SERVICE:
             takeable = takeable | (SchedulerOwner.kind == CLIENT)
@@ -121,6 +130,26 @@ class OwnerClaim:
         if holder is None:
             return self._insert_once(now)
         return holder_is_dead(holder) and self._update_where(now, SchedulerOwner.holder == holder)
+
+    def _take_under_row_lock(self, now: datetime) -> bool:
+        """Take ownership deciding under the row's lock; a row locked by another is not takeable."""
+        query = select(SchedulerOwner).where(SchedulerOwner.scope == self.scope)
+        with self.database.session() as session:
+            row = session.scalars(dialects.for_update_skip_locked(query, SchedulerOwner)).first()
+            if row is not None:
+                takeable = (
+                    row.expires_at < now
+                    or (self.kind == SERVICE and row.kind == CLIENT)
+                    or holder_is_dead(row.holder)
+                )
+                if takeable:
+                    row.holder, row.kind, row.since = self.holder, self.kind, now
+                    row.heartbeat_at, row.expires_at = now, now + self.ttl
+                return takeable
+        with self.database.session() as session:
+            if session.scalars(query).first() is not None:
+                return False
+        return self._insert_once(now)
 
     def _update_where(self, now: datetime, condition: object) -> bool:
         with self.database.session() as session:

@@ -6,6 +6,16 @@ our own), so two processes racing for it cannot both win, on SQLite as on
 PostgreSQL or SQL Server. A running job renews its lease; a crashed process's
 lease is taken over once it expires, never while it is alive; on the same
 machine a holder whose process is gone is known dead at once.
+
+On databases with row locks that can be skipped (PostgreSQL; SQL Server
+through READPAST) the lease row is read with ``SELECT ... FOR UPDATE SKIP
+LOCKED`` and decided on under its lock instead. Correctness is the same;
+what it adds is that a contender never waits: a conditional UPDATE on a row
+another transaction has locked (a keeper renewing, another contender taking
+over, or a transaction stuck on a dropped connection that the server has
+not noticed yet) blocks until that transaction ends, while a skipped row
+means "somebody is at it" and gives LeaseHeld at once, so Sync Now answers
+and a scheduled fire records its skip instead of hanging.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.store import Database, RunLease
+from app.store import Database, RunLease, dialects
 
 DEFAULT_TTL = timedelta(minutes=2)
 RUN_SEPARATOR = "#"
@@ -147,6 +157,8 @@ def acquire(
 ) -> Lease:
     """Take the lease or raise LeaseHeld naming the current holder."""
     holder = holder or this_process()
+    if dialects.skips_locked_rows(database.engine.dialect):
+        return _acquire_under_row_lock(database, template_id, object_name, holder, ttl, run_id)
     now = datetime.now(UTC)
     with database.session() as session:
         taken = session.execute(
@@ -197,6 +209,54 @@ def acquire(
             if taken.rowcount == 1:  # type: ignore[attr-defined]
                 return Lease(database, template_id, object_name, holder, ttl, now)
         return acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
+    raise LeaseHeld(object_name, current.holder, current.acquired_at, current.run_id)
+
+
+def _acquire_under_row_lock(
+    database: Database,
+    template_id: int,
+    object_name: str,
+    holder: str,
+    ttl: timedelta,
+    run_id: int | None,
+) -> Lease:
+    """``acquire`` where locked rows can be skipped: decide under the row's lock, never wait."""
+    key = (RunLease.template_id == template_id, RunLease.object == object_name)
+    for _ in range(3):
+        now = datetime.now(UTC)
+        with database.session() as session:
+            row = session.scalars(
+                dialects.for_update_skip_locked(select(RunLease).where(*key), RunLease)
+            ).first()
+            if row is not None:
+                if row.holder == holder or row.expires_at < now or holder_is_dead(row.holder):
+                    row.holder, row.run_id = holder, run_id
+                    row.acquired_at, row.expires_at = now, now + ttl
+                    return Lease(database, template_id, object_name, holder, ttl, now)
+                raise LeaseHeld(object_name, row.holder, row.acquired_at, row.run_id)
+        with database.session() as session:
+            current = session.scalars(select(RunLease).where(*key)).first()
+        if current is not None:
+            raise LeaseHeld(object_name, current.holder, current.acquired_at, current.run_id)
+        try:
+            with database.session() as session:
+                session.add(
+                    RunLease(
+                        template_id=template_id,
+                        object=object_name,
+                        holder=holder,
+                        run_id=run_id,
+                        acquired_at=now,
+                        expires_at=now + ttl,
+                    )
+                )
+            return Lease(database, template_id, object_name, holder, ttl, now)
+        except IntegrityError:
+            continue
+    with database.session() as session:
+        current = session.scalars(select(RunLease).where(*key)).first()
+    if current is None:
+        raise LeaseHeld(object_name, "another process", now, None)
     raise LeaseHeld(object_name, current.holder, current.acquired_at, current.run_id)
 
 
