@@ -10,11 +10,13 @@ records (or, with no run chosen, the runs) to CSV.
 Every few seconds a worker reads who runs each object now (machine, process,
 since when: the run leases) and who fires the schedules (the service or a
 desktop client, its last heartbeat, live or stale); a run that starts or
-ends anywhere, on any desktop or the service, refreshes the dashboard.
+ends anywhere, on any desktop or the service, and a schedule or template
+saved on another desktop, read the dashboard again on a worker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -51,6 +53,7 @@ class SyncMonitorForm(BaseForm):
     """Administration → Integration Hub → Sync Monitor."""
 
     activity_read = Signal()
+    dashboard_read = Signal()
     change_scopes = ("templates", "schedules")
 
     def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
@@ -85,6 +88,8 @@ class SyncMonitorForm(BaseForm):
         self.body.addWidget(self.scheduling)
         self.activity: Activity | None = None
         self.activity_loading = False
+        self.dashboard_loading = False
+        self._dashboard_again = False
 
         self.dashboard_model = DashboardModel()
         self.dashboard = grid("dashboardGrid", self.dashboard_model)
@@ -148,11 +153,10 @@ class SyncMonitorForm(BaseForm):
         self.reload()
 
     def follow_change(self, scope: str) -> None:
-        """Templates or schedules changed on another desktop: read the dashboard again."""
+        """Templates or schedules changed on another desktop: read the dashboard on a worker."""
         if scope == "templates":
-            self._templates_changed()
-        else:
-            self.reload()
+            self.template.refresh()
+        self.refresh_in_background()
 
     def refresh_activity(self) -> None:
         """Read the leases and the scheduling owner on a worker (one read at a time)."""
@@ -182,7 +186,7 @@ class SyncMonitorForm(BaseForm):
         stale = activity.owner is None or activity.owner.stale
         self.scheduling.setStyleSheet(STALE_STYLE if stale else LIVE_STYLE)
         if before is not None and before.running_key() != activity.running_key():
-            self.reload()
+            self.refresh_in_background()
         self.activity_read.emit()
 
     def _activity_failed(self, message: str) -> None:
@@ -190,20 +194,55 @@ class SyncMonitorForm(BaseForm):
         self.scheduling.setText(f"Who runs what could not be read: {message}")
         self.activity_read.emit()
 
+    def _dashboard_reader(self) -> Callable[[], tuple[int | None, list[store.DashboardRow]]]:
+        """The dashboard read of the chosen template, to run here or on a worker."""
+        template_id, center = self.template.current_id(), self.center
+        database, objects = self.context.database, self.objects
+
+        def read() -> tuple[int | None, list[store.DashboardRow]]:
+            status = (
+                center.status()
+                if center is not None
+                else read_status(database, objects, tz=local_zone())
+            )
+            if template_id is None:
+                return template_id, []
+            return template_id, store.dashboard(database, objects, template_id, status)
+
+        return read
+
     def reload(self) -> None:
         """Read the dashboard again, keeping the chosen object and run."""
-        template_id = self.template.current_id()
+        self._show_dashboard(self._dashboard_reader()()[1])
+
+    def refresh_in_background(self) -> None:
+        """Read the dashboard again on a worker (after a change made elsewhere)."""
+        if self.dashboard_loading:
+            self._dashboard_again = True
+            return
+        self.dashboard_loading = True
+        call = BackgroundCall(self._dashboard_reader())
+        call.finished.connect(self._dashboard_read)
+        call.failed.connect(self._dashboard_failed)
+        call.start()
+
+    def _dashboard_read(self, result: tuple[int | None, list[store.DashboardRow]]) -> None:
+        self.dashboard_loading = False
+        template_id, rows = result
+        if self._dashboard_again or template_id != self.template.current_id():
+            self._dashboard_again = False
+            self.refresh_in_background()
+            return
+        self._show_dashboard(rows)
+        self.dashboard_read.emit()
+
+    def _dashboard_failed(self, message: str) -> None:
+        self.dashboard_loading = False
+        self._dashboard_again = False
+        self.messenger.error(f"The Sync Monitor could not be read: {message}")
+
+    def _show_dashboard(self, rows: list[store.DashboardRow]) -> None:
         keep = self.selected_object()
-        status = (
-            self.center.status()
-            if self.center is not None
-            else read_status(self.context.database, self.objects, tz=local_zone())
-        )
-        rows = (
-            store.dashboard(self.context.database, self.objects, template_id, status)
-            if template_id is not None
-            else []
-        )
         self.dashboard_model.set_rows(rows)
         fit_columns(self.dashboard)
         names = [r.object for r in rows]

@@ -13,6 +13,7 @@ unsaved edits here (those are kept, and Update asks before writing over them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, QTimer, Signal
@@ -25,13 +26,16 @@ from app.ui.context import FormContext
 from app.ui.data import runs as run_store
 from app.ui.data import schedules as store
 from app.ui.data.activity import Activity, read_activity
+from app.ui.data.runs import DashboardRow
 from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
 from app.ui.forms.sync_schedule_dialog import ScheduleDialog
 from app.ui.models.run_models import when
 from app.ui.models.schedule_model import ScheduleModel
-from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.form_base import CHANGED_ELSEWHERE, BaseForm
 
 OWNER_REFRESH_MS = 3_000
+Schedules = tuple[int | None, list[store.ScheduleDraft], list[DashboardRow]]
+"""A read of one template's schedules: its id, the drafts, each object's last run."""
 STANDBY = " This desktop stands by and takes over if it stops."
 
 
@@ -47,6 +51,7 @@ class SyncSettingsForm(BaseForm):
     """Administration → Integration Hub → Synchronization Settings."""
 
     owner_read = Signal()
+    schedules_read = Signal()
     change_scopes = ("templates", "schedules")
 
     def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
@@ -57,6 +62,8 @@ class SyncSettingsForm(BaseForm):
         self.tz = local_zone()
         self.dialog: ScheduleDialog | None = None
         self.owner_loading = False
+        self.schedules_loading = False
+        self._read_again = False
 
         top = QHBoxLayout()
         self.template = TemplateCombo(context.database)
@@ -119,18 +126,60 @@ class SyncSettingsForm(BaseForm):
         self._template_id = self.template.current_id()
         self.reload()
 
+    def _reader(self) -> Callable[[], Schedules]:
+        """The chosen template's schedules and last runs, read here or on a worker."""
+        template_id, status_of = self.template.current_id(), self._status
+        database, objects = self.context.database, self.objects
+
+        def read() -> Schedules:
+            if template_id is None:
+                return template_id, [], []
+            drafts = store.load_drafts(database, objects, template_id)
+            last = run_store.dashboard(database, objects, template_id, status_of())
+            return template_id, drafts, last
+
+        return read
+
     def reload(self) -> None:
         """Read the template's schedules and last runs again (edits are dropped)."""
+        _template_id, drafts, last = self._reader()()
+        self._show(drafts, last)
+
+    def refresh_in_background(self) -> None:
+        """Read the schedules again on a worker (after a change made on another desktop)."""
+        if self.schedules_loading:
+            self._read_again = True
+            return
+        self.schedules_loading = True
+        call = BackgroundCall(self._reader())
+        call.finished.connect(self._schedules_read)
+        call.failed.connect(self._schedules_failed)
+        call.start()
+
+    def _schedules_read(self, result: Schedules) -> None:
+        self.schedules_loading = False
+        template_id, drafts, last = result
+        if self._read_again or template_id != self.template.current_id():
+            self._read_again = False
+            self.refresh_in_background()
+            return
+        if self.is_dirty() or self.busy():
+            if self.is_dirty():
+                self.changed_by = self.changed_by or ""
+            self.messenger.warning(CHANGED_ELSEWHERE.format(who="another desktop"))
+            return
+        self._show(drafts, last)
+        self.schedules_read.emit()
+
+    def _schedules_failed(self, message: str) -> None:
+        self.schedules_loading = False
+        self._read_again = False
+        self.messenger.error(f"The schedules could not be read: {message}")
+
+    def _show(self, drafts: list[store.ScheduleDraft], last: list[DashboardRow]) -> None:
         self.begin_loading()
-        template_id = self.template.current_id()
         keep = self.grid.currentIndex().row()
-        if template_id is None:
-            self.model.set_drafts([], [])
-        else:
-            drafts = store.load_drafts(self.context.database, self.objects, template_id)
-            status = self._status()
-            last = run_store.dashboard(self.context.database, self.objects, template_id, status)
-            self.model.set_drafts(drafts, last)
+        self.model.set_drafts(drafts, last)
         fit_columns(self.grid)
         if self.model.rowCount():
             self.grid.selectRow(max(keep, 0))
@@ -142,7 +191,7 @@ class SyncSettingsForm(BaseForm):
         if scope == "templates":
             self.template.refresh()
             self._template_id = self.template.current_id()
-        self.reload()
+        self.refresh_in_background()
 
     def refresh_status(self) -> None:
         """Last runs changed (a run ended): re-read unless there are unsaved edits."""
