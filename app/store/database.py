@@ -129,6 +129,9 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     try:
         if upgrade:
             migrate.upgrade(engine)
+    except DatabaseError:
+        engine.dispose()
+        raise
     except SQLAlchemyError as exc:
         engine.dispose()
         shown = resolved.render_as_string(hide_password=True)

@@ -36,8 +36,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     has it, so desktops that start a new version at the same moment upgrade
     the shared database once, one after the other.
     """
-    if current_revision(engine) == head_revision():
+    current = current_revision(engine)
+    if current == head_revision():
         return
+    _refuse_newer(current)
     with engine.begin() as connection:
         dialects.lock_for_migration(connection)
         if revision == "head" and _revision_of(connection) == head_revision():
@@ -45,6 +47,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def _refuse_newer(revision: str | None) -> None:
+    """DatabaseError when a newer version of the program has upgraded the store already."""
+    script = ScriptDirectory.from_config(alembic_config())
+    if revision is None or revision in {s.revision for s in script.walk_revisions()}:
+        return
+    from app.store.database import DatabaseError
+
+    raise DatabaseError(
+        f"the database is at schema revision {revision}, which a newer version of "
+        f"Integration Hub made; this version knows up to {head_revision()}: "
+        "update Integration Hub on this machine"
+    )
 
 
 def current_revision(engine: Engine) -> str | None:

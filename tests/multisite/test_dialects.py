@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 from sqlalchemy.dialects import mssql, postgresql, sqlite
 
-from app.store import RunLease, Template, dialects, migrate, open_database
+from app.store import DatabaseError, RunLease, Template, dialects, migrate, open_database
 from app.store.database import create_store_engine, resolve_url
 
 
@@ -87,3 +88,13 @@ def test_desktops_starting_at_once_upgrade_a_new_database_once(postgres_url: str
     engine = create_store_engine(resolve_url(postgres_url))
     assert migrate.current_revision(engine) == migrate.head_revision()
     engine.dispose()
+
+
+def test_an_older_version_says_a_newer_one_upgraded_the_shared_store(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    database = open_database(url)
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    database.dispose()
+    with pytest.raises(DatabaseError, match="schema revision 9999, which a newer version"):
+        open_database(url)
