@@ -1,7 +1,7 @@
 """One desktop client or service process of the multi-process tests, run as a real subprocess.
 
 ``python tests/multisite/driver.py '<json>'`` with the keys below. Until the
-``until`` wall-clock deadline it competes for the same objects as its peers:
+deadline it competes for the same objects as its peers:
 
 - ``kind`` "client": Sync Now (``Engine.run`` with trigger "manual") of each
   object in turn, with an embedded scheduler standing by like the GUI's;
@@ -9,6 +9,9 @@
   objects' schedules again and again, plus direct runs as ``integration-hub
   sync`` on the server would start;
 - both write their own marks and their own schedule edits in between;
+- ``kind`` "client" and "service" print ``READY`` once set up and then read
+  the wall-clock end of the contention from stdin, so that all of them
+  compete at the same time however slowly each one started;
 - ``kind`` "holder": takes one object's run lease with a short TTL, keeps it
   renewed, prints ``HELD`` and waits to be killed.
 
@@ -89,6 +92,8 @@ def compete(database: Any, config: dict[str, Any]) -> dict[str, Any]:
     )
     scheduler.start()
     engine = Engine(database, OBJECTS)
+    print("READY", flush=True)
+    until = float(sys.stdin.readline())
     marks: list[str] = list(config["marks"])
     edits = int(config["schedule_edits"])
     edit_object = str(config["schedule_object"])
@@ -96,8 +101,8 @@ def compete(database: Any, config: dict[str, Any]) -> dict[str, Any]:
     counts = {"runs": 0, "refused": 0, "fired": 0, "marks": 0, "edits": 0}
     step = 0
     try:
-        while time.time() < float(config["until"]) or counts["edits"] < edits:
-            if time.time() < float(config["until"]):
+        while time.time() < until or counts["edits"] < edits:
+            if time.time() < until:
                 for name in objects:
                     if service:
                         for schedule_id in schedule_ids:
