@@ -6,7 +6,9 @@ it). ``settings set database-url URL`` connects to the database and upgrades
 its schema before it saves anything, so a typo never locks the client out;
 ``--local`` goes back to the SQLite file of this machine. ``settings set
 schedules desktop|service`` says whether this desktop's client may fire
-schedules or leaves them to ``integration-hub service``.
+schedules or leaves them to ``integration-hub service``. A settings file
+that cannot be read stops ``show`` with its name and the reason; ``set``
+says so and writes it anew, so the command line can always repair it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import sys
 from typing import Any
 
 from app.local_settings import (
@@ -73,7 +76,13 @@ def cmd_settings(args: argparse.Namespace) -> int:
     from app.cli import UsageError
 
     try:
-        current = load_local_settings()
+        try:
+            current = load_local_settings()
+        except LocalSettingsError as exc:
+            if args.settings_command == "show":
+                raise
+            print(f"note: {exc}; it is written anew", file=sys.stderr)
+            current = LocalSettings()
         if args.settings_command == "show":
             return _show(args, current)
         if args.key == "schedules":

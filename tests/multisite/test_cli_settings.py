@@ -129,3 +129,17 @@ def test_a_postgresql_url_without_password_connects_through_pgpass(
     assert load_local_settings().database_url == bare
     code, out, _ = run(capsys, "status")
     assert code == 0 and f"database: {bare}" in out
+
+
+def test_a_broken_settings_file_is_named_by_show_and_repaired_by_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    local_settings_path().parent.mkdir(parents=True)
+    local_settings_path().write_text("{broken")
+    code, _, err = run(capsys, "settings", "show")
+    assert code == cli.EXIT_USAGE
+    assert f"{local_settings_path()} is not valid JSON" in err
+    code, _, err = run(capsys, "settings", "set", "schedules", "service")
+    assert code == 0
+    assert "is not valid JSON" in err and "written anew" in err
+    assert load_local_settings() == LocalSettings(None, "service")
