@@ -197,8 +197,11 @@ class DatabaseSettingsForm(BaseForm):
         self._show_result(None, "Connecting…")
         call = BackgroundCall(lambda: check_database(settings.database_url))
         call.finished.connect(self._tested)
-        call.failed.connect(lambda message: self._tested(None, message))
+        call.failed.connect(self._test_failed)
         call.start()
+
+    def _test_failed(self, message: str) -> None:
+        self._tested(None, message)
 
     def _tested(self, check: DatabaseCheck | None, failure: str = "") -> None:
         self.testing = False

@@ -240,19 +240,19 @@ class MarkingMatrixForm(BaseForm):
     def follow_change(self, scope: str) -> None:
         """Marks changed elsewhere and nothing is ticked here: show the store's marks."""
         database, kind = self.context.database, self.criteria.kind
-        template_id, model = self.criteria.template_id, self.model
+        template_id = self.criteria.template_id
         self.following = True
-        call = BackgroundCall(lambda: model.rebase(StoreView.load(database, kind, template_id)))
+        call = BackgroundCall(lambda: StoreView.load(database, kind, template_id))
         call.finished.connect(self._followed)
         call.failed.connect(self._follow_failed)
         call.start()
 
-    def _followed(self, rebased: Rebased) -> None:
+    def _followed(self, store: StoreView) -> None:
         self.following = False
         if self.is_dirty():
             self.messenger.warning(CHANGED_ELSEWHERE.format(who="another desktop"))
         else:
-            self.model.adopt(rebased)
+            self.model.adopt(self.model.rebase(store))
             self.messenger.info("Marks were changed on another desktop: the matrix shows them.")
         self.followed.emit()
 

@@ -128,15 +128,17 @@ class SyncSettingsForm(BaseForm):
 
     def _reader(self) -> Callable[[], Schedules]:
         """The chosen template's schedules and last runs, read here or on a worker."""
-        template_id, status_of = self.template.current_id(), self._status
+        template_id, center, tz = self.template.current_id(), self.center, self.tz
         database, objects = self.context.database, self.objects
 
         def read() -> Schedules:
             if template_id is None:
                 return template_id, [], []
             drafts = store.load_drafts(database, objects, template_id)
-            last = run_store.dashboard(database, objects, template_id, status_of())
-            return template_id, drafts, last
+            status = (
+                center.status() if center is not None else read_status(database, objects, tz=tz)
+            )
+            return template_id, drafts, run_store.dashboard(database, objects, template_id, status)
 
         return read
 
