@@ -20,6 +20,7 @@ and a scheduled fire records its skip instead of hanging.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -29,12 +30,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from app.store import Database, RunLease, dialects
+from app.store import Database, Run, RunLease, dialects
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TTL = timedelta(minutes=2)
 RUN_SEPARATOR = "#"
+ABANDONED = (
+    "the process running it stopped before it finished "
+    "(its lease expired or its process was gone, and another run took the object over)"
+)
 
 
 def this_process() -> str:
@@ -155,8 +162,49 @@ def acquire(
     ttl: timedelta = DEFAULT_TTL,
     run_id: int | None = None,
 ) -> Lease:
-    """Take the lease or raise LeaseHeld naming the current holder."""
-    holder = holder or this_process()
+    """Take the lease or raise LeaseHeld naming the current holder.
+
+    Whoever holds the lease is the only one running the object, so a run of
+    it still marked "running" belongs to a holder that died (or lost the
+    lease): it is closed as failed, saying so, instead of showing as running
+    forever in every monitor.
+    """
+    lease = _acquire(
+        database, template_id, object_name, holder=holder or this_process(), ttl=ttl, run_id=run_id
+    )
+    try:
+        close_abandoned_runs(database, template_id, object_name, keep=run_id)
+    except SQLAlchemyError as exc:
+        log.warning("could not close the abandoned runs of %s: %s", object_name, exc)
+    return lease
+
+
+def close_abandoned_runs(
+    database: Database, template_id: int, object_name: str, *, keep: int | None = None
+) -> int:
+    """Mark runs of the object still "running" as failed (call holding its lease); how many."""
+    now = datetime.now(UTC)
+    condition = [Run.template_id == template_id, Run.object == object_name]
+    if keep is not None:
+        condition.append(Run.id != keep)
+    with database.session() as session:
+        result = session.execute(
+            update(Run)
+            .where(*condition, Run.status == "running")
+            .values(status="failed", finished_at=now, message=ABANDONED)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _acquire(
+    database: Database,
+    template_id: int,
+    object_name: str,
+    *,
+    holder: str,
+    ttl: timedelta,
+    run_id: int | None,
+) -> Lease:
     if dialects.skips_locked_rows(database.engine.dialect):
         return _acquire_under_row_lock(database, template_id, object_name, holder, ttl, run_id)
     now = datetime.now(UTC)
@@ -194,7 +242,7 @@ def acquire(
             )
         ).first()
     if current is None:  # released between our two statements: try once more
-        return acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
+        return _acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
     if holder_is_dead(current.holder):
         with database.session() as session:
             taken = session.execute(
@@ -208,7 +256,7 @@ def acquire(
             )
             if taken.rowcount == 1:  # type: ignore[attr-defined]
                 return Lease(database, template_id, object_name, holder, ttl, now)
-        return acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
+        return _acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
     raise LeaseHeld(object_name, current.holder, current.acquired_at, current.run_id)
 
 

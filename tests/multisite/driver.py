@@ -12,8 +12,9 @@ deadline it competes for the same objects as its peers:
 - ``kind`` "client" and "service" print ``READY`` once set up and then read
   the wall-clock end of the contention from stdin, so that all of them
   compete at the same time however slowly each one started;
-- ``kind`` "holder": takes one object's run lease with a short TTL, keeps it
-  renewed, prints ``HELD`` and waits to be killed.
+- ``kind`` "holder": takes one object's run lease with a short TTL, starts a
+  run, keeps the lease renewed, prints ``HELD <holder> run <id>`` and waits
+  to be killed.
 
 ``hostname`` makes the process look like another machine (its lease holder
 name then cannot be checked for liveness by the others). The last stdout line
@@ -53,6 +54,7 @@ def main(config: dict[str, Any]) -> dict[str, Any]:
 
 def hold(database: Any, config: dict[str, Any]) -> dict[str, Any]:
     from app.sync import leases
+    from app.sync.recorder import RunRecorder
 
     ttl = timedelta(seconds=float(config["ttl"]))
     lease = leases.acquire(
@@ -62,8 +64,10 @@ def hold(database: Any, config: dict[str, Any]) -> dict[str, Any]:
         holder=leases.for_one_run(leases.this_process()),
         ttl=ttl,
     )
-    with leases.LeaseKeeper(lease):
-        print(f"HELD {lease.holder}", flush=True)
+    run_id = RunRecorder(database, lease.template_id, lease.object_name, trigger="manual").run_id
+    lease.renew(run_id)
+    with leases.LeaseKeeper(lease, run_id):
+        print(f"HELD {lease.holder} run {run_id}", flush=True)
         threading.Event().wait(600)
     return {}
 

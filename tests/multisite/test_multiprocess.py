@@ -34,7 +34,7 @@ from app.store import Database, Run, RunLease, Schedule, SyncMark, open_database
 from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
-from app.sync.leases import LeaseHeld
+from app.sync.leases import ABANDONED, LeaseHeld
 
 DRIVER = Path(__file__).with_name("driver.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -214,6 +214,7 @@ def test_a_killed_process_keeps_its_lease_until_it_expires_then_loses_it(
         assert victim.stdout is not None
         line = victim.stdout.readline()
         assert line.startswith("HELD desk-b:"), line
+        victim_run = int(line.split()[-1])
         engine = Engine(shared, OBJECTS)
         alive_until = time.monotonic() + 2.5 * ttl
         refusals = 0
@@ -246,7 +247,9 @@ def test_a_killed_process_keeps_its_lease_until_it_expires_then_loses_it(
         assert [r.status for r in results] == ["succeeded"]
         with shared.session() as session:
             taken_at = session.get_one(Run, results[0].run_id).started_at
+            abandoned = session.get_one(Run, victim_run)
         assert taken_at >= expires_at, "taken over before the lease expired"
+        assert (abandoned.status, abandoned.message) == ("failed", ABANDONED)
     finally:
         if victim.poll() is None:
             victim.kill()
