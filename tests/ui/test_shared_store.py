@@ -187,6 +187,8 @@ def test_an_unsaved_schedule_edit_is_kept_and_update_asks_before_writing_over(
     stored = schedules.load_drafts(database, OBJECTS, template_id)
     refunds = next(d for d in stored if d.object == "refunds")
     assert refunds.enabled and refunds.interval_minutes == 15
+    sales = next(d for d in stored if d.object == "sales")
+    assert sales.enabled and sales.interval_minutes == 30, "the other desktop's edit survives"
 
 
 def test_a_change_arriving_while_a_schedule_dialog_is_open_waits_until_it_closes(

@@ -64,6 +64,7 @@ class SyncSettingsForm(BaseForm):
         self.owner_loading = False
         self.schedules_loading = False
         self._read_again = False
+        self._loaded: dict[str, store.ScheduleDraft] = {}
 
         top = QHBoxLayout()
         self.template = TemplateCombo(context.database)
@@ -181,6 +182,7 @@ class SyncSettingsForm(BaseForm):
     def _show(self, drafts: list[store.ScheduleDraft], last: list[DashboardRow]) -> None:
         self.begin_loading()
         keep = self.grid.currentIndex().row()
+        self._loaded = {draft.object: draft for draft in drafts}
         self.model.set_drafts(drafts, last)
         fit_columns(self.grid)
         if self.model.rowCount():
@@ -270,11 +272,17 @@ class SyncSettingsForm(BaseForm):
             self.set_dirty(True)
 
     def save(self) -> None:
-        """Write every schedule of the template in one transaction; the scheduler reloads."""
+        """Write the schedules edited here in one transaction; the scheduler reloads.
+
+        Only rows that differ from what this form read are written, so saving
+        here never puts back the old timing of an object that another desktop
+        changed in the meantime.
+        """
         template_id = self.template.current_id()
         if template_id is None:
             return
-        changed = store.save_drafts(self.context.database, template_id, self.model.rows())
+        edited = [draft for draft in self.model.rows() if self._loaded.get(draft.object) != draft]
+        changed = store.save_drafts(self.context.database, template_id, edited)
         if self.center is not None:
             self.center.reload_schedules()
         self.set_dirty(False)
