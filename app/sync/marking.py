@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.connectors.sapb1.company import SapListedRecord
@@ -35,6 +36,7 @@ LINK_OBJECTS = {
 CHOICE_LISTS = ("customers", "customer_groups", "items", "item_groups")
 PAGE_SIZE = 500
 _CHUNK = 500
+_SAVE_ATTEMPTS = 3
 _T = TypeVar("_T")
 
 
@@ -239,10 +241,30 @@ def save_marks(
 
     A ticked record that another template owns moves to this one only when it
     is in ``move``; otherwise nothing is written and ``MarkConflict`` names them.
-    Unticking leaves other templates' marks alone.
+    Unticking leaves other templates' marks alone. When another desktop marks
+    one of the same records between our read and our write, the unique key
+    refuses our insert; the save is then read and tried again, so the record
+    ends up marked once (or ``MarkConflict`` names the template that won).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
+    for _ in range(_SAVE_ATTEMPTS - 1):
+        try:
+            return _save_marks_once(database, kind, template_id, tick, untick, move, user)
+        except IntegrityError:
+            continue
+    return _save_marks_once(database, kind, template_id, tick, untick, move, user)
+
+
+def _save_marks_once(
+    database: Database,
+    kind: str,
+    template_id: int,
+    tick: Collection[str],
+    untick: Collection[str],
+    move: Collection[str],
+    user: str | None,
+) -> SaveOutcome:
     now = datetime.now(UTC)
     allowed = set(move)
     with database.session() as session:
