@@ -357,13 +357,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except DatabaseError as exc:
-        log.error("%s", exc)
+        log.error("%s", exc, extra=logsetup.FILE_ONLY)
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        log.exception("%s %s failed", PROG, command)
+        log.exception("%s %s failed", PROG, command, extra=logsetup.FILE_ONLY)
         print(
             f"{PROG}: error: {type(exc).__name__}: {exc} (details in {logsetup.log_file()})",
             file=sys.stderr,

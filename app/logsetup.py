@@ -22,6 +22,14 @@ def log_file() -> Path:
     return paths.log_dir() / LOG_FILE_NAME
 
 
+FILE_ONLY = {"file_only": True}
+"""``extra=`` for a record the command prints itself: kept in the log file, not on the console."""
+
+
+def _not_file_only(record: logging.LogRecord) -> bool:
+    return not getattr(record, "file_only", False)
+
+
 def configure(level: int = logging.INFO, console: bool = True) -> Path:
     """Install the file and console handlers on the root logger; returns the log file path."""
     root = logging.getLogger()
@@ -40,6 +48,7 @@ def configure(level: int = logging.INFO, console: bool = True) -> Path:
         stream = logging.StreamHandler()
         stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         stream.setLevel(logging.WARNING)
+        stream.addFilter(_not_file_only)
         handlers.append(stream)
     for handler in handlers:
         handler.addFilter(RedactingFilter())

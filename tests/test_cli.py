@@ -75,6 +75,20 @@ def test_missing_driver_is_one_line_without_the_password(isolated_home: Path) ->
     assert "Traceback" not in result.stderr
 
 
+def test_a_database_that_cannot_be_reached_is_one_line_and_the_log_keeps_it(
+    isolated_home: Path,
+) -> None:
+    result = run_cli(
+        "--database", "postgresql+psycopg://hub@127.0.0.1:1/hub", "status", home=isolated_home
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("integration-hub: error: cannot open the database")
+    log = next((isolated_home / "logs").glob("*.log")).read_text()
+    assert "cannot open the database" in log
+
+
 def test_db_upgrade_creates_the_store_in_the_data_folder(isolated_home: Path) -> None:
     result = run_cli("db", "upgrade", home=isolated_home)
     assert result.returncode == 0, result.stderr
