@@ -351,7 +351,7 @@ class MarkingMatrixForm(BaseForm):
         tick, untick = self.model.changes()
         user = getpass.getuser()
 
-        model = self.model
+        snapshot = self.model.snapshot()
 
         def work() -> MarkConflict | tuple[SaveOutcome, Rebased]:
             try:
@@ -360,7 +360,7 @@ class MarkingMatrixForm(BaseForm):
                 )
             except MarkConflict as conflict:
                 return conflict
-            return outcome, model.rebase(StoreView.load(database, kind, template_id))
+            return outcome, snapshot.rebase(StoreView.load(database, kind, template_id))
 
         self._move = move
         self._set_saving(True, len(tick) + len(untick))

@@ -80,6 +80,41 @@ class Rebased:
     ticked: list[bool]
 
 
+@dataclass(frozen=True)
+class RowsSnapshot:
+    """The matrix's rows copied on the GUI thread, so a worker can rebase them without the model.
+
+    A worker must hold no Qt object: if its closure kept the model alive and
+    dropped the last reference there, Qt would destroy it on the wrong thread.
+    """
+
+    rows: list[MarkRow]
+    text: list[tuple[str, ...]]
+    hay: list[str]
+    readers: Sequence[Callable[[MarkRow], str]]
+    template_id: int
+
+    def rebase(self, store: StoreView) -> Rebased:
+        """The rows as the store has them now (owners and last syncs re-read)."""
+        rows, text, hay = list(self.rows), list(self.text), list(self.hay)
+        owners, names, synced = store.owners, store.names, store.synced
+        for source, row in enumerate(rows):
+            owner_id = owners.get(row.code)
+            last_sync = synced.get(row.code, row.last_sync)
+            if owner_id != row.owner_id or last_sync != row.last_sync:
+                fresh = replace(
+                    row,
+                    owner_id=owner_id,
+                    owner=names.get(owner_id, "") if owner_id is not None else "",
+                    last_sync=last_sync,
+                )
+                rows[source] = fresh
+                text[source] = tuple(read(fresh) for read in self.readers)
+                hay[source] = "\n".join(text[source]).casefold()
+        ticked = [row.owner_id == self.template_id for row in rows]
+        return Rebased(rows, text, hay, ticked)
+
+
 TickGuard = Callable[[list[MarkRow]], set[str]]
 """Asked before ticking rows marked for another template; returns the codes that may move."""
 
@@ -301,24 +336,14 @@ class MarkingModel(QAbstractTableModel):
         self.adopt(self.rebase(store))
 
     def rebase(self, store: StoreView) -> Rebased:
-        """The rows as the store has them now; only reads, so a worker thread may call it."""
-        rows, text, hay = list(self._rows), list(self._text), list(self._hay)
-        owners, names, synced = store.owners, store.names, store.synced
-        for source, row in enumerate(rows):
-            owner_id = owners.get(row.code)
-            last_sync = synced.get(row.code, row.last_sync)
-            if owner_id != row.owner_id or last_sync != row.last_sync:
-                fresh = replace(
-                    row,
-                    owner_id=owner_id,
-                    owner=names.get(owner_id, "") if owner_id is not None else "",
-                    last_sync=last_sync,
-                )
-                rows[source] = fresh
-                text[source] = tuple(read(fresh) for read in self.columns.text)
-                hay[source] = "\n".join(text[source]).casefold()
-        ticked = [row.owner_id == self.template_id for row in rows]
-        return Rebased(rows, text, hay, ticked)
+        """The rows as the store has them now."""
+        return self.snapshot().rebase(store)
+
+    def snapshot(self) -> RowsSnapshot:
+        """A copy of the rows (plain Python, no Qt) that a worker thread may rebase."""
+        return RowsSnapshot(
+            list(self._rows), list(self._text), list(self._hay), self.columns.text, self.template_id
+        )
 
     def adopt(self, rebased: Rebased) -> None:
         """Show rows rebased on the store (same records, same order)."""
