@@ -44,8 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database",
         metavar="URL",
-        help=f"SQLAlchemy database URL of the store (default: ${DATABASE_URL_ENV} "
-        "or a SQLite file in the user data folder)",
+        help=f"SQLAlchemy database URL of the store (default: ${DATABASE_URL_ENV}, "
+        "else the URL saved by 'settings set database-url', else a SQLite file in the "
+        "user data folder)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
