@@ -99,9 +99,13 @@ class World:
             )
 
     def new_records(self, collection: str, ring: Callable[[], object]) -> list[Raw]:
-        """Records of a Tagrain collection that ``ring`` wrote."""
-        before = set(self.sandboxes.tagrain.ids(collection))
+        """Records of a Tagrain collection that ``ring`` wrote (live mode leaves sales still)."""
+        tagrain = self.sandboxes.tagrain
+        before = set(tagrain.ids(collection))
         ring()
+        # The till may void or settle its recent sales on a later tick, writing back
+        # its own copy over what a test changed; the corpus keeps every sale still.
+        tagrain.leave_alone(tagrain.ids("sales"))
         return [
             body
             for id in self.sandboxes.tagrain.ids(collection)
@@ -112,14 +116,19 @@ class World:
         """Ring up live sales until ``wanted`` new ones match ``where``; returns those.
 
         The other new sales are left as they are: they go into the same run as
-        the spoiled ones and must come through exactly once.
+        the spoiled ones and must come through exactly once. A sale voided by
+        the till in a later tick of the same call is not returned.
         """
         tagrain = self.sandboxes.tagrain
-        matching: list[Raw] = []
+        new: list[str] = []
         for _ in range(200):
-            for sale in self.new_records("sales", tagrain.live_tick):
-                if sale["status"] != "voided" and (where is None or where(sale)):
-                    matching.append(sale)
+            new += [sale["id"] for sale in self.new_records("sales", tagrain.live_tick)]
+            current = [body for id in new if (body := tagrain.record("sales", id))]
+            matching = [
+                sale
+                for sale in current
+                if sale["status"] != "voided" and (where is None or where(sale))
+            ]
             if len(matching) >= wanted:
                 return matching[:wanted]
         raise AssertionError(f"the live till rang up fewer than {wanted} matching sales")

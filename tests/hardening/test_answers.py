@@ -1,9 +1,12 @@
 """Bad answers from Tagrain: broken pages, broken paging, rate limits and a revoked key.
 
-An answer that is not the contract stops the run with a plain message and
-leaves the watermark where it was, so the next run reads the same records
-again; paging faults that can be read through (an id listed twice, an empty
-page that goes on) are read through without posting anything twice. Every
+An answer that is not the contract (HTML, truncated JSON, a looping cursor)
+stops the run with a plain message and leaves the watermark where it was, so
+the next run reads the same records again; one malformed record in a good page
+(a field missing, a timestamp without offset, money as a number) fails alone
+and is fetched again on the next run; paging faults that can be read through
+(an id listed twice, an empty page that goes on) are read through without
+posting anything twice. Every
 test ends with both sides compared by the ``clean_world`` fixture.
 """
 
@@ -39,6 +42,24 @@ def _run_stops(world: World, sales: list[Raw], *words: str) -> None:
     assert all(invoices[s["id"]] == 0 for s in sales), "posted from a broken answer"
     again = world.run("sales")
     assert again.status == "succeeded", again
+    _posted_once(world, sales)
+
+
+def _record_fails_alone(world: World, sales: list[Raw], *words: str) -> None:
+    """The malformed record fails alone with ``words``; the retry reads it again, well-formed."""
+    result = world.run("sales")
+    assert result.status == "partial" and result.failed == 1, result
+    with world.database.session() as session:
+        failed = session.scalars(
+            select(RecordLog).where(RecordLog.run_id == result.run_id, RecordLog.status == "failed")
+        ).one()
+    for word in words:
+        assert word in (failed.message or ""), failed.message
+    assert (failed.message or "").startswith("Tagrain: sale ")
+    assert failed.source_id in world.waiting("sales")
+    _posted_once(world, [s for s in sales if s["id"] != failed.source_id])
+    world.run("sales")
+    assert failed.source_id not in world.waiting("sales")
     _posted_once(world, sales)
 
 
@@ -108,7 +129,7 @@ def test_a_timestamp_without_an_offset(clean_world: World) -> None:
     world = clean_world
     fresh = world.fresh_sales(2)
     world.sandboxes.tagrain.serve_bad_answers("no_offset", path=SALES)
-    _run_stops(world, fresh, "field 'updated_at' is malformed", "has no UTC offset")
+    _record_fails_alone(world, fresh, "field 'updated_at' is malformed", "has no UTC offset")
 
 
 def test_a_429_storm_is_waited_out(clean_world: World) -> None:
@@ -180,11 +201,11 @@ def test_a_record_missing_a_required_field(clean_world: World) -> None:
     world = clean_world
     fresh = world.fresh_sales(2)
     world.sandboxes.tagrain.serve_bad_answers("missing_field", path=SALES)
-    _run_stops(world, fresh, "field 'updated_at' is missing")
+    _record_fails_alone(world, fresh, "field 'updated_at' is missing")
 
 
 def test_money_sent_as_a_json_number(clean_world: World) -> None:
     world = clean_world
     fresh = world.fresh_sales(2)
     world.sandboxes.tagrain.serve_bad_answers("float_money", path=SALES)
-    _run_stops(world, fresh, "field 'total' is malformed", "must be a decimal string")
+    _record_fails_alone(world, fresh, "field 'total' is malformed", "must be a decimal string")

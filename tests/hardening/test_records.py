@@ -234,6 +234,29 @@ def test_unmapped_expense_category(clean_world: World) -> None:
     assert world.sap_ids("JournalEntries")[bad["id"]] == 1
 
 
+def test_a_receipt_stored_malformed_fails_alone_run_after_run(clean_world: World) -> None:
+    """One receipt Tagrain keeps serving broken must not hold up every later receipt."""
+    world = clean_world
+    bad, *others = world.fresh_sales(3)
+    spoil(world, "sales", bad, sold_at=bad["sold_at"][:19])
+    words = "field 'sold_at' is malformed (value has no UTC offset"
+    assert_fails_alone(world, "sales", bad, words, others, "Invoices")
+    later = world.fresh_sales(2)
+    result = world.run("sales")
+    with world.database.session() as session:
+        failed = set(
+            session.scalars(
+                select(RecordLog.source_id).where(
+                    RecordLog.run_id == result.run_id, RecordLog.status == "failed"
+                )
+            )
+        )
+    assert failed == {bad["id"]} and words in world.last_failure("sales", bad["id"]), result
+    for sale in later:
+        assert world.sap_ids("Invoices")[sale["id"]] == 1, "later receipts went on"
+    assert_retried_after_repair(world, "sales", bad, "Invoices")
+
+
 def test_a_refund_for_a_sale_never_synced(clean_world: World) -> None:
     world = clean_world
     sale = world.fresh_sales(1, lambda s: s["status"] == "completed")[0]
@@ -290,9 +313,17 @@ def test_sap_400_with_an_error_code_nobody_knows(clean_world: World) -> None:
     posted = world.sap_ids("Invoices")
     for sale in fresh:
         assert posted[sale["id"]] == (0 if sale["id"] == failed.source_id else 1)
-    world.run("sales")
+    again = world.run("sales")
     assert failed.source_id not in world.waiting("sales")
-    assert world.sap_ids("Invoices")[failed.source_id] == 1
+    with world.database.session() as session:
+        log = [
+            (r.run_id, r.action, r.message)
+            for r in session.scalars(
+                select(RecordLog).where(RecordLog.source_id == failed.source_id)
+            )
+        ]
+    sale = world.sandboxes.tagrain.record("sales", failed.source_id)
+    assert world.sap_ids("Invoices")[failed.source_id] == 1, (again, log, sale)
 
 
 def test_sap_answer_without_a_body(clean_world: World) -> None:

@@ -244,11 +244,15 @@ def test_a_malformed_answer_stops_the_run_with_a_clear_reason_and_loses_nothing(
     from tests.sync.books import assert_every_sale_posted_once
 
     sync(database, template_id, "customers", "products")
-    for kind in ("missing_field", "html", "float_money"):
+    for kind in ("html", "truncated"):
         sandboxes.tagrain.serve_bad_answers(kind, times=1)
         result = sync(database, template_id, "sales")["sales"]
         assert result.status == "failed", (kind, result)
         assert result.message and "Tagrain" in result.message, result.message
+    for kind in ("missing_field", "float_money"):  # one malformed record fails alone
+        sandboxes.tagrain.serve_bad_answers(kind, times=1)
+        result = sync(database, template_id, "sales")["sales"]
+        assert result.status == "partial" and result.failed == 1, (kind, result)
     result = sync(database, template_id, "sales")["sales"]
     assert result.status == "succeeded", result
     assert_every_sale_posted_once(context)

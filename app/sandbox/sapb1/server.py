@@ -207,15 +207,19 @@ class ServiceLayerSandbox(LoopbackServer):
         self.sessions.close_all()
 
     def spoil_next(self, kind: str, method: str, entity: str, times: int = 1) -> None:
-        """Spoil the next ``times`` answers to ``method`` on an entity set (see ``SPOILS``)."""
+        """Spoil the next ``times`` answers to ``method`` on an entity set (see ``SPOILS``).
+
+        Only requests on the set itself count (``POST Invoices``), not those on one
+        of its entities or actions (``POST Invoices(5)/Cancel``).
+        """
         if kind not in SPOILS:
             raise ValueError(f"unknown spoil {kind!r}; known: {', '.join(SPOILS)}")
         self._spoils.extend([(kind, method.upper(), entity)] * times)
 
     def _take_spoil(self, method: str, resource: str) -> str | None:
-        entity = resource.split("(", 1)[0].split("/", 1)[0]
+        """The spoil for a request on the entity set itself (not on one entity or action)."""
         for n, (kind, m, e) in enumerate(self._spoils):
-            if m == method and e == entity:
+            if m == method and e == resource:
                 del self._spoils[n]
                 return kind
         return None

@@ -234,6 +234,10 @@ class TagrainSandbox(LoopbackServer):
         """One stored inventory level, or None."""
         return self.db.inventory_level(store_id, sku)
 
+    def leave_alone(self, ids: list[str]) -> None:
+        """Keep live mode from voiding, settling or refunding these sales from now on."""
+        self.live.leave_alone(ids)
+
     def live_tick(self) -> int:
         """Ring up one round of live activity now; returns how many records were written."""
         return self.live.tick()

@@ -10,13 +10,15 @@ from __future__ import annotations
 import threading
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.connectors.sapb1.company import CardPayment, DocumentRef, PaymentDraft
-from app.connectors.tagrain.errors import TagrainNotFoundError
+from app.connectors.tagrain.errors import TagrainBadResponseError, TagrainNotFoundError
+from app.connectors.tagrain.parsing import parse_time
 from app.connectors.tagrain.records import Store, Tender
 from app.sync.context import StoreRule, SyncContext
 from app.sync.job import SyncJob
@@ -193,8 +195,12 @@ class TagrainSourceJob(SyncJob, Generic[R]):
         self.down = down or DownContext(ctx)
 
     @abstractmethod
-    def list_records(self, since: datetime | None) -> Iterator[R]:
-        """The collection's records changed at or after ``since``, oldest first."""
+    def list_records(self, since: datetime | None) -> Iterator[R | Malformed]:
+        """The collection's records changed at or after ``since``, oldest first.
+
+        A job may list through ``tolerant`` so that one malformed record fails
+        alone (``Malformed``) instead of stopping every run at the same place.
+        """
 
     @abstractmethod
     def get_record(self, record_id: str) -> R:
@@ -204,7 +210,7 @@ class TagrainSourceJob(SyncJob, Generic[R]):
     def apply_record(self, record: R, dry_run: bool) -> Outcome:
         """Apply one record to SAP."""
 
-    def records(self, since: datetime | None) -> Iterator[R]:
+    def records(self, since: datetime | None) -> Iterator[R | Malformed]:
         """The records ``read`` turns into source records (hook for batching)."""
         return self.list_records(since)
 
@@ -219,11 +225,54 @@ class TagrainSourceJob(SyncJob, Generic[R]):
                 record = self.get_record(source_id)
             except TagrainNotFoundError:
                 return None
+            except TagrainBadResponseError as exc:
+                if exc.field is None:
+                    raise
+                return SourceRecord(source_id, None, Malformed(source_id, None, exc.message))
         return SourceRecord(record.id, record.updated_at, record)
 
     def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+        if isinstance(record.payload, Malformed):
+            raise RecordError(f"Tagrain: {record.payload.problem}")
         with translate_errors():
             return self.apply_record(record.payload, dry_run)
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A listed record that breaks the contract (a field missing or malformed).
+
+    It stands in for the record so that the run goes on: it fails alone, with
+    the reason, and is fetched again on the next run.
+    """
+
+    id: str
+    updated_at: datetime | None
+    problem: str
+
+
+def tolerant(parse: Callable[[Any], T]) -> Callable[[Any], T | Malformed]:
+    """A parser that turns a record-level contract break into ``Malformed``.
+
+    Only a record with a readable id is tolerated, and only a problem with one
+    of its fields; a page that is not JSON or not the contract still fails.
+    """
+
+    def read(raw: Any) -> T | Malformed:
+        try:
+            return parse(raw)
+        except TagrainBadResponseError as exc:
+            record_id = raw.get("id") if isinstance(raw, dict) else None
+            if exc.field is None or not isinstance(record_id, str) or not record_id:
+                raise
+            updated_at: datetime | None
+            try:
+                updated_at = parse_time(raw.get("updated_at"))
+            except ValueError:
+                updated_at = None
+            return Malformed(record_id, updated_at, exc.message)
+
+    return read
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -14,7 +14,13 @@ from decimal import Decimal
 
 from app.connectors.sapb1.company import JOURNAL_ENTRY, JournalEntryDraft, JournalLineDraft
 from app.connectors.tagrain.records import Expense
-from app.sync.jobs.common_down import TagrainSourceJob, check_money, check_not_future
+from app.sync.jobs.common_down import (
+    Malformed,
+    TagrainSourceJob,
+    check_money,
+    check_not_future,
+    tolerant,
+)
 from app.sync.records import Action, LinkWrite, Outcome, RecordError
 
 
@@ -23,8 +29,10 @@ class ExpensesJob(TagrainSourceJob[Expense]):
 
     object_name = "expenses"
 
-    def list_records(self, since: datetime | None) -> Iterator[Expense]:
-        return self.ctx.tagrain.iter_expenses(updated_since=since)
+    def list_records(self, since: datetime | None) -> Iterator[Expense | Malformed]:
+        return self.ctx.tagrain.iter_records(
+            "expenses", tolerant(Expense.from_json), updated_since=since
+        )
 
     def get_record(self, record_id: str) -> Expense:
         return self.ctx.tagrain.get_expense(record_id)

@@ -25,10 +25,12 @@ from app.connectors.tagrain.records import Refund
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import (
     DownContext,
+    Malformed,
     TagrainSourceJob,
     check_money,
     check_not_future,
     tender_payment,
+    tolerant,
 )
 from app.sync.jobs.customers_down import CustomerResolver
 from app.sync.jobs.products_down import ProductResolver
@@ -45,8 +47,10 @@ class RefundsJob(TagrainSourceJob[Refund]):
         self.customers = CustomerResolver(self.down)
         self.products = ProductResolver(self.down)
 
-    def list_records(self, since: datetime | None) -> Iterator[Refund]:
-        return self.ctx.tagrain.iter_refunds(updated_since=since)
+    def list_records(self, since: datetime | None) -> Iterator[Refund | Malformed]:
+        return self.ctx.tagrain.iter_records(
+            "refunds", tolerant(Refund.from_json), updated_since=since
+        )
 
     def get_record(self, record_id: str) -> Refund:
         return self.ctx.tagrain.get_refund(record_id)

@@ -34,11 +34,13 @@ from app.connectors.tagrain.records import Sale
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import (
     DownContext,
+    Malformed,
     TagrainSourceJob,
     batched,
     check_money,
     check_not_future,
     tender_payment,
+    tolerant,
 )
 from app.sync.jobs.customers_down import CustomerResolver
 from app.sync.jobs.products_down import ProductResolver
@@ -57,15 +59,15 @@ class SalesJob(TagrainSourceJob[Sale]):
         self.customers = CustomerResolver(self.down)
         self.products = ProductResolver(self.down)
 
-    def list_records(self, since: datetime | None) -> Iterator[Sale]:
-        return self.ctx.tagrain.iter_sales(updated_since=since)
+    def list_records(self, since: datetime | None) -> Iterator[Sale | Malformed]:
+        return self.ctx.tagrain.iter_records("sales", tolerant(Sale.from_json), updated_since=since)
 
     def get_record(self, record_id: str) -> Sale:
         return self.ctx.tagrain.get_sale(record_id)
 
-    def records(self, since: datetime | None) -> Iterator[Sale]:
+    def records(self, since: datetime | None) -> Iterator[Sale | Malformed]:
         for batch in batched(self.list_records(since), PREFETCH):
-            self._prefetch(batch)
+            self._prefetch([s for s in batch if isinstance(s, Sale)])
             yield from batch
 
     def _prefetch(self, sales: list[Sale]) -> None:
