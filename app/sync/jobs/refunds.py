@@ -15,13 +15,14 @@ from decimal import Decimal
 
 from app.connectors.sapb1.company import (
     CREDIT_MEMO,
+    INCOMING_PAYMENT,
     INVOICE,
     OUTGOING_PAYMENT,
     DocumentDraft,
     DocumentLineDraft,
     DocumentRef,
 )
-from app.connectors.tagrain.records import Refund
+from app.connectors.tagrain.records import Refund, Sale
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import (
     DownContext,
@@ -118,6 +119,29 @@ class RefundsJob(TagrainSourceJob[Refund]):
             invoice = self.ctx.sap.find_document(INVOICE, refund.sale_id)
         return invoice if invoice is not None and not invoice.cancelled else None
 
+    def wait_for_sale_payment(self, sale: Sale) -> None:
+        """Refuse (for now) a credit memo on an invoice whose incoming payment is still to come.
+
+        A credit memo based on the invoice uses up the invoice's open balance,
+        after which SAP refuses the sale's payment for good ("Amount applied
+        exceeds the open balance"). That happens when a sale is settled after
+        posting and refunded before the next sales run, or when its payment
+        failed while the refund went through; so the refund waits, as a failed
+        record retried on the next run, until the payment is in SAP.
+        """
+        if sale.status != "completed" or not any(t.amount > 0 for t in sale.tenders):
+            return
+        link = self.ctx.links.by_tagrain("sales", sale.id)
+        if link is not None and link.sap_secondary_key:
+            return
+        payment = self.ctx.sap.find_document(INCOMING_PAYMENT, sale.id)
+        if payment is not None and not payment.cancelled:
+            return
+        raise RecordError(
+            f"waiting for the payment of sale {sale.receipt_number} to reach SAP: a credit "
+            "memo posted first would use up the invoice it pays; retried on the next run"
+        )
+
     def credit_memo_draft(self, refund: Refund) -> tuple[DocumentDraft, str | None]:
         """The credit memo and, when it cannot refer to the invoice, why."""
         if not refund.lines:
@@ -140,6 +164,7 @@ class RefundsJob(TagrainSourceJob[Refund]):
                     f"refund {refund.refund_number} of {refund.total} is larger than "
                     f"its sale's total {sale.total}"
                 )
+            self.wait_for_sale_payment(sale)
         else:
             message = "the original sale is not in SAP; credit memo posted without a base invoice"
         lines = []
