@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -169,6 +169,8 @@ class Runner:
         if progress:
             progress(state)
 
+        retried: dict[str, datetime | None] = {}
+
         def retry_records() -> Iterator[SourceRecord]:
             for source_id in retries:
                 record = job.fetch(source_id)
@@ -178,6 +180,7 @@ class Runner:
                         Outcome(Action.SKIPPED, message="the record no longer exists"),
                     )
                     continue
+                retried[source_id] = record.updated_at
                 yield record
 
         self._apply_all(job, retry_records(), recorder, dry_run, progress, cancel, keeper, state)
@@ -196,6 +199,7 @@ class Runner:
             keeper,
             state,
             template_id=None if dry_run else template_id,
+            retried=retried,
         )
         if newest is not None and not dry_run:
             write_watermark(self.database, template_id, job.object_name, job.direction, newest)
@@ -216,21 +220,40 @@ class Runner:
         keeper: leases.LeaseKeeper,
         state: Progress,
         template_id: int | None = None,
+        retried: Mapping[str, datetime | None] | None = None,
     ) -> datetime | None:
-        """Apply records in order; returns the newest updated_at of the committed prefix."""
+        """Apply records in order; returns the newest updated_at of the committed prefix.
+
+        ``retried``: records this run already applied as retries (with the
+        version applied). Listed again unchanged, they are not applied and
+        logged a second time (a failed one would count twice), but the
+        watermark still moves over them.
+        """
         workers = self.workers if job.parallel else 1
         newest: datetime | None = None
         since_mark = 0
-        pending: deque[tuple[SourceRecord, Future[Outcome]]] = deque()
+        pending: deque[tuple[SourceRecord, Future[Outcome] | None]] = deque()
+        done_here = retried or {}
 
-        def settle(record: SourceRecord, future: Future[Outcome]) -> None:
+        def already_applied(record: SourceRecord) -> bool:
+            if record.source_id not in done_here:
+                return False
+            applied_version = done_here[record.source_id]
+            return record.updated_at is None or (
+                applied_version is not None and record.updated_at <= applied_version
+            )
+
+        def settle(record: SourceRecord, future: Future[Outcome] | None) -> None:
             nonlocal newest, since_mark
-            outcome = future.result()
-            recorder.record(record.source_id, outcome)
             state.done += 1
-            if outcome.failed:
-                state.failed += 1
-                log.warning("%s %s failed: %s", job.object_name, record.source_id, outcome.message)
+            if future is not None:
+                outcome = future.result()
+                recorder.record(record.source_id, outcome)
+                if outcome.failed:
+                    state.failed += 1
+                    log.warning(
+                        "%s %s failed: %s", job.object_name, record.source_id, outcome.message
+                    )
             if record.updated_at is not None and (newest is None or record.updated_at > newest):
                 newest = record.updated_at
             since_mark += 1
@@ -250,8 +273,11 @@ class Runner:
                     # it: two workers would both find nothing in SAP and both post.
                     while any(p[0].source_id == record.source_id for p in pending):
                         settle(*pending.popleft())
-                    pending.append((record, pool.submit(_apply_one, job, record, dry_run)))
-                    while pending and (len(pending) >= workers * 2 or pending[0][1].done()):
+                    if already_applied(record):
+                        pending.append((record, None))
+                    else:
+                        pending.append((record, pool.submit(_apply_one, job, record, dry_run)))
+                    while pending and (len(pending) >= workers * 2 or _settled(pending[0][1])):
                         settle(*pending.popleft())
             finally:
                 # Also when reading failed midway: what was applied is recorded.
@@ -275,6 +301,11 @@ def _quietly(step: Callable[[], object], what: str) -> None:
         step()
     except DBAPIError:
         log.exception("could not %s", what)
+
+
+def _settled(future: Future[Outcome] | None) -> bool:
+    """Whether a pending entry can be settled now (None: nothing was applied)."""
+    return future is None or future.done()
 
 
 def _apply_one(job: SyncJob, record: SourceRecord, dry_run: bool) -> Outcome:

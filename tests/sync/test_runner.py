@@ -138,6 +138,34 @@ def test_failed_records_are_logged_retried_and_do_not_block_the_rest(
     assert len(job.target) == 30
 
 
+def test_a_failure_at_the_watermark_is_applied_and_counted_once_per_run(
+    database: Database, template_id: int
+) -> None:
+    job = ListJob(10, bad={"s009"})
+    runner = Runner(database, workers=2)
+    first = runner.run(job, template_id)
+    assert first.failed == 1
+    assert read_watermark(database, template_id, "sales", "to_sap") == job.source["s009"].updated_at
+
+    second = runner.run(job, template_id)
+
+    assert second.failed == 1, "retried once, not retried and then applied again as listed"
+    with database.session() as session:
+        logged = session.scalars(
+            select(RecordLog.source_id).where(
+                RecordLog.run_id == second.run_id, RecordLog.source_id == "s009"
+            )
+        ).all()
+    assert logged == ["s009"]
+    assert read_watermark(database, template_id, "sales", "to_sap") == job.source["s009"].updated_at
+
+    job.source["s009"] = SourceRecord("s009", T0 + timedelta(minutes=5), 9)
+    job.bad = set()
+    third = runner.run(job, template_id)
+    assert third.failed == 0 and job.target["s009"] == 9
+    assert read_watermark(database, template_id, "sales", "to_sap") == T0 + timedelta(minutes=5)
+
+
 def test_a_fatal_error_stops_the_run_and_keeps_the_watermark_behind(
     database: Database, template_id: int
 ) -> None:
