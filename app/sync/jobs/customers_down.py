@@ -21,7 +21,7 @@ from datetime import datetime
 from app.connectors.sapb1.company import BusinessPartnerDraft, SapAddress, SapBusinessPartner
 from app.connectors.tagrain.records import Customer
 from app.sync.context import SyncContext
-from app.sync.jobs.common_down import DownContext, TagrainSourceJob
+from app.sync.jobs.common_down import DownContext, Malformed, TagrainSourceJob, tolerant
 from app.sync.jobs.fingerprints import (
     sap_customer_fingerprint,
     tagrain_customer_fingerprint,
@@ -191,8 +191,10 @@ class CustomersDownJob(TagrainSourceJob[Customer]):
         super().__init__(ctx, down)
         self.resolver = CustomerResolver(self.down)
 
-    def list_records(self, since: datetime | None) -> Iterator[Customer]:
-        return self.ctx.tagrain.iter_customers(updated_since=since)
+    def list_records(self, since: datetime | None) -> Iterator[Customer | Malformed]:
+        return self.ctx.tagrain.iter_records(
+            "customers", tolerant(Customer.from_json), updated_since=since
+        )
 
     def get_record(self, record_id: str) -> Customer:
         return self.ctx.tagrain.get_customer(record_id)

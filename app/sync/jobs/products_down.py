@@ -15,7 +15,7 @@ from datetime import datetime
 from app.connectors.sapb1.company import ItemDraft
 from app.connectors.tagrain.records import Product
 from app.sync.context import SyncContext
-from app.sync.jobs.common_down import DownContext, TagrainSourceJob
+from app.sync.jobs.common_down import DownContext, Malformed, TagrainSourceJob, tolerant
 from app.sync.records import Action, Outcome, RecordError
 
 TAGRAIN_MASTERED = ("variant", "gift_card")
@@ -72,11 +72,14 @@ class ProductsDownJob(TagrainSourceJob[Product]):
         super().__init__(ctx, down)
         self.resolver = ProductResolver(self.down)
 
-    def list_records(self, since: datetime | None) -> Iterator[Product]:
+    def list_records(self, since: datetime | None) -> Iterator[Product | Malformed]:
+        """Variant and gift-card products; a malformed product fails alone, whatever its type."""
         return (
             p
-            for p in self.ctx.tagrain.iter_products(updated_since=since)
-            if p.type in TAGRAIN_MASTERED
+            for p in self.ctx.tagrain.iter_records(
+                "products", tolerant(Product.from_json), updated_since=since
+            )
+            if isinstance(p, Malformed) or p.type in TAGRAIN_MASTERED
         )
 
     def get_record(self, record_id: str) -> Product:
