@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -95,6 +96,44 @@ def test_rate_limit_beyond_patience_is_raised(
         client.ping()
     assert caught.value.retry_after == 120 and caught.value.status == 429
     assert caught.value.code == "rate_limited" and sleeps == []
+
+
+def test_a_429_storm_does_not_use_up_the_retries_meant_for_errors(
+    make_client: ClientFactory, sandbox: TagrainSandbox
+) -> None:
+    sandbox.configure_faults(FaultPlan(rate_limit_per_second=1, retry_after_seconds=1))
+    client = make_client(real_sleep=True, max_retries=0)
+    ids = [s.id for s in client.iter_sales(limit=25)]
+    assert sorted(ids) == sandbox.ids("sales"), "no error retry was allowed, yet nothing failed"
+
+
+def test_rate_limit_waiting_has_its_own_budget(
+    make_client: ClientFactory, sandbox: TagrainSandbox, sleeps: list[float]
+) -> None:
+    sandbox.configure_faults(FaultPlan(rate_limit_per_second=1, retry_after_seconds=2))
+    client = make_client(max_retries=10, max_rate_limit_wait=3)
+    client.ping()
+    with pytest.raises(TagrainRateLimitedError):
+        client.ping()
+    assert sleeps == [2.0], "one wait fits the budget, a second would not"
+
+
+def test_a_429_holds_the_other_workers_new_requests_too(
+    make_client: ClientFactory, sandbox: TagrainSandbox, sleeps: list[float]
+) -> None:
+    sandbox.configure_faults(FaultPlan(rate_limit_per_second=1, retry_after_seconds=2))
+    client = make_client(max_rate_limit_wait=2)
+    client.ping()
+    with pytest.raises(TagrainRateLimitedError):
+        client.ping()
+    assert sleeps == [2.0]
+    sandbox.configure_faults(FaultPlan())
+    other_worker: list[float] = []
+    client.transport.sleep = other_worker.append
+    worker = threading.Thread(target=client.ping)
+    worker.start()
+    worker.join(10)
+    assert len(other_worker) == 1 and 1.0 < other_worker[0] <= 2.0, other_worker
 
 
 def test_wrong_key_is_an_auth_error_that_never_shows_the_key(

@@ -16,7 +16,9 @@ class TagrainSettings:
     ``timeout`` is per request (seconds). Retries: at most ``max_retries``
     after the first attempt, with exponential backoff from ``backoff`` capped
     at ``max_backoff``; a ``Retry-After`` longer than ``max_retry_after`` is
-    not waited for but raised.
+    not waited for but raised. Waiting on 429s has its own budget: one request
+    waits at most ``max_rate_limit_wait`` seconds in all for the rate limit, so
+    a storm of 429s does not use up the retries meant for errors.
     """
 
     base_url: str
@@ -27,6 +29,7 @@ class TagrainSettings:
     backoff: float = 0.5
     max_backoff: float = 8.0
     max_retry_after: float = 60.0
+    max_rate_limit_wait: float = 180.0
     page_size: int = 100
     user_agent: str = "integration-hub-tagrain/0.1"
 

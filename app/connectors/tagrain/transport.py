@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -59,6 +60,8 @@ class Transport:
         self.session = session or requests.Session()
         self.sleep = sleep
         self._jitter = random.Random()
+        self._pace_lock = threading.Lock()
+        self._not_before = 0.0
 
     def close(self) -> None:
         """Close the HTTP session."""
@@ -87,8 +90,11 @@ class Transport:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         if key is not None:
             headers["Idempotency-Key"] = key
-        attempt = 0
+        attempt = rate_limited = 0
+        rate_waited = 0.0
         while True:
+            if attempt == 0 and rate_limited == 0:
+                self._wait_for_pace()
             try:
                 response = self.session.request(
                     method,
@@ -124,24 +130,44 @@ class Transport:
                 continue
             if status == 429:
                 wait = _retry_after(response.headers.get("Retry-After"))
-                if attempt >= s.max_retries or (wait is not None and wait > s.max_retry_after):
+                if wait is not None and wait > s.max_retry_after:
                     raise self._error(response)
-                if wait is None:
-                    self._pause(attempt, f"HTTP 429 on {method} {path}")
-                else:
-                    log.info("Tagrain rate limit: waiting %.1f s", wait)
-                    self.sleep(wait)
-                attempt += 1
+                delay = wait if wait is not None else self._backoff(rate_limited)
+                if rate_waited + delay > s.max_rate_limit_wait:
+                    raise self._error(response)
+                log.info("Tagrain rate limit on %s %s: waiting %.1f s", method, path, delay)
+                self._slow_everyone_down(delay)
+                self.sleep(delay)
+                rate_waited += delay
+                rate_limited += 1
                 continue
             if 200 <= status < 300:
                 return self._decode(response, method, path)
             raise self._error(response)
 
-    def _pause(self, attempt: int, problem: str) -> None:
+    def _backoff(self, attempt: int) -> float:
         s = self.settings
-        delay = min(s.max_backoff, s.backoff * 2**attempt) * (0.5 + self._jitter.random() / 2)
+        return min(s.max_backoff, s.backoff * 2**attempt) * (0.5 + self._jitter.random() / 2)
+
+    def _pause(self, attempt: int, problem: str) -> None:
+        delay = self._backoff(attempt)
         log.info("%s; retry %d in %.2f s", self._redact(problem), attempt + 1, delay)
         self.sleep(delay)
+
+    def _slow_everyone_down(self, seconds: float) -> None:
+        """After a 429, hold this client's new requests (from every worker) for ``seconds``.
+
+        The rate limit is the account's, not the thread's: without this, the
+        other workers would keep asking and collect 429s of their own.
+        """
+        with self._pace_lock:
+            self._not_before = max(self._not_before, time.monotonic() + seconds)
+
+    def _wait_for_pace(self) -> None:
+        with self._pace_lock:
+            delay = self._not_before - time.monotonic()
+        if delay > 0:
+            self.sleep(delay)
 
     def _decode(self, response: requests.Response, method: str, path: str) -> Any:
         where = f"{method} {path}"
