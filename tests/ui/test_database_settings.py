@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from app.store.database import DATABASE_URL_ENV
 from app.ui.forms.database_settings import DatabaseSettingsForm
 from app.ui.main_window import MainWindow
 from app.ui.status import MessageKind
-from tests.conftest import POSTGRES_ENV
 from tests.ui.helpers import open_from_tree, press, type_into
 
 DEADLINE = 30_000
@@ -97,6 +95,7 @@ def test_a_url_with_a_password_is_refused_without_showing_it(
     assert load_local_settings() == LocalSettings()
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
 def test_test_connection_reads_a_postgresql_store(
     qtbot: QtBot,
     window: MainWindow,
@@ -105,8 +104,6 @@ def test_test_connection_reads_a_postgresql_store(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if not os.environ.get(POSTGRES_ENV) or not store_url.startswith("postgresql"):
-        pytest.skip(f"a PostgreSQL case (the SQLite store is tested above; {POSTGRES_ENV})")
     url = make_url(store_url)
     passfile = tmp_path / "pgpass"
     passfile.write_text(f"{url.host}:{url.port or 5432}:*:{url.username}:{url.password}\n")
