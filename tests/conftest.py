@@ -6,6 +6,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import keyring
@@ -58,10 +59,20 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
         return
+    with fresh_postgres_database("hub_test") as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database (its URL with the password), dropped afterwards.
+
+    Skips the test when no server is named in ``INTEGRATION_HUB_TEST_POSTGRES``.
+    """
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
         pytest.skip(f"no PostgreSQL server for this run: set {POSTGRES_ENV} (.ci/run does)")
-    name = f"hub_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))

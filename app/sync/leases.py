@@ -220,21 +220,9 @@ def _acquire(
         )
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             return Lease(database, template_id, object_name, holder, ttl, now)
-    try:
-        with database.session() as session:
-            session.add(
-                RunLease(
-                    template_id=template_id,
-                    object=object_name,
-                    holder=holder,
-                    run_id=run_id,
-                    acquired_at=now,
-                    expires_at=now + ttl,
-                )
-            )
-        return Lease(database, template_id, object_name, holder, ttl, now)
-    except IntegrityError:
-        pass
+    lease = _insert_lease(database, template_id, object_name, holder, ttl, run_id, now)
+    if lease is not None:
+        return lease
     with database.session() as session:
         current = session.scalars(
             select(RunLease).where(
@@ -258,6 +246,33 @@ def _acquire(
                 return Lease(database, template_id, object_name, holder, ttl, now)
         return _acquire(database, template_id, object_name, holder=holder, ttl=ttl, run_id=run_id)
     raise LeaseHeld(object_name, current.holder, current.acquired_at, current.run_id)
+
+
+def _insert_lease(
+    database: Database,
+    template_id: int,
+    object_name: str,
+    holder: str,
+    ttl: timedelta,
+    run_id: int | None,
+    now: datetime,
+) -> Lease | None:
+    """Insert the object's lease row; None when another process inserted it first."""
+    try:
+        with database.session() as session:
+            session.add(
+                RunLease(
+                    template_id=template_id,
+                    object=object_name,
+                    holder=holder,
+                    run_id=run_id,
+                    acquired_at=now,
+                    expires_at=now + ttl,
+                )
+            )
+    except IntegrityError:
+        return None
+    return Lease(database, template_id, object_name, holder, ttl, now)
 
 
 def _acquire_under_row_lock(
@@ -286,21 +301,9 @@ def _acquire_under_row_lock(
             current = session.scalars(select(RunLease).where(*key)).first()
         if current is not None:
             raise LeaseHeld(object_name, current.holder, current.acquired_at, current.run_id)
-        try:
-            with database.session() as session:
-                session.add(
-                    RunLease(
-                        template_id=template_id,
-                        object=object_name,
-                        holder=holder,
-                        run_id=run_id,
-                        acquired_at=now,
-                        expires_at=now + ttl,
-                    )
-                )
-            return Lease(database, template_id, object_name, holder, ttl, now)
-        except IntegrityError:
-            continue
+        lease = _insert_lease(database, template_id, object_name, holder, ttl, run_id, now)
+        if lease is not None:
+            return lease
     with database.session() as session:
         current = session.scalars(select(RunLease).where(*key)).first()
     if current is None:
