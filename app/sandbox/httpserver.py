@@ -3,11 +3,15 @@
 Standard library only, so a sandbox starts in milliseconds inside a test, a
 benchmark or the desktop app. It turns each request into a ``SandboxRequest``,
 lets the sandbox's ``route`` answer it, and applies the fault plan around it:
-latency, injected 5xx answers, dropped connections and hung answers.
+latency, injected 5xx answers, dropped connections, hung answers and lost
+acknowledgements (a write applied whose answer never leaves: the socket closes
+before its first byte). Latency and hangs come before the route runs, or after
+it with the plan's ``wait_after_apply``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -20,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from app.sandbox.faults import Fault, FaultInjector
+from app.sandbox.faults import WRITE_METHODS, Fault, FaultInjector
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +99,17 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             cookies=cookies,
         )
-        owner.faults.delay()
-        fault = owner.faults.choose(authenticated=owner.is_authenticated(request))
+        faults = owner.faults
+        plan = faults.plan
+        if not plan.wait_after_apply:
+            faults.delay()
+        write = owner.is_write(request)
+        fault = faults.choose(authenticated=owner.is_authenticated(request), write=write)
         if fault is Fault.DROP:
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
+            self._drop()
             return
-        if fault is Fault.SLOW:
-            time.sleep(owner.faults.plan.slow_seconds)
+        if fault is Fault.SLOW and not plan.wait_after_apply:
+            time.sleep(plan.slow_seconds)
         response = owner.fault_response(fault, request) if fault is not Fault.NONE else None
         if response is None:
             try:
@@ -110,7 +117,26 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception:  # a sandbox bug must answer 500, not kill the thread
                 log.exception("sandbox failed on %s %s", self.command, self.path)
                 response = SandboxResponse(500, b"", [])
-        self._send(response)
+        if plan.wait_after_apply:
+            faults.delay()
+            if fault is Fault.SLOW:
+                time.sleep(plan.slow_seconds)
+        if write and faults.lose_ack(fault, request.method, request.path, response.status):
+            log.debug(
+                "lost acknowledgement: %s %s applied, answer dropped", request.method, request.path
+            )
+            self._drop()
+            return
+        try:
+            self._send(response)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a SLOW answer)
+            self.close_connection = True
+
+    def _drop(self) -> None:
+        """Close the connection without a byte of answer (the client sees it drop)."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # the client may have gone already
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _send(self, response: SandboxResponse) -> None:
         self.send_response(response.status)
@@ -154,6 +180,24 @@ class LoopbackServer:
     def is_authenticated(self, request: SandboxRequest) -> bool:
         """Whether the request carries a session or key (counts toward forced expiry)."""
         return False
+
+    def is_write(self, request: SandboxRequest) -> bool:
+        """Whether the request may change data (only writes can lose their answer)."""
+        return request.method in WRITE_METHODS
+
+    def lose_next_acks(
+        self, times: int = 1, *, method: str | None = None, path: str | None = None
+    ) -> None:
+        """Apply the next ``times`` matching writes, then drop their answers.
+
+        See ``FaultInjector.lose_next_acks``; ``lost_acks`` lists the writes hit.
+        """
+        self.faults.lose_next_acks(times, method=method, path=path)
+
+    @property
+    def lost_acks(self) -> list[tuple[str, str, int]]:
+        """Every write whose answer was dropped so far: (method, path, status)."""
+        return list(self.faults.lost_acks)
 
     def fault_response(self, fault: Fault, request: SandboxRequest) -> SandboxResponse | None:
         """The answer for an injected fault; None lets the request through."""

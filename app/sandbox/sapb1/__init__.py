@@ -8,6 +8,8 @@
     sandbox.service_url("v1")    # .../b1s/v1/   (v2 by default)
     sandbox.certificate_path     # CA bundle for clients when tls=True
     sandbox.configure_faults(FaultPlan(expire_session_every=3, error_rate=0.1))
+    sandbox.configure_faults(FaultPlan(lost_ack_rate=0.2))   # writes applied, answers lost
+    sandbox.lose_next_acks(2, method="POST", path=r"/Invoices$")   # aimed; see lost_acks
     sandbox.credentials          # CompanyDB / UserName / Password it accepts (demo's)
     sandbox.entity("Invoices", 1), sandbox.entities("Invoices", "U_TG_ID eq 'x'"),
     sandbox.count("BusinessPartners"), sandbox.stock("A00001", "NY")   # for tests

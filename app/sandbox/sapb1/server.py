@@ -6,7 +6,9 @@ with SL's paging, writes under SAP's business rules, ``$batch`` with atomic
 changesets, optional HTTPS with a self-signed certificate, and the fault plan.
 Tests can also spoil chosen answers (``spoil_next``: an unknown error code, a
 success without a body), expire the session in the middle of a ``$batch``
-(``expire_session_in_batch``) and renew the certificate (``renew_certificate``).
+(``expire_session_in_batch``), renew the certificate (``renew_certificate``) and
+apply chosen writes but lose their answers (``lose_next_acks``, or the plan's
+``lost_ack_rate``; a ``$batch`` counts as one write, Login and Logout never do).
 """
 
 from __future__ import annotations
@@ -259,6 +261,13 @@ class ServiceLayerSandbox(LoopbackServer):
     def is_authenticated(self, request: SandboxRequest) -> bool:
         """Whether the request carries a live B1SESSION."""
         return self.sessions.alive(request.cookies.get("B1SESSION"))
+
+    def is_write(self, request: SandboxRequest) -> bool:
+        """Writes, ``$batch`` and actions included; Login and Logout are not (no answer to lose)."""
+        if not super().is_write(request):
+            return False
+        match = _PATH.match(request.path)
+        return match is not None and match.group(2).strip("/") not in {"Login", "Logout"}
 
     def fault_response(self, fault: Fault, request: SandboxRequest) -> SandboxResponse | None:
         """EXPIRE_SESSION drops the caller's session and answers 401 / 301.
