@@ -4,7 +4,8 @@
 as ``app.sync.marking.read_rows`` — on the global QThreadPool and delivers
 each page, then the outcome, on the GUI thread. ``cancel()`` stops it between
 pages. Like ``BackgroundCall`` it keeps itself alive until it has finished,
-so the form that started it may close first.
+so the form that started it may close first, and like it the worker posts
+through the process's relay, never on a Qt object that can be destroyed.
 
 While any loader (or a matrix save) runs, the thread switch interval is 1 ms
 instead of 5: the GUI thread re-enters Python for every cell it paints, and
@@ -19,7 +20,9 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.ui.background import DONE, FAILED, Relay, relay
 
 SWITCH_INTERVAL = 0.001
 PageReader = Callable[[Callable[[], bool]], Iterable[Sequence[object]]]
@@ -44,31 +47,36 @@ def unshare_gil() -> None:
         sys.setswitchinterval(_sharing["interval"])
 
 
-class _Carrier(QObject):
-    page = Signal(object)
-    done = Signal(bool)
-    failed = Signal(str)
+PAGE = "page"
 
 
 class _LoadJob(QRunnable):
-    """Owned by the thread pool once started."""
+    """Owned by the thread pool once started; posts through the relay (``app.ui.background``)."""
 
-    def __init__(self, read: PageReader, stop: threading.Event, carrier: _Carrier) -> None:
+    def __init__(self, read: PageReader, stop: threading.Event, hub: Relay, token: int) -> None:
         super().__init__()
-        self.read = read
+        self.read: PageReader | None = read
         self.stop = stop
-        self.carrier = carrier
+        self.hub = hub
+        self.token = token
 
     def run(self) -> None:
+        read, self.read = self.read, None
+        assert read is not None
         try:
-            for page in self.read(self.stop.is_set):
+            pages = iter(read(self.stop.is_set))
+            del read
+            for page in pages:
                 if self.stop.is_set():
                     break
-                self.carrier.page.emit(page)
+                box: list[object] = [page]
+                del page
+                self.hub.post(self.token, PAGE, box)
+            del pages
         except Exception as exc:
-            self.carrier.failed.emit(str(exc) or type(exc).__name__)
+            self.hub.post(self.token, FAILED, [str(exc) or type(exc).__name__])
             return
-        self.carrier.done.emit(self.stop.is_set())
+        self.hub.post(self.token, DONE, [self.stop.is_set()])
 
 
 class RowLoader(QObject):
@@ -81,20 +89,20 @@ class RowLoader(QObject):
 
     def __init__(self, read: PageReader) -> None:
         super().__init__()
-        self._read = read
+        self._read: PageReader | None = read
         self._stop = threading.Event()
+        self._token = 0
         self.active = False
 
     def start(self) -> RowLoader:
         """Start reading; returns self."""
-        carrier = _Carrier()
-        carrier.page.connect(self._page)
-        carrier.done.connect(self._done)
-        carrier.failed.connect(self._failed)
+        assert self._read is not None, "a RowLoader reads once"
+        hub = relay()
+        self._token = hub.register(self, self._posted)
         self.active = True
         share_gil()
         RowLoader.running.add(self)
-        QThreadPool.globalInstance().start(_LoadJob(self._read, self._stop, carrier))
+        QThreadPool.globalInstance().start(_LoadJob(self._read, self._stop, hub, self._token))
         return self
 
     def cancel(self) -> None:
@@ -106,22 +114,20 @@ class RowLoader(QObject):
         """Whether ``cancel`` was called."""
         return self._stop.is_set()
 
-    @Slot(object)
-    def _page(self, rows: object) -> None:
-        if not self._stop.is_set():
-            self.page.emit(rows)
-
-    @Slot(bool)
-    def _done(self, cancelled: bool) -> None:
+    def _posted(self, kind: str, value: object) -> None:
+        if kind == PAGE:
+            if not self._stop.is_set():
+                self.page.emit(value)
+            return
         self._end()
-        self.finished.emit(cancelled)
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._end()
-        self.failed.emit(message)
+        if kind == DONE:
+            self.finished.emit(bool(value))
+        else:
+            self.failed.emit(str(value))
 
     def _end(self) -> None:
+        relay().release(self._token)
+        self._read = None
         self.active = False
         RowLoader.running.discard(self)
         unshare_gil()

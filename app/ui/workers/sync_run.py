@@ -5,7 +5,9 @@ QThreadPool. The work gets a progress callback (called from the worker
 thread, throttled to a few updates a second and delivered through a queued
 signal) and a ``CancelToken``. A run that finds the object held elsewhere
 is *refused* naming the machine and process that hold it and since when,
-never queued or run twice.
+never queued or run twice. The worker posts through the process's relay
+(``app.ui.background``), never on a Qt object that can be destroyed, and the
+task's callable and result are let go of on the GUI thread.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.store import Database
 from app.sync.leases import LeaseHeld, current_holder
 from app.sync.records import CancelToken, Progress, ProgressCallback
+from app.ui.background import DONE, FAILED, Relay, relay
 from app.ui.data.activity import refusal
 
 PROGRESS_INTERVAL = 0.1
@@ -44,22 +47,21 @@ def check_not_running(database: Database, template_id: int, names: tuple[str, ..
             raise LeaseHeld(name, lease.holder, lease.acquired_at, lease.run_id)
 
 
-class _Signals(QObject):
-    progress = Signal(int, int, int, str)
-    done = Signal(object)
-    refused = Signal(str)
-    failed = Signal(str)
+PROGRESS, REFUSED = "progress", "refused"
 
 
 class _Job(QRunnable):
+    """Owned by the thread pool once started; posts through the relay (``app.ui.background``)."""
+
     def __init__(
-        self, database: Database, task: SyncTask, cancel: CancelToken, signals: _Signals
+        self, database: Database, task: SyncTask, cancel: CancelToken, hub: Relay, token: int
     ) -> None:
         super().__init__()
         self.database = database
-        self.task = task
+        self.task: SyncTask | None = task
         self.cancel = cancel
-        self.signals = signals
+        self.hub = hub
+        self.token = token
         self._last = 0.0
         self._held: tuple[int, int, int, str] | None = None
 
@@ -73,21 +75,22 @@ class _Job(QRunnable):
 
     def _flush(self) -> None:
         if self._held is not None:
-            self.signals.progress.emit(*self._held)
+            self.hub.post(self.token, PROGRESS, [self._held])
             self._held = None
 
     def run(self) -> None:
+        task, self.task = self.task, None
+        assert task is not None
         try:
-            check_not_running(self.database, self.task.template_id, self.task.lease_names)
-            result = self.task.work(self._progress, self.cancel)
+            check_not_running(self.database, task.template_id, task.lease_names)
+            box, kind = [task.work(self._progress, self.cancel)], DONE
             self._flush()
         except LeaseHeld as held:
-            self.signals.refused.emit(refusal(held))
-            return
+            box, kind = [refusal(held)], REFUSED
         except Exception as exc:
-            self.signals.failed.emit(str(exc) or type(exc).__name__)
-            return
-        self.signals.done.emit(result)
+            box, kind = [str(exc) or type(exc).__name__], FAILED
+        del task
+        self.hub.post(self.token, kind, box)
 
 
 class SyncRunner(QObject):
@@ -105,7 +108,7 @@ class SyncRunner(QObject):
         self.database = database
         self._task: SyncTask | None = None
         self._cancel: CancelToken | None = None
-        self._signals: _Signals | None = None
+        self._token = 0
 
     @property
     def running(self) -> SyncTask | None:
@@ -121,14 +124,12 @@ class SyncRunner(QObject):
             return False
         self._task = task
         self._cancel = CancelToken()
-        signals = _Signals(self)
-        signals.progress.connect(self.progress)
-        signals.done.connect(self._done)
-        signals.refused.connect(self._refused)
-        signals.failed.connect(self._failed)
-        self._signals = signals
+        hub = relay()
+        self._token = hub.register(self, self._posted)
         self.started.emit(task.label)
-        QThreadPool.globalInstance().start(_Job(self.database, task, self._cancel, signals))
+        QThreadPool.globalInstance().start(
+            _Job(self.database, task, self._cancel, hub, self._token)
+        )
         return True
 
     def cancel(self) -> None:
@@ -141,25 +142,18 @@ class SyncRunner(QObject):
         self.cancel()
         return QThreadPool.globalInstance().waitForDone(msecs)
 
-    def _end(self) -> None:
-        if self._signals is not None:
-            self._signals.deleteLater()
+    def _posted(self, kind: str, value: object) -> None:
+        if kind == PROGRESS:
+            assert isinstance(value, tuple)
+            self.progress.emit(*value)
+            return
+        relay().release(self._token)
         self._task = None
         self._cancel = None
-        self._signals = None
         self.idle.emit()
-
-    @Slot(object)
-    def _done(self, result: object) -> None:
-        self._end()
-        self.finished.emit(result)
-
-    @Slot(str)
-    def _refused(self, message: str) -> None:
-        self._end()
-        self.refused.emit(message)
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._end()
-        self.failed.emit(message)
+        if kind == DONE:
+            self.finished.emit(value)
+        elif kind == REFUSED:
+            self.refused.emit(str(value))
+        else:
+            self.failed.emit(str(value))
