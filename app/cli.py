@@ -141,17 +141,15 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_gui(args: argparse.Namespace) -> int:
     from app.sandbox.launcher import SandboxOptions, start_sandboxes
+    from app.sandbox.template import ensure_sandbox_template
     from app.scheduling import SchedulerConfig, SyncScheduler
     from app.scheduling.scheduler import EventCallback
     from app.store import Database
-    from app.sync.bootstrap import ensure_sandbox_template
     from app.sync.connection_check import check_sap, check_tagrain
     from app.sync.engine import Engine
     from app.sync.jobs import OBJECTS
-    from app.sync.lookups import choices
     from app.ui.connection_check import ConnectionReport
     from app.ui.context import Services
-    from app.ui.live_lists import LiveLists
     from app.ui.main import run
 
     running = None
@@ -170,9 +168,6 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             result = check_tagrain(database, template_id)
             return ConnectionReport(result.ok, result.message)
 
-        def read_list(template_id: int, kind: str) -> list[tuple[str, str]]:
-            return choices(database, template_id, kind)
-
         def make_engine(gui_database: Database) -> Engine:
             return Engine(gui_database, OBJECTS)
 
@@ -183,7 +178,6 @@ def _cmd_gui(args: argparse.Namespace) -> int:
         services = Services(
             sap_checker=sap_checker,
             tagrain_checker=tagrain_checker,
-            lists=LiveLists(read_list),
             engine_factory=make_engine,
             scheduler_factory=make_scheduler,
         )
@@ -219,7 +213,8 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     from app.sandbox import demo
     from app.sandbox.faults import FaultPlan
     from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
-    from app.sync.bootstrap import ensure_sandbox_template
+    from app.sandbox.template import SANDBOX_TEMPLATE, ensure_sandbox_template, store_credentials
+    from app.secrets import SecretsUnavailable
 
     try:
         sap_faults = FaultPlan.parse(args.sap_faults)
@@ -255,6 +250,14 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         print(f"  company {demo.COMPANY_DB}, user/password {demo.SAP_USER}/{demo.SAP_PASSWORD}")
         print(f"Tagrain API: {running.tagrain.api_url}  (Bearer {demo.TAGRAIN_API_KEY})")
         print(f"Sandbox template {template_id} in {database.url.render_as_string(True)}")
+        try:
+            store_credentials(SANDBOX_TEMPLATE)
+            print(f"its credentials are in the keyring for `{PROG} sync` and the service")
+        except SecretsUnavailable:
+            print(
+                f"no usable keyring: `{PROG} sync` cannot log in to this sandbox "
+                f"(`{PROG} gui` runs the client on its own embedded sandbox)"
+            )
         print(f"sandbox data: {folder}")
         if args.live:
             print(f"live mode: new Tagrain activity every {args.live:g} s")

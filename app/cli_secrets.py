@@ -145,14 +145,13 @@ def _list(args: argparse.Namespace) -> int:
     if not templates:
         print("no templates in the store")
     for name, is_sandbox in templates:
-        if is_sandbox:
-            print(f"  {name}: sandbox template, needs no secrets")
-            continue
         states = [
             f"{kind.value} {'stored' if secrets.get_secret(name, kind) else 'MISSING'}"
             for kind in TEMPLATE_KINDS
         ]
         note = " (has enabled schedules)" if name in scheduled else ""
+        if is_sandbox:
+            note += " (sandbox template: `integration-hub sandbox` stores them)"
         print(f"  {name}: {', '.join(states)}{note}")
     smtp = secrets.get_secret(secrets.MAIL_OWNER, SecretKind.SMTP_PASSWORD)
     print(f"  {secrets.MAIL_OWNER}: smtp-password {'stored' if smtp else 'not set'}")

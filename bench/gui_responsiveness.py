@@ -35,8 +35,8 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import open_database
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.ui.context import Services

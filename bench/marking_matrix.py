@@ -41,9 +41,9 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert
 
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, SyncMark, Template, open_database
 from app.sync import marking
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.marking import CUSTOMER, Criteria
 from app.ui.context import FormContext, Services, StoreEvents
 from app.ui.forms.marking_matrix import MarkingMatrixForm

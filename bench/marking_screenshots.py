@@ -24,9 +24,9 @@ from PySide6.QtCore import QEventLoop, QItemSelection, QItemSelectionModel, Qt, 
 from PySide6.QtWidgets import QApplication
 
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, Link, SyncMark, Template, open_database
 from app.sync import marking
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.marking import CUSTOMER, ITEM
 from app.ui.context import Services
 from app.ui.forms.marking_criteria import MarkingCriteriaForm

@@ -31,6 +31,7 @@ from sqlalchemy import delete
 from app import secrets
 from app.sandbox import demo
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import (
     Database,
     Link,
@@ -42,7 +43,6 @@ from app.store import (
     TenderMapping,
     open_database,
 )
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.marking import CUSTOMER, ITEM, save_marks
 from app.ui.connection_check import ConnectionReport
 from app.ui.context import Services
@@ -53,6 +53,7 @@ from app.ui.main_window import MainWindow
 from app.ui.widgets.form_base import BaseForm
 from app.ui.widgets.template_form import TemplateForm
 from bench.sync_screenshots import sync_shots
+from tests.support.sandbox_lists import SandboxCompanyLists
 
 SIZE = (1280, 800)
 MASTER_DATA_SCALE = SandboxScale(
@@ -335,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     _seed(db)
     services = Services(
         sap_checker=lambda _t: ConnectionReport(True, "Logged in to SBODEMOUS as manager."),
+        lists=SandboxCompanyLists(),
     )
     window = MainWindow(db, services)
     window.resize(*SIZE)

@@ -10,9 +10,9 @@ What it does, all in a throw-away INTEGRATION_HUB_HOME:
    with 500/502/503 and expires the session every 300th authenticated request;
    Tagrain answers 5 % with 5xx and 429 (Retry-After) beyond 15 requests a
    second. The sandbox writes the ready "Sandbox" template into the store
-   (its secrets are the sandbox's public demo credentials, so no keyring is
-   needed; the null keyring backend is set so nothing touches the account's
-   real keyring);
+   and its credentials into the keyring, as it does on a user's machine; the
+   keyring is a file in the throw-away home (``tests.support.file_keyring``)
+   so nothing touches the account's real keyring;
 2. schedules EVERY object every minute, all day, through the schedule
    functions the Synchronization Settings form uses (``save_drafts``);
 3. runs ``integration-hub service`` as a real process for ``--minutes`` and
@@ -57,6 +57,8 @@ from typing import Any, TextIO
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerSettings
 from app.connectors.tagrain import TagrainClient, TagrainSettings
 from app.sandbox import demo
@@ -71,6 +73,7 @@ from app.store import (
 )
 from app.sync.jobs import OBJECTS
 from app.ui.data.schedules import ScheduleDraft, save_drafts
+from tests.support import file_keyring
 
 SAP_FAULTS = "error_rate=0.05,expire_session_every=300"
 TAGRAIN_FAULTS = "error_rate=0.05,rate_limit_per_second=15"
@@ -503,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     env.update(
         INTEGRATION_HUB_HOME=str(home),
         QT_QPA_PLATFORM="offscreen",
-        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        **file_keyring.environment(home / "keyring.json"),
         PYTHONUNBUFFERED="1",
     )
     database_url = f"sqlite:///{home / 'hub.sqlite3'}"

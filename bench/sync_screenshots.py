@@ -26,11 +26,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import delete
 
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.scheduling import SchedulerConfig, SyncScheduler
 from app.scheduling.scheduler import EventCallback
 from app.store import Database, Schedule, TenderMapping, open_database
 from app.sync import leases
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.ui.context import Services

@@ -25,8 +25,8 @@ from sqlalchemy import delete, insert
 from app.sandbox import demo
 from app.sandbox.faults import FaultPlan
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, Link, SyncMark, Template, open_database
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.recorder import write_watermark

@@ -13,6 +13,7 @@ import keyring
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from app import credentials
 from app.store import Database, open_database
 from app.store.database import DATABASE_URL_ENV
 from tests.support.memory_keyring import MemoryKeyring
@@ -35,6 +36,19 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _handed_over_credentials() -> Iterator[None]:
+    """Credentials a test's sandbox hands to the engine end with the test.
+
+    Those of a module's sandbox (handed over before the test began) stay.
+    """
+    before = credentials.registrations()
+    yield
+    credentials.reset()
+    for registration in before:
+        credentials.register(registration.provider, registration.key)
 
 
 @pytest.fixture(autouse=True)

@@ -130,7 +130,11 @@ def test_sandbox_command_serves_both_systems_and_stops_on_sigterm(isolated_home:
 
     script = Path(sys.executable).with_name("integration-hub")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
-    environment = {**os.environ, "INTEGRATION_HUB_HOME": str(isolated_home)}
+    environment = {
+        **os.environ,
+        "INTEGRATION_HUB_HOME": str(isolated_home),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     process = subprocess.Popen(
         [*command, "sandbox", "--sap-port", "0", "--tagrain-port", "0"],
         stdout=subprocess.PIPE,
@@ -149,6 +153,7 @@ def test_sandbox_command_serves_both_systems_and_stops_on_sigterm(isolated_home:
         sap = re.search(r"Service Layer: (http://127\.0\.0\.1:\d+/b1s/v2/)", output)
         tagrain = re.search(r"Tagrain API: (http://127\.0\.0\.1:\d+/api/v1)", output)
         assert sap and tagrain, output + process.stderr.read() if process.stderr else output
+        assert "no usable keyring: `integration-hub sync` cannot log in" in output
         login = requests.post(
             sap.group(1) + "Login",
             json={"CompanyDB": "SBODEMOUS", "UserName": "manager", "Password": "manager"},

@@ -47,7 +47,10 @@ def test_set_from_stdin_then_list_shows_presence_never_values(
     assert "MemoryKeyring" in listing
     assert "  Main: sap-password stored, tagrain-api-key MISSING" in listing
     assert "  Store West: sap-password MISSING, tagrain-api-key MISSING" in listing
-    assert "  Sandbox: sandbox template, needs no secrets" in listing
+    assert (
+        "  Sandbox: sap-password MISSING, tagrain-api-key MISSING"
+        " (sandbox template: `integration-hub sandbox` stores them)"
+    ) in listing
     assert VALUE not in stored + listing
 
     assert main([*base, "delete", "--template", "Main", "--kind", "sap-password"]) == 0

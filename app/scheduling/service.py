@@ -18,7 +18,7 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from app import secrets
+from app import credentials, secrets
 from app.scheduling.owner import DEFAULT_OWNER_TTL, SERVICE
 from app.scheduling.scheduler import (
     DEFAULT_MISFIRE_GRACE,
@@ -66,30 +66,31 @@ def describe_status(status: SchedulerStatus) -> list[str]:
     return lines
 
 
-SCHEDULED_SECRETS = (secrets.SecretKind.SAP_PASSWORD, secrets.SecretKind.TAGRAIN_API_KEY)
-
-
 def secret_warnings(database: Database) -> list[str]:
     """One warning line per secret that a template with an enabled schedule lacks.
 
     A service reads the keyring of the account it runs as, not the desktop
-    user's; each line names that account, the keyring and the fix. Sandbox
-    templates need no secrets and are not checked.
+    user's (behind whatever credentials this process was handed,
+    ``app.credentials``); each line names that account, the keyring and the fix.
     """
     with database.session() as session:
         names = session.scalars(
             select(Template.name)
             .join(Schedule, Schedule.template_id == Template.id)
-            .where(Schedule.enabled.is_(True), Template.is_sandbox.is_(False))
+            .where(Schedule.enabled.is_(True))
             .distinct()
             .order_by(Template.name)
         ).all()
     lines = []
+    provider = credentials.current()
     try:
         for name in names:
-            for kind in SCHEDULED_SECRETS:
-                if secrets.get_secret(name, kind) is None:
-                    lines.append(f"warning: {secrets.missing_message(name, kind)}")
+            if provider.sap_password(name) is None:
+                kind = secrets.SecretKind.SAP_PASSWORD
+                lines.append(f"warning: {secrets.missing_message(name, kind)}")
+            if provider.tagrain_api_key(name) is None:
+                kind = secrets.SecretKind.TAGRAIN_API_KEY
+                lines.append(f"warning: {secrets.missing_message(name, kind)}")
     except secrets.SecretsUnavailable as exc:
         lines.append(f"warning: scheduled runs of {', '.join(names)} will fail: {exc}")
     return lines

@@ -14,12 +14,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from app import secrets
+from app import credentials
 from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerSettings
 from app.connectors.sapb1.company import SapCompany
 from app.connectors.tagrain.client import TagrainClient
 from app.connectors.tagrain.settings import TagrainSettings
-from app.sandbox import demo
 from app.store import Database, Link, SyncMark, Template
 
 
@@ -114,13 +113,18 @@ class TemplateRules:
             )
 
 
-def sap_settings(rules: TemplateRules, *, timeout: float = 60.0) -> ServiceLayerSettings:
-    """Service Layer settings of a template; the password from the keyring."""
-    password = (
-        demo.SAP_PASSWORD
-        if rules.is_sandbox
-        else secrets.require_secret(rules.name, secrets.SecretKind.SAP_PASSWORD)
-    )
+def sap_settings(
+    rules: TemplateRules,
+    *,
+    timeout: float = 60.0,
+    provider: credentials.CredentialsProvider | None = None,
+) -> ServiceLayerSettings:
+    """Service Layer settings of a template; the password from the credentials provider.
+
+    Without ``provider`` the process's own is asked (``app.credentials.current``:
+    the keyring, behind whatever the process registered).
+    """
+    password = credentials.require_sap_password(rules.name, provider)
     return ServiceLayerSettings(
         base_url=rules.sap_url,
         company_db=rules.sap_company_db,
@@ -134,13 +138,11 @@ def sap_settings(rules: TemplateRules, *, timeout: float = 60.0) -> ServiceLayer
     )
 
 
-def tagrain_settings(rules: TemplateRules) -> TagrainSettings:
-    """Tagrain settings of a template; the API key from the keyring."""
-    api_key = (
-        demo.TAGRAIN_API_KEY
-        if rules.is_sandbox
-        else secrets.require_secret(rules.name, secrets.SecretKind.TAGRAIN_API_KEY)
-    )
+def tagrain_settings(
+    rules: TemplateRules, *, provider: credentials.CredentialsProvider | None = None
+) -> TagrainSettings:
+    """Tagrain settings of a template; the API key from the credentials provider."""
+    api_key = credentials.require_tagrain_api_key(rules.name, provider)
     return TagrainSettings(rules.tagrain_url, api_key)
 
 

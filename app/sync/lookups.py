@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from itertools import islice
 
-from app.connectors.tagrain.records import Store
+from app.connectors.tagrain.records import TENDER_TYPES, Store
 from app.store import Database
 from app.sync.context import SyncContext
 from app.sync.jobs.errors import translate_errors
@@ -24,13 +24,6 @@ SAP_LISTS = (
     "currencies",
 )
 EXPENSES_SCANNED = 5000
-TENDER_TYPES = (
-    ("cash", "Cash"),
-    ("card", "Card"),
-    ("gift_card", "Gift card"),
-    ("store_credit", "Store credit"),
-    ("other", "Other"),
-)
 
 
 def _store_row(store: Store) -> tuple[str, str]:

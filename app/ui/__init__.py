@@ -9,9 +9,9 @@ small injection points:
   Connection buttons (``app.ui.connection_check``);
 - ``Services.lists``: a ``ListSource`` (``app.ui.lists``) feeding Choose From
   List and the Tagrain side of the mappings, always called on a worker
-  thread; the default reads the sandbox company's demo data and says so,
-  ``app.ui.live_lists.LiveLists(reader)`` wraps a live reader such as
-  ``lambda tid, kind: app.sync.lookups.choices(database, tid, kind)``;
+  thread; absent, ``FormContext.lists`` reads them live through
+  ``app.sync.lookups.choices`` (``app.ui.live_lists.live_lists(database)``),
+  and ``app.ui.live_lists.LiveLists(reader)`` wraps any other reader;
 - ``app.ui.registry``: one ``FormSpec`` per form; the Main Menu, the Modules
   menu and the toolbar are built from it;
 - ``MainWindow.sync_now_requested`` / ``set_sync_now_available`` for Sync Now.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from app.store import Database
 from app.ui.connection_check import ConnectionChecker
 from app.ui.lists import ListSource
-from app.ui.sandbox_lists import SandboxCompanyLists
+from app.ui.live_lists import live_lists
 from app.ui.status import StatusMessenger
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ class Services:
 
     ``sap_checker`` / ``tagrain_checker`` test a template's connection; when
     absent, the Test connection buttons stay disabled and say why. ``lists``
-    feeds Choose From List and the Tagrain side of the mappings.
+    feeds Choose From List and the Tagrain side of the mappings (absent: the
+    lists are read live from the template's SAP company and Tagrain account).
     ``engine_factory`` makes the sync engine behind Sync Now, Retry and the
     monitor (absent: Sync Now stays disabled); ``scheduler_factory`` makes the
     embedded scheduler the client starts (absent: the forms show what the
@@ -36,7 +37,7 @@ class Services:
 
     sap_checker: ConnectionChecker | None = None
     tagrain_checker: ConnectionChecker | None = None
-    lists: ListSource = field(default_factory=SandboxCompanyLists)
+    lists: ListSource | None = None
     engine_factory: Callable[[Database], Engine] | None = None
     scheduler_factory: Callable[[Database, EventCallback], SyncScheduler] | None = None
 
@@ -58,3 +59,9 @@ class FormContext:
     services: Services
     events: StoreEvents
     sync: SyncCenter | None = None
+
+    @property
+    def lists(self) -> ListSource:
+        """The injected list source, else the live lists of the template's own systems."""
+        lists = self.services.lists
+        return lists if lists is not None else live_lists(self.database)

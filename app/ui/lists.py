@@ -1,8 +1,8 @@
 """Code/name lists for Choose From List and for the Tagrain side of the mappings.
 
-Forms never know where a list comes from: they ask an injected ``ListSource``
-by kind. Today the only source is the sandbox company's data
-(``app.ui.sandbox_lists``); a later issue plugs in live SAP and Tagrain reads.
+Forms never know where a list comes from: they ask a ``ListSource`` by kind.
+The client's source reads each list live from the template's SAP company and
+Tagrain account (``app.ui.live_lists``); tests inject canned ones.
 """
 
 from __future__ import annotations

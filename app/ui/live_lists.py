@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from app.store import Database
 from app.ui.lists import CodeName, ListKind
 
 ListReader = Callable[[int, str], Sequence[tuple[str, str]]]
@@ -33,3 +34,14 @@ class LiveLists:
         if kind in TAGRAIN_KINDS:
             return "Read live from the template's Tagrain account"
         return "Read live from the template's SAP Business One company"
+
+
+def live_lists(database: Database) -> LiveLists:
+    """Lists read live through the sync core (``app.sync.lookups.choices``) from this store."""
+
+    def read(template_id: int, kind: str) -> Sequence[tuple[str, str]]:
+        from app.sync.lookups import choices
+
+        return choices(database, template_id, kind)
+
+    return LiveLists(read)

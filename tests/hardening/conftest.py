@@ -20,12 +20,13 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
+from app import credentials
 from app.cli import main as cli_main
 from app.connectors.sapb1 import ServiceLayerClient
 from app.sandbox.faults import FaultPlan
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template, hand_over_credentials
 from app.store import Database, PendingRetry, RecordLog, SyncMark, open_database
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.context import SyncContext, sap_settings
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
@@ -189,6 +190,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     sandboxes = start_sandboxes(SandboxOptions(scale=TINY))
     url = f"sqlite:///{folder / 'store.sqlite3'}"
     database = open_database(url)
+    handed = hand_over_credentials()
     try:
         template_id = ensure_sandbox_template(database, sandboxes.sap_url, sandboxes.tagrain_url)
         with database.session() as session:
@@ -199,6 +201,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             assert result.status in ("succeeded", "partial"), result
         yield world
     finally:
+        credentials.unregister(handed)
         database.dispose()
         sandboxes.stop()
 

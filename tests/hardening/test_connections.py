@@ -12,14 +12,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from app import secrets
+from app import credentials, secrets
 from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerSettings
 from app.connectors.sapb1.batch import BatchRequest
 from app.connectors.sapb1.errors import SessionError
 from app.sandbox import demo
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, Template
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.connection_check import check_sap, check_tagrain
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
@@ -42,6 +42,7 @@ def servers() -> Iterator[RunningSandboxes]:
 def template(database: Database, servers: RunningSandboxes) -> int:
     """A real (non-sandbox) template: secrets from the keyring, the sandbox's CA file trusted."""
     template_id = ensure_sandbox_template(database, servers.sap_url, servers.tagrain_url)
+    credentials.reset()  # nothing handed over: the keyring alone answers
     with database.session() as session:
         row = session.get_one(Template, template_id)
         row.is_sandbox = False

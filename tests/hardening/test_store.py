@@ -28,8 +28,8 @@ import pytest
 from sqlalchemy import event, select
 
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, RecordLog, SyncMark, open_database
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.context import SyncContext
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS

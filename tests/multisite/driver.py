@@ -41,8 +41,10 @@ def main(config: dict[str, Any]) -> dict[str, Any]:
         fake = str(config["hostname"])
         socket.gethostname = lambda: fake  # type: ignore[assignment]
 
+    from app.sandbox.template import hand_over_credentials
     from app.store import open_database
 
+    hand_over_credentials()  # the parent started the sandboxes; this process syncs with them
     database = open_database(config["url"])
     try:
         if config["kind"] == "holder":

@@ -29,9 +29,9 @@ import pytest
 from sqlalchemy import delete, select
 
 from app.sandbox.launcher import RunningSandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.scheduling.owner import SERVICE, current_owner
 from app.store import Database, Run, RunLease, Schedule, SyncMark, open_database
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.leases import ABANDONED, LeaseHeld

@@ -19,6 +19,7 @@ from app.scheduling.service import ServiceOptions, run_service
 from app.store import Database, Run
 from app.sync.jobs import OBJECTS
 from tests.scheduling.conftest import add_schedule, wait_for
+from tests.support.file_keyring import sandbox_keyring
 
 
 def service_runs(database: Database, template: int) -> list[Run]:
@@ -43,7 +44,7 @@ def test_service_process_runs_a_due_schedule_and_stops_on_sigterm(
     environment = {
         **os.environ,
         "INTEGRATION_HUB_HOME": str(isolated_home),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        **sandbox_keyring(tmp_path / "keyring.json"),
     }
     environment.pop("INTEGRATION_HUB_DATABASE_URL", None)
     command = [sys.executable, "-m", "app.cli", "--database", f"sqlite:///{database_file}"]
@@ -68,7 +69,7 @@ def test_service_process_runs_a_due_schedule_and_stops_on_sigterm(
                 process.wait()
     text = output.read_text()
     assert f"database: sqlite:///{database_file}" in text
-    assert "keyring: keyring.backends.fail.Keyring (account " in text
+    assert "keyring: tests.support.file_keyring.FileKeyring (account " in text
     assert "Sandbox/customer_groups: Daily 00:00–23:59 every 1 h; next run" in text
     assert "Sandbox/customer_groups: succeeded" in text
     assert "service stopped" in text

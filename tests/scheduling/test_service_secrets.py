@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app import secrets
+from app import credentials, secrets
+from app.credentials import Credentials, StaticCredentials
 from app.sandbox.launcher import RunningSandboxes
 from app.scheduling.service import ServiceOptions, run_service
 from app.secrets import SecretKind
@@ -72,12 +73,14 @@ def test_service_warns_per_missing_secret_and_the_failed_run_says_whose_keyring(
     assert "secrets set --template Main --kind sap-password" in message
 
 
-def test_no_warning_when_the_secrets_are_there_or_the_schedule_is_off(
+def test_no_warning_when_the_secrets_are_there_handed_over_or_the_schedule_is_off(
     database: Database,
 ) -> None:
     from app.scheduling.service import secret_warnings
     from app.store import Schedule
 
+    handed = StaticCredentials({"Sandbox": Credentials("sandbox-pw", "tg_sandbox_key")})
+    credentials.register(handed)
     with database.session() as session:
         session.add(Template(name="Main"))
         session.add(Template(name="Idle"))

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import delete
 
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, SyncMark
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.context import SyncContext
 
 SMALL = SandboxScale(

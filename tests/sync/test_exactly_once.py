@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from app.store import Database, RecordLog
 from app.sync.context import SyncContext
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
+from tests.support.file_keyring import sandbox_keyring
 from tests.sync.books import assert_every_sale_posted_once
 
 
@@ -37,6 +39,7 @@ def test_runs_killed_at_random_points_leave_no_duplicate_and_no_gap(
     engine.run("products", template_id)
     sandboxes.service_layer.configure_faults(FaultPlan(latency=0.01))
     rng = random.Random(20261127)
+    child_keyring = sandbox_keyring(database_file.with_name("keyring.json"))
     total_sales = sandboxes.tagrain.count("sales")
     killed_mid_run = 0
     for _ in range(3):
@@ -53,6 +56,7 @@ def test_runs_killed_at_random_points_leave_no_duplicate_and_no_gap(
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env={**os.environ, **child_keyring},
         )
         deadline = time.monotonic() + 60
         while _records(database) < kill_after and process.poll() is None:

@@ -227,8 +227,8 @@ def test_bad_records_fail_alone_with_a_clear_reason_and_are_retried(
 def test_a_new_sandbox_template_comes_with_marked_customers_and_items(
     database: Database, sandboxes: RunningSandboxes
 ) -> None:
+    from app.sandbox.template import MARKED_CUSTOMERS, MARKED_ITEMS, ensure_sandbox_template
     from app.store import SyncMark
-    from app.sync.bootstrap import MARKED_CUSTOMERS, MARKED_ITEMS, ensure_sandbox_template
 
     template = ensure_sandbox_template(database, sandboxes.sap_url, sandboxes.tagrain_url)
     again = ensure_sandbox_template(database, sandboxes.sap_url, sandboxes.tagrain_url)

@@ -21,6 +21,7 @@ from app.ui.context import Services
 from app.ui.data.templates import add_template
 from app.ui.main_window import MainWindow
 from app.ui.style import apply_style
+from tests.support.sandbox_lists import SandboxCompanyLists
 
 QT_NOISE = (
     r"propagateSizeHints",
@@ -108,8 +109,8 @@ def database(database_file: Path, _migrated_store: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def services() -> Services:
-    """No sync core: checkers absent, sandbox lists."""
-    return Services()
+    """No sync core: checkers absent, the sandbox company's canned lists."""
+    return Services(lists=SandboxCompanyLists())
 
 
 @pytest.fixture

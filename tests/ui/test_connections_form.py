@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import secrets
+from app import credentials, secrets
+from app.credentials import Credentials, StaticCredentials
 from app.secrets import SecretKind
 from app.store import Database, Template
-from app.ui.forms.connections import NO_CHECKER_TIP, SANDBOX_SECRET, STORED, ConnectionsForm
+from app.ui.forms.connections import HANDED_OVER, NO_CHECKER_TIP, STORED, ConnectionsForm
 from app.ui.main_window import MainWindow
 from app.ui.widgets.marks import is_invalid
 from tests.ui.conftest import Modals
@@ -140,13 +141,19 @@ def test_an_api_key_needs_its_url(qtbot: QtBot, window: MainWindow, template_id:
     assert secrets.get_secret("Main Store", SecretKind.TAGRAIN_API_KEY) is None
 
 
-def test_the_sandbox_template_says_its_demo_secrets_are_used(
+def test_secrets_handed_over_by_the_sandbox_say_so_and_others_come_from_the_keyring(
     qtbot: QtBot, window: MainWindow, database: Database, template_id: int
 ) -> None:
     with database.session() as session:
         stored = session.get(Template, template_id)
         assert stored is not None
-        stored.is_sandbox = True
+        name = stored.name
+    handed = credentials.register(StaticCredentials({name: Credentials("pw-1234", "tg_key")}))
     form = _open(qtbot, window)
-    assert form.sap_password.placeholderText() == SANDBOX_SECRET
-    assert form.tagrain_api_key.placeholderText() == SANDBOX_SECRET
+    assert form.sap_password.placeholderText() == HANDED_OVER
+    assert form.tagrain_api_key.placeholderText() == HANDED_OVER
+    close_form(qtbot, window, "connections")
+    credentials.unregister(handed)
+    secrets.set_secret(name, SecretKind.SAP_PASSWORD, "pw-1234")
+    form = _open(qtbot, window)
+    assert form.sap_password.placeholderText() == STORED

@@ -9,9 +9,9 @@ from app.store import Database, Template
 from app.ui.forms.general_settings import GeneralSettingsForm
 from app.ui.lists import CodeName, ListKind
 from app.ui.main_window import MainWindow
-from app.ui.sandbox_lists import SandboxCompanyLists
 from app.ui.widgets.cfl import ChooseFromListDialog, CodeField
 from app.ui.widgets.marks import is_invalid
+from tests.support.sandbox_lists import SandboxCompanyLists
 from tests.ui.helpers import close_form, open_from_tree, press, type_into
 
 

@@ -15,9 +15,9 @@ from app.ui.data.templates import add_template
 from app.ui.forms.mappings import MappingsForm
 from app.ui.lists import CodeName, ListKind
 from app.ui.main_window import MainWindow
-from app.ui.sandbox_lists import SandboxCompanyLists
 from app.ui.style import ERROR
 from app.ui.widgets.mapping_grid import MappingGrid
+from tests.support.sandbox_lists import SandboxCompanyLists
 from tests.ui.helpers import close_form, open_from_tree, press
 
 T = TypeVar("T", bound=QWidget)

@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, select
 
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, Link, RecordLog, SyncMark, Template
 from app.sync import marking
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.marking import CUSTOMER, ITEM

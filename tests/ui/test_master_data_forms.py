@@ -13,9 +13,9 @@ from sqlalchemy import delete, select
 
 from app.sandbox import demo
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, Link, RecordLog, Run, SyncMark
 from app.sync import marking
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.marking import CUSTOMER, ITEM
 from app.sync.master_data import MasterDataReader
 from app.ui.data.templates import add_template

@@ -20,11 +20,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, update
 
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.scheduling.owner import OwnerClaim
 from app.scheduling.rows import record_skip
 from app.store import Database, SchedulerOwner, SyncMark, open_database
 from app.sync import leases, marking
-from app.sync.bootstrap import ensure_sandbox_template
 from app.sync.jobs import OBJECTS
 from app.sync.marking import CUSTOMER, ITEM, Criteria, MarkRow
 from app.sync.master_data import set_mark

@@ -43,6 +43,7 @@ from app.connectors.tagrain.errors import (
     TagrainValidationError,
 )
 from app.connectors.tagrain.records import (
+    TENDER_TYPES,
     Address,
     Customer,
     CustomerGroup,
@@ -63,6 +64,7 @@ from app.connectors.tagrain.records import (
 from app.connectors.tagrain.settings import TagrainSettings
 
 __all__ = [
+    "TENDER_TYPES",
     "Address",
     "Customer",
     "CustomerDraft",

@@ -220,6 +220,16 @@ class Product:
         )
 
 
+TENDER_TYPES: tuple[tuple[str, str], ...] = (
+    ("cash", "Cash"),
+    ("card", "Card"),
+    ("gift_card", "Gift card"),
+    ("store_credit", "Store credit"),
+    ("other", "Other"),
+)
+"""Every ``Tender.type`` Tagrain's API knows (its ``Tender.type`` enum), with a label."""
+
+
 @dataclass(frozen=True)
 class Tender:
     """How (part of) a sale or refund was paid."""

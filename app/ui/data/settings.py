@@ -67,12 +67,6 @@ def template_name(db: Database, template_id: int) -> str:
         return _template(session, template_id).name
 
 
-def is_sandbox(db: Database, template_id: int) -> bool:
-    """Whether the template is the built-in sandbox one (the sync uses the demo secrets)."""
-    with db.session() as session:
-        return _template(session, template_id).is_sandbox
-
-
 def load_connection(db: Database, template_id: int) -> ConnectionSettings:
     """The stored connection fields."""
     with db.session() as session:

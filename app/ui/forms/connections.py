@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import credentials
 from app.secrets import SecretsUnavailable
 from app.ui.background import BackgroundCall
 from app.ui.connection_check import ConnectionChecker, ConnectionReport
@@ -37,7 +38,7 @@ from app.ui.widgets.template_form import TemplateForm
 NO_CHECKER_TIP = "Connection tests arrive with the sync core; none is installed in this build."
 STORED = "•••••••• stored in the keyring; type to replace"
 NOT_STORED = "not stored yet"
-SANDBOX_SECRET = "sandbox template: the sandbox's demo secret is used"
+HANDED_OVER = "handed over by the sandbox this client started; the keyring is not read"
 
 
 class ConnectionsForm(TemplateForm):
@@ -141,11 +142,11 @@ class ConnectionsForm(TemplateForm):
         self._show_secret_state(template_id)
 
     def _show_secret_state(self, template_id: int) -> None:
-        if store.is_sandbox(self.context.database, template_id):
-            self.sap_password.setPlaceholderText(SANDBOX_SECRET)
-            self.tagrain_api_key.setPlaceholderText(SANDBOX_SECRET)
-            return
         name = store.template_name(self.context.database, template_id)
+        if credentials.handed_over(name):
+            self.sap_password.setPlaceholderText(HANDED_OVER)
+            self.tagrain_api_key.setPlaceholderText(HANDED_OVER)
+            return
         try:
             state = store.secret_state(name)
         except SecretsUnavailable as exc:

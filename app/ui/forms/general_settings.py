@@ -56,14 +56,12 @@ class GeneralSettingsForm(TemplateForm):
 
     def _provider(self, kind: ListKind) -> RowProvider:
         def rows() -> list[CodeName]:
-            return list(self.context.services.lists.rows(kind, self.template_id))
+            return list(self.context.lists.rows(kind, self.template_id))
 
         return rows
 
     def _code(self, name: str, kind: ListKind) -> CodeField:
-        field = CodeField(
-            self._provider(kind), LIST_TITLES[kind], self.context.services.lists.origin(kind)
-        )
+        field = CodeField(self._provider(kind), LIST_TITLES[kind], self.context.lists.origin(kind))
         field.edit.setObjectName(name)
         field.list_failed.connect(self.messenger.error)
         self.watch(name, field)

@@ -76,7 +76,7 @@ class MappingsForm(TemplateForm):
         self.setObjectName("mappingsForm")
         column = QVBoxLayout(self.content)
         column.setContentsMargins(0, 0, 0, 0)
-        lists = context.services.lists
+        lists = context.lists
         self.origin = QLabel(f"Tagrain values: {lists.origin(ListKind.TAGRAIN_STORES)}")
         self.origin.setObjectName("listOrigin")
         column.addWidget(self.origin)
@@ -166,7 +166,7 @@ class MappingsForm(TemplateForm):
         for label in self.summaries.values():
             _show_summary(label, "Reading the Tagrain values…", "info")
         generation = self._generation
-        lists = self.context.services.lists
+        lists = self.context.lists
 
         def read() -> _ListsRead:
             try:

@@ -1,24 +1,19 @@
-"""The sandbox company's lists (app.sandbox.demo) as a ListSource.
+"""The sandbox company's lists (app.sandbox.demo) as a canned ListSource for tests and benches.
 
-This is what the store and the demo data legitimately know before the live
-SAP and Tagrain reads exist; every dialog fed from it says so.
+The client reads its lists live (``app.ui.live_lists``); GUI tests and the
+screenshot benches that run no sandbox feed the forms from the demo data
+instead, and every dialog fed from it says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.connectors.tagrain.records import TENDER_TYPES
 from app.sandbox import demo
 from app.ui.lists import CodeName, ListKind
 
 SANDBOX_CUSTOMERS = 100
-TENDER_TYPES = (
-    ("cash", "Cash"),
-    ("card", "Card"),
-    ("gift_card", "Gift card"),
-    ("store_credit", "Store credit"),
-    ("other", "Other"),
-)
 
 
 def _title(key: str) -> str:

@@ -5,6 +5,12 @@ URLs; its mappings come from what the Tagrain sandbox reports (store ids) and
 the demo company's chart of accounts; a first set of customers and items is
 marked for sync, as a user would in the marking matrices. The demo deliberately leaves one
 expense category unmapped, so the monitor shows what a real failure looks like.
+
+The sync core knows nothing of the sandbox: ``ensure_sandbox_template`` hands
+the sandbox's credentials to this process's engine (``app.credentials``), and
+``store_credentials`` puts them in the keyring for other processes (the
+``integration-hub sandbox`` command does, so that ``integration-hub sync`` in
+another terminal can log in).
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import credentials, secrets
 from app.connectors.tagrain.client import TagrainClient
+from app.connectors.tagrain.records import TENDER_TYPES
 from app.connectors.tagrain.settings import TagrainSettings
+from app.credentials import Credentials, Registration, StaticCredentials
 from app.sandbox import demo
 from app.store import (
     Database,
@@ -30,13 +39,43 @@ SANDBOX_TEMPLATE = "Sandbox"
 MARKED_CUSTOMERS = 20
 MARKED_ITEMS = 60
 
-TENDERS = (
-    ("cash", "cash", None, None),
-    ("card", "credit_card", None, 1),
-    ("gift_card", "transfer", "_SYS00000000130", None),
-    ("store_credit", "transfer", "_SYS00000000140", None),
-    ("other", "transfer", "_SYS00000000110", None),
-)
+TENDER_PAYMENTS: dict[str, tuple[str, str | None, int | None]] = {
+    "cash": ("cash", None, None),
+    "card": ("credit_card", None, 1),
+    "gift_card": ("transfer", "_SYS00000000130", None),
+    "store_credit": ("transfer", "_SYS00000000140", None),
+    "other": ("transfer", "_SYS00000000110", None),
+}
+"""How the demo company takes each Tagrain tender type: payment means, account, credit card."""
+
+CREDENTIALS = Credentials(demo.SAP_PASSWORD, demo.TAGRAIN_API_KEY)
+"""What both sandboxes accept (public demo values, the same in every sandbox)."""
+
+
+def sandbox_credentials(template_name: str = SANDBOX_TEMPLATE) -> StaticCredentials:
+    """A provider answering the sandbox's credentials for the named template."""
+    return StaticCredentials({template_name: CREDENTIALS})
+
+
+def hand_over_credentials(template_name: str = SANDBOX_TEMPLATE) -> Registration:
+    """Give this process's engine the sandbox's credentials for the template.
+
+    Registered in front of the keyring (``app.credentials``) under one key, so
+    that a restarted sandbox replaces rather than stacks its registration.
+    """
+    return credentials.register(sandbox_credentials(template_name), key=f"sandbox:{template_name}")
+
+
+def store_credentials(template_name: str = SANDBOX_TEMPLATE) -> None:
+    """Put the sandbox's credentials in the keyring, as a user would for a real template.
+
+    For processes that do not start the sandbox themselves; raises
+    ``secrets.SecretsUnavailable`` when there is no usable keyring.
+    """
+    secrets.set_secret(template_name, secrets.SecretKind.SAP_PASSWORD, CREDENTIALS.sap_password)
+    secrets.set_secret(
+        template_name, secrets.SecretKind.TAGRAIN_API_KEY, CREDENTIALS.tagrain_api_key
+    )
 
 
 def ensure_sandbox_template(
@@ -45,9 +84,12 @@ def ensure_sandbox_template(
     """Create or refresh the Sandbox template for sandboxes at these URLs; returns its id.
 
     Over HTTPS the sandbox's self-signed certificate is trusted through its CA
-    file, exactly as a user would configure a real Service Layer.
+    file, exactly as a user would configure a real Service Layer. The
+    sandbox's credentials for the template are handed to this process's
+    engine (``hand_over_credentials``).
     """
-    with TagrainClient(TagrainSettings(tagrain_url, demo.TAGRAIN_API_KEY)) as tagrain:
+    hand_over_credentials(SANDBOX_TEMPLATE)
+    with TagrainClient(TagrainSettings(tagrain_url, CREDENTIALS.tagrain_api_key)) as tagrain:
         stores = tagrain.list_stores()
     by_code = {store.code: store for store in demo.STORES}
     with database.session() as session:
@@ -88,7 +130,8 @@ def ensure_sandbox_template(
                 )
             )
         mapped_tenders = {m.tender_type for m in template.tender_mappings}
-        for tender, means, account, card in TENDERS:
+        for tender, _label in TENDER_TYPES:
+            means, account, card = TENDER_PAYMENTS[tender]
             if tender not in mapped_tenders:
                 template.tender_mappings.append(
                     TenderMapping(
