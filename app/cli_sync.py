@@ -57,13 +57,38 @@ def add_commands(commands: Any) -> None:
     retry.add_argument("--template", help="the Tagrain template (default: the only one)")
 
 
+PREVIEW_ROWS = 50
+"""How many records a dry run prints one by one before it prints only counts."""
+
+
 def _describe(result: RunResult) -> str:
+    verb = "would be " if result.preview else ""
+    waiting = f", {result.waiting} waiting" if result.waiting else ""
     return (
-        f"{result.object_name}: {result.status} - {result.created} created, "
-        f"{result.updated} updated, "
-        f"{result.skipped} skipped, {result.failed} failed (run {result.run_id})"
+        f"{result.object_name}: {'preview ' if result.preview else ''}{result.status} - "
+        f"{result.created} {verb}created, {result.updated} {verb}updated, "
+        f"{result.skipped} skipped, {result.failed} failed{waiting} (run {result.run_id})"
         + (f": {result.message}" if result.message else "")
     )
+
+
+def _print_preview(database: Database, result: RunResult, shown: int) -> int:
+    """Print a preview run's records (up to PREVIEW_ROWS in all); returns how many were shown."""
+    with database.session() as session:
+        rows = session.execute(
+            select(RecordLog.source_id, RecordLog.action, RecordLog.message)
+            .where(RecordLog.run_id == result.run_id, RecordLog.action != "skipped")
+            .order_by(RecordLog.id)
+            .limit(max(0, PREVIEW_ROWS - shown) + 1)
+        ).all()
+    for source_id, action, message in rows[: max(0, PREVIEW_ROWS - shown)]:
+        print(
+            f"  {result.object_name} {source_id}: {action}" + (f" - {message}" if message else "")
+        )
+    printed = min(len(rows), max(0, PREVIEW_ROWS - shown))
+    if len(rows) > printed and shown + printed >= PREVIEW_ROWS:
+        print(f"  … only the first {PREVIEW_ROWS} records are listed; the counts cover them all")
+    return shown + printed
 
 
 def _run_objects(
@@ -83,6 +108,9 @@ def _run_objects(
         print(f"integration-hub: error: {exc}")
         return EXIT_FAILED
     exit_code = EXIT_OK
+    shown = 0
+    if dry_run:
+        print("Preview: nothing is written to SAP, to Tagrain or to the links, marks and queues")
     for name in objects:
         try:
             results = engine.run(
@@ -98,6 +126,8 @@ def _run_objects(
             exit_code = EXIT_FAILED
             continue
         for result in results:
+            if dry_run and shown < PREVIEW_ROWS + 1:
+                shown = _print_preview(database, result, shown)
             print(_describe(result), flush=True)
             if result.status != "succeeded":
                 exit_code = EXIT_FAILED
@@ -164,15 +194,16 @@ def cmd_runs(args: argparse.Namespace) -> int:
                     select(RecordLog, Template.name)
                     .join(Run, Run.id == RecordLog.run_id)
                     .join(Template, Template.id == Run.template_id)
-                    .where(RecordLog.status == "failed")
+                    .where(RecordLog.status.in_(("failed", "waiting")), Run.dry_run.is_(False))
                     .order_by(RecordLog.id.desc())
                     .limit(args.limit)
                 ).all()
                 for record, template_name in rows:
                     when = record.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                    waiting = "waiting: " if record.status == "waiting" else ""
                     print(
                         f"{when}  {template_name}  {record.object}  {record.source_id}: "
-                        f"{record.message}"
+                        f"{waiting}{record.message}"
                     )
                 if not rows:
                     print("no failed records")
@@ -185,10 +216,12 @@ def cmd_runs(args: argparse.Namespace) -> int:
             ).all()
             for run, template_name in runs:
                 when = run.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                kind = f"{run.trigger} preview" if run.dry_run else run.trigger
+                waiting = f", waiting {run.waiting}" if run.waiting else ""
                 print(
-                    f"run {run.id}  {when}  {template_name}  {run.object}  {run.trigger}  "
+                    f"run {run.id}  {when}  {template_name}  {run.object}  {kind}  "
                     f"{run.status}  total {run.total}, created {run.created}, "
-                    f"updated {run.updated}, skipped {run.skipped}, failed {run.failed}"
+                    f"updated {run.updated}, skipped {run.skipped}, failed {run.failed}{waiting}"
                 )
             if not runs:
                 print("no runs yet")

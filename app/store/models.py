@@ -238,6 +238,7 @@ class Run(Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+    waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     message: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
@@ -258,7 +259,7 @@ class RecordLog(Base):
     source_id: Mapped[str] = mapped_column(String(100))
     target_key: Mapped[str | None] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(20))  # created, updated, linked, skipped, ...
-    status: Mapped[str] = mapped_column(String(20))  # ok, failed
+    status: Mapped[str] = mapped_column(String(20))  # ok, failed, waiting
     message: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -287,6 +288,8 @@ class Link(Base):
     Documents can produce two SAP records (an invoice and its payment): the
     second key is ``sap_secondary_key``. ``fingerprint`` is a hash of what the
     sync last wrote, so that the change comes back as an echo and is ignored.
+    ``sap_company_db`` is the SAP company the SAP key belongs to: a template
+    pointed at another company must not take these keys for that company's.
     """
 
     __tablename__ = "links"
@@ -300,6 +303,7 @@ class Link(Base):
     object: Mapped[str] = mapped_column(String(30))
     tagrain_id: Mapped[str] = mapped_column(String(100))
     sap_key: Mapped[str] = mapped_column(String(100))
+    sap_company_db: Mapped[str | None] = mapped_column(String(100))
     sap_secondary_key: Mapped[str | None] = mapped_column(String(100))
     sap_doc_num: Mapped[str | None] = mapped_column(String(50))
     fingerprint: Mapped[str | None] = mapped_column(String(64))

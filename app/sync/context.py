@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-
-from sqlalchemy import select
+from typing import Any
 
 from app import credentials
 from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerSettings
 from app.connectors.sapb1.company import SapCompany
+from app.connectors.sapb1.preview import PreviewSapCompany
 from app.connectors.tagrain.client import TagrainClient
+from app.connectors.tagrain.preview import PreviewTagrainClient
 from app.connectors.tagrain.settings import TagrainSettings
-from app.store import Database, Link, SyncMark, Template
+from app.store import Database, Template
+from app.sync.binder import Binder, PreviewRow, current_work
 
 
 @dataclass(frozen=True)
@@ -146,87 +147,20 @@ def tagrain_settings(
     return TagrainSettings(rules.tagrain_url, api_key)
 
 
-class LinkBook:
-    """Reads and writes links of one template (thread-safe: a session per call)."""
-
-    def __init__(self, database: Database, template_id: int) -> None:
-        self.database = database
-        self.template_id = template_id
-
-    def by_tagrain(self, object_name: str, tagrain_id: str) -> Link | None:
-        """The link of a Tagrain record."""
-        with self.database.session() as session:
-            return session.scalars(
-                select(Link).where(
-                    Link.template_id == self.template_id,
-                    Link.object == object_name,
-                    Link.tagrain_id == tagrain_id,
-                )
-            ).first()
-
-    def by_sap(self, object_name: str, sap_key: str) -> Link | None:
-        """The link of an SAP record."""
-        with self.database.session() as session:
-            return session.scalars(
-                select(Link).where(
-                    Link.template_id == self.template_id,
-                    Link.object == object_name,
-                    Link.sap_key == sap_key,
-                )
-            ).first()
-
-    def save(
-        self,
-        object_name: str,
-        tagrain_id: str,
-        sap_key: str,
-        *,
-        sap_secondary_key: str | None = None,
-        sap_doc_num: str | None = None,
-        fingerprint: str | None = None,
-    ) -> None:
-        """Create or update a link at once (for dependencies synced inside another record)."""
-        with self.database.session() as session:
-            link = session.scalars(
-                select(Link).where(
-                    Link.template_id == self.template_id,
-                    Link.object == object_name,
-                    Link.tagrain_id == tagrain_id,
-                )
-            ).first()
-            if link is None:
-                link = Link(
-                    template_id=self.template_id,
-                    object=object_name,
-                    tagrain_id=tagrain_id,
-                    sap_key=sap_key,
-                )
-                session.add(link)
-            link.sap_key = sap_key
-            link.sap_secondary_key = sap_secondary_key or link.sap_secondary_key
-            link.sap_doc_num = sap_doc_num or link.sap_doc_num
-            link.fingerprint = fingerprint
-            link.synced_at = datetime.now(UTC)
-
-    def marked(self, kind: str) -> list[str]:
-        """SAP keys marked "Sync" for this template (kind: customer or item)."""
-        with self.database.session() as session:
-            return list(
-                session.scalars(
-                    select(SyncMark.sap_key)
-                    .where(SyncMark.template_id == self.template_id, SyncMark.kind == kind)
-                    .order_by(SyncMark.sap_key)
-                )
-            )
-
-
 class SyncContext:
-    """One run's view of a template: rules, links, and lazily opened clients."""
+    """One run's view of a template: rules, the binder, and lazily opened clients.
 
-    def __init__(self, database: Database, template_id: int) -> None:
+    ``preview``: the clients read as usual but answer every write without
+    sending it (``PreviewSapCompany``, ``PreviewTagrainClient``), each write
+    noted in the record being applied, and the binder keeps links in memory:
+    a dry run goes through the same code as a live run and changes nothing.
+    """
+
+    def __init__(self, database: Database, template_id: int, *, preview: bool = False) -> None:
         self.database = database
+        self.preview = preview
         self.rules = TemplateRules.load(database, template_id)
-        self.links = LinkBook(database, template_id)
+        self.binder = Binder(database, template_id, self.rules.sap_company_db, preview=preview)
         self._sap: SapCompany | None = None
         self._tagrain: TagrainClient | None = None
         self._lock = threading.Lock()
@@ -236,7 +170,12 @@ class SyncContext:
         """The SAP company (thread-safe client with a pool of SL sessions)."""
         with self._lock:
             if self._sap is None:
-                self._sap = SapCompany(ServiceLayerClient(sap_settings(self.rules)))
+                client = ServiceLayerClient(sap_settings(self.rules))
+                self._sap = (
+                    PreviewSapCompany(client, _note_sap_write)
+                    if self.preview
+                    else SapCompany(client)
+                )
             return self._sap
 
     @property
@@ -244,7 +183,12 @@ class SyncContext:
         """The Tagrain client."""
         with self._lock:
             if self._tagrain is None:
-                self._tagrain = TagrainClient(tagrain_settings(self.rules))
+                settings = tagrain_settings(self.rules)
+                self._tagrain = (
+                    PreviewTagrainClient(settings, _note_tagrain_write)
+                    if self.preview
+                    else TagrainClient(settings)
+                )
             return self._tagrain
 
     def close(self) -> None:
@@ -256,3 +200,19 @@ class SyncContext:
             if self._tagrain is not None:
                 self._tagrain.close()
                 self._tagrain = None
+
+
+def _note_sap_write(action: str, what: str, key: str, detail: str) -> None:
+    work = current_work()
+    if work is not None:
+        work.previews.append(PreviewRow("SAP", action, what, key, detail))
+
+
+def _note_tagrain_write(action: str, collection: str, record_id: str, body: dict[str, Any]) -> None:
+    work = current_work()
+    if work is not None:
+        detail = str(body.get("name") or body.get("code") or body.get("sku") or "")
+        if collection == "stores":
+            detail = f"inventory snapshot of {len(body.get('items') or [])} SKUs"
+        what = collection[:-1].replace("-", " ") if collection.endswith("s") else collection
+        work.previews.append(PreviewRow("Tagrain", action, what, record_id, detail))

@@ -8,7 +8,7 @@ context, so master data goes before the documents that need it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 JobFactory = Callable[[SyncContext], SyncJob]
 SYNC_NOW_TRIGGERS = ("manual", "cli")
 """Triggers a user started by hand: Sync Now in the client, `integration-hub sync`."""
+RETRY_TRIGGER = "retry"
+"""The trigger of a run that applies failed records again ("Retry failed")."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Engine:
         if spec is None:
             known = ", ".join(self.objects)
             raise LookupError(f"unknown object {object_name!r} (objects: {known}, all)")
-        ctx = SyncContext(self.database, template_id)
+        ctx = SyncContext(self.database, template_id, preview=dry_run)
         runner = Runner(self.database, workers=self.workers or ctx.rules.sap_sessions)
         results = []
         try:
@@ -110,3 +112,40 @@ class Engine:
         finally:
             ctx.close()
         return results
+
+    def retry(
+        self,
+        job_name: str,
+        template_id: int,
+        source_ids: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RunResult:
+        """Apply chosen records of one job again (the monitor's Retry of a selection).
+
+        The same run as any other (lease, log, links), with the chosen ids as its
+        only records; the watermark is not touched.
+        """
+        factory = self.job_factory(job_name)
+        ctx = SyncContext(self.database, template_id)
+        try:
+            runner = Runner(self.database, workers=self.workers or ctx.rules.sap_sessions)
+            return runner.run(
+                factory(ctx),
+                template_id,
+                trigger=RETRY_TRIGGER,
+                progress=progress,
+                cancel=cancel,
+                only_ids=list(source_ids),
+            )
+        finally:
+            ctx.close()
+
+    def job_factory(self, job_name: str) -> JobFactory:
+        """The job whose runs are recorded under ``job_name`` ("sales", "customers_up", ...)."""
+        for spec in self.objects.values():
+            for factory in spec.jobs:
+                if getattr(factory, "object_name", None) == job_name:
+                    return factory
+        raise LookupError(f"no sync job records its runs as {job_name!r}")

@@ -11,8 +11,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from app.sync.records import Outcome, SourceRecord
+
+if TYPE_CHECKING:
+    from app.sync.binder import Binder
+    from app.sync.context import SyncContext
 
 
 class SyncJob(ABC):
@@ -31,8 +36,25 @@ class SyncJob(ABC):
         """One record again, for a retry (None when it no longer exists)."""
 
     @abstractmethod
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
-        """Apply one record to the target; idempotent; raises SyncError subclasses."""
+    def apply(self, record: SourceRecord) -> Outcome:
+        """Apply one record to the target; idempotent; raises SyncError subclasses.
+
+        In a preview the context's clients answer writes without sending them,
+        so a job has no dry-run branch of its own.
+        """
+
+    @property
+    def binder(self) -> Binder | None:
+        """The binder of the job's context: the runner writes its links through it.
+
+        None for a job without a context; the runner then makes its own.
+        """
+        return None
+
+    @property
+    def preview(self) -> bool:
+        """Whether the job's context only previews (its clients write nothing)."""
+        return False
 
     def count(self, since: datetime | None) -> int | None:
         """How many records ``read`` will yield, when cheap to know (for progress)."""
@@ -41,3 +63,17 @@ class SyncJob(ABC):
     def close(self) -> None:
         """Release connections the job opened (jobs that open none keep this default)."""
         return None
+
+
+class ContextJob(SyncJob):
+    """A job over a ``SyncContext``: the binder and the preview flag are the context's."""
+
+    ctx: SyncContext
+
+    @property
+    def binder(self) -> Binder | None:
+        return self.ctx.binder
+
+    @property
+    def preview(self) -> bool:
+        return self.ctx.preview

@@ -1,7 +1,10 @@
 """Writes what a run did to the store: the run row, each record's outcome, links, retries.
 
 Only the runner's own thread writes through the recorder, so the store sees
-one writer per run however many Service Layer sessions post in parallel.
+one writer per run however many Service Layer sessions post in parallel. A
+record's log row, its retry entry and every link it bound are one
+transaction. A preview run keeps its run and log rows (what would have been
+written, record by record) and nothing else: no link, no retry.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import socket
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from app.store import Database, Link, PendingRetry, RecordLog, Run, Watermark
+from app.store import Database, PendingRetry, RecordLog, Run, Watermark
+from app.sync.binder import Binder, RecordWork
 from app.sync.records import Action, Outcome
 
 MESSAGE_LIMIT = 4000
@@ -26,6 +31,7 @@ class RunRecorder:
         database: Database,
         template_id: int,
         object_name: str,
+        binder: Binder,
         *,
         trigger: str,
         full: bool = False,
@@ -34,7 +40,9 @@ class RunRecorder:
         self.database = database
         self.template_id = template_id
         self.object_name = object_name
-        self.counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+        self.binder = binder
+        self.preview = dry_run
+        self.counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0, "waiting": 0}
         self.total = 0
         with database.session() as session:
             run = Run(
@@ -50,20 +58,60 @@ class RunRecorder:
             session.flush()
             self.run_id = run.id
 
-    def record(self, source_id: str, outcome: Outcome) -> None:
-        """Log one record's outcome; remember or forget its retry; write its link."""
+    def record(self, source_id: str, outcome: Outcome, work: RecordWork | None = None) -> None:
+        """Log one record's outcome; remember or forget its retry; write what it bound."""
         self.total += 1
         if outcome.action is Action.FAILED:
             self.counts["failed"] += 1
+        elif outcome.action is Action.WAITING:
+            self.counts["waiting"] += 1
         elif outcome.action in (Action.CREATED, Action.LINKED):
             self.counts["created"] += 1
         elif outcome.action in (Action.UPDATED, Action.CANCELLED):
             self.counts["updated"] += 1
         else:
             self.counts["skipped"] += 1
-        message = outcome.message[:MESSAGE_LIMIT] if outcome.message else None
+        bindings = list(work.bindings) if work is not None else []
+        if outcome.link is not None:
+            link = outcome.link
+            bindings.append(
+                self.binder.bind(
+                    self.object_name,
+                    link.tagrain_id,
+                    link.sap_key,
+                    sap_secondary_key=link.sap_secondary_key,
+                    sap_doc_num=link.sap_doc_num,
+                    fingerprint=link.fingerprint,
+                )
+            )
+        text = outcome.message
+        if self.preview and work is not None and work.previews:
+            would = "; ".join(row.describe() for row in work.previews)
+            text = f"{would} — {text}" if text else would
+        message = text[:MESSAGE_LIMIT] if text else None
         now = datetime.now(UTC)
+        status = "failed" if outcome.failed else "waiting" if outcome.waiting else "ok"
         with self.database.session() as session:
+            for dependency in work.dependencies if work is not None else ():
+                session.add(
+                    RecordLog(
+                        run_id=self.run_id,
+                        object=dependency.object,
+                        source_id=dependency.source_id,
+                        target_key=dependency.outcome.target_key,
+                        action=dependency.outcome.action.value,
+                        status="ok",
+                        message=(
+                            f"for {self.object_name} {source_id}"
+                            + (
+                                f": {dependency.outcome.message}"
+                                if dependency.outcome.message
+                                else ""
+                            )
+                        )[:MESSAGE_LIMIT],
+                        at=now,
+                    )
+                )
             session.add(
                 RecordLog(
                     run_id=self.run_id,
@@ -71,64 +119,50 @@ class RunRecorder:
                     source_id=source_id,
                     target_key=outcome.target_key,
                     action=outcome.action.value,
-                    status="failed" if outcome.failed else "ok",
+                    status=status,
                     message=message,
                     at=now,
                 )
             )
-            retry = session.scalars(
-                select(PendingRetry).where(
-                    PendingRetry.template_id == self.template_id,
-                    PendingRetry.object == self.object_name,
-                    PendingRetry.source_id == source_id,
-                )
-            ).first()
-            if outcome.failed:
-                if retry is None:
-                    session.add(
-                        PendingRetry(
-                            template_id=self.template_id,
-                            object=self.object_name,
-                            source_id=source_id,
-                            last_error=message,
-                            first_failed_at=now,
-                            last_failed_at=now,
-                        )
-                    )
-                else:
-                    retry.attempts += 1
-                    retry.last_error = message
-                    retry.last_failed_at = now
-            elif retry is not None:
-                session.delete(retry)
-            if outcome.link is not None:
-                self._write_link(session, outcome)
+            if not self.preview:
+                self._queue(session, source_id, outcome, message, now)
+                self.binder.write(session, bindings)
+        self.binder.written(bindings)
 
-    def _write_link(self, session: object, outcome: Outcome) -> None:
-        from sqlalchemy.orm import Session
-
-        assert isinstance(session, Session) and outcome.link is not None
-        link_data = outcome.link
-        link = session.scalars(
-            select(Link).where(
-                Link.template_id == self.template_id,
-                Link.object == self.object_name,
-                Link.tagrain_id == link_data.tagrain_id,
+    def _queue(
+        self,
+        session: Session,
+        source_id: str,
+        outcome: Outcome,
+        message: str | None,
+        now: datetime,
+    ) -> None:
+        """Keep a failed or waiting record in the retry queue; drop one that went through."""
+        retry = session.scalars(
+            select(PendingRetry).where(
+                PendingRetry.template_id == self.template_id,
+                PendingRetry.object == self.object_name,
+                PendingRetry.source_id == source_id,
             )
         ).first()
-        if link is None:
-            link = Link(
-                template_id=self.template_id,
-                object=self.object_name,
-                tagrain_id=link_data.tagrain_id,
-                sap_key=link_data.sap_key,
-            )
-            session.add(link)
-        link.sap_key = link_data.sap_key
-        link.sap_secondary_key = link_data.sap_secondary_key or link.sap_secondary_key
-        link.sap_doc_num = link_data.sap_doc_num or link.sap_doc_num
-        link.fingerprint = link_data.fingerprint
-        link.synced_at = datetime.now(UTC)
+        if outcome.retried:
+            if retry is None:
+                session.add(
+                    PendingRetry(
+                        template_id=self.template_id,
+                        object=self.object_name,
+                        source_id=source_id,
+                        last_error=message,
+                        first_failed_at=now,
+                        last_failed_at=now,
+                    )
+                )
+            else:
+                retry.attempts += 1
+                retry.last_error = message
+                retry.last_failed_at = now
+        elif retry is not None:
+            session.delete(retry)
 
     def pending_retries(self) -> list[str]:
         """Source ids of this object's records waiting for a retry, oldest first."""
@@ -155,6 +189,7 @@ class RunRecorder:
             run.updated = self.counts["updated"]
             run.skipped = self.counts["skipped"]
             run.failed = self.counts["failed"]
+            run.waiting = self.counts["waiting"]
             run.message = message[:MESSAGE_LIMIT] if message else None
 
 

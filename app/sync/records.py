@@ -2,6 +2,9 @@
 
 A job reads ``SourceRecord``s from one system and turns each into an
 ``Outcome`` in the other; the runner records outcomes, links and retries.
+A record that needs another object's record not yet in the target *waits*
+(``WaitingError``): logged with the reason and retried, like a failure, but
+not counted as one.
 Errors come in three kinds, as in the Singer and OCA connectors: the record's
 own fault (``RecordError``: logged, retried next run, the run goes on), a
 passing failure of the other side (``TransientError``: same, but expected to
@@ -27,6 +30,7 @@ class Action(enum.StrEnum):
     LINKED = "linked"
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
+    WAITING = "waiting"
     FAILED = "failed"
 
 
@@ -61,8 +65,18 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        """Whether the record must be retried."""
+        """Whether the record failed (retried on the next run)."""
         return self.action is Action.FAILED
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the record waits for another object's record (retried on the next run)."""
+        return self.action is Action.WAITING
+
+    @property
+    def retried(self) -> bool:
+        """Whether the record stays in the retry queue."""
+        return self.action in (Action.FAILED, Action.WAITING)
 
 
 class SyncError(Exception):
@@ -71,6 +85,15 @@ class SyncError(Exception):
 
 class RecordError(SyncError):
     """The record cannot be applied as it is (bad data, missing master data, SAP 400)."""
+
+
+class WaitingError(SyncError):
+    """The record needs another object's record that is not in the target yet.
+
+    A refund whose sale's invoice is not in SAP is the example: the record is
+    logged as *waiting* with the reason and applied again on the next run,
+    never posted in a weaker form (a credit memo without its invoice).
+    """
 
 
 class TransientError(SyncError):

@@ -1,5 +1,14 @@
 """Runs one job: lease, retries first, then changes since the watermark, then the log.
 
+Every run of every object goes through here — scheduled, Sync Now, a retry of
+chosen records, a preview — with its records from one of three sources:
+changes since the watermark (after the pending retries), only the pending
+retries, or chosen ids. Each record is applied inside a ``record_work`` on a
+worker thread; what it bound (its links and those of the dependencies it
+created) is written by the runner's thread with the record's log row, in one
+transaction. A preview runs the same way with a context whose clients write
+nothing: its run and log rows are kept, but no link, retry or watermark.
+
 Records are applied by a pool of workers when the job allows it (several
 Service Layer sessions post at once), but results are taken in read order,
 so the watermark only ever moves over a prefix of records that are all
@@ -12,15 +21,16 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError
 
-from app.store import Database
+from app.store import Database, Template
 from app.sync import leases
+from app.sync.binder import Binder, RecordWork, record_work
 from app.sync.job import SyncJob
 from app.sync.recorder import RunRecorder, read_watermark, write_watermark
 from app.sync.records import (
@@ -34,6 +44,7 @@ from app.sync.records import (
     SourceRecord,
     SyncError,
     TransientError,
+    WaitingError,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +65,8 @@ class RunResult:
     skipped: int
     failed: int
     message: str | None = None
+    waiting: int = 0
+    preview: bool = False
 
 
 class Runner:
@@ -75,12 +88,19 @@ class Runner:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
         retries_only: bool = False,
+        only_ids: Sequence[str] | None = None,
     ) -> RunResult:
         """Run the job once; LeaseHeld when another run has the object.
 
-        ``retries_only`` applies only the records waiting for a retry ("Retry failed").
+        ``retries_only`` applies only the records waiting for a retry ("Retry failed");
+        ``only_ids`` only these records (a retry of a selection). Neither moves the
+        watermark. ``dry_run`` needs a job whose context previews.
         """
         cancel = cancel or CancelToken()
+        if dry_run and job.binder is not None and not job.preview:
+            job.close()
+            raise ValueError("a dry run needs a job whose context previews (writes nothing)")
+        dry_run = dry_run or job.preview
         try:
             lease = leases.acquire(
                 self.database, template_id, job.object_name, holder=leases.for_one_run(self.holder)
@@ -89,10 +109,14 @@ class Runner:
             job.close()
             raise RunError(store_problem(exc)) from exc
         try:
+            binder = job.binder or Binder(
+                self.database, template_id, _company_of(self.database, template_id), preview=dry_run
+            )
             recorder = RunRecorder(
                 self.database,
                 template_id,
                 job.object_name,
+                binder,
                 trigger=trigger,
                 full=full,
                 dry_run=dry_run,
@@ -115,6 +139,7 @@ class Runner:
                     cancel,
                     keeper,
                     retries_only,
+                    only_ids,
                 )
         except SyncError as exc:
             status, message = "failed", str(exc)
@@ -142,6 +167,8 @@ class Runner:
             counts["skipped"],
             counts["failed"],
             message,
+            waiting=counts["waiting"],
+            preview=dry_run,
         )
 
     def _run(
@@ -155,25 +182,37 @@ class Runner:
         cancel: CancelToken,
         keeper: leases.LeaseKeeper,
         retries_only: bool = False,
+        only_ids: Sequence[str] | None = None,
     ) -> tuple[str, str | None]:
         state = Progress()
-        retries = recorder.pending_retries()
+        recorder.binder.check_company()
+        chosen = only_ids is not None
+        retries = (
+            list(dict.fromkeys(only_ids)) if only_ids is not None else recorder.pending_retries()
+        )
         since = (
             None
             if full
             else read_watermark(self.database, template_id, job.object_name, job.direction)
         )
-        counted = job.count(since)
-        state.total = None if counted is None else counted + len(retries)
-        state.message = f"{job.object_name}: retrying {len(retries)} failed records"
+        counted = None if chosen or retries_only else job.count(since)
+        if chosen or retries_only:
+            state.total = len(retries)
+        else:
+            state.total = None if counted is None else counted + len(retries)
+        state.message = f"{job.object_name}: retrying {len(retries)} records"
         if progress:
             progress(state)
 
         retried: dict[str, datetime | None] = {}
 
-        def retry_records() -> Iterator[SourceRecord]:
+        def retry_source() -> Iterator[SourceRecord]:
             for source_id in retries:
-                record = job.fetch(source_id)
+                try:
+                    record = job.fetch(source_id)
+                except (RecordError, TransientError) as exc:
+                    recorder.record(source_id, Outcome(Action.FAILED, message=str(exc)))
+                    continue
                 if record is None:
                     recorder.record(
                         source_id,
@@ -183,17 +222,16 @@ class Runner:
                 retried[source_id] = record.updated_at
                 yield record
 
-        self._apply_all(job, retry_records(), recorder, dry_run, progress, cancel, keeper, state)
+        self._apply_all(job, retry_source(), recorder, progress, cancel, keeper, state)
         if cancel.cancelled:
             return "cancelled", "cancelled by the user"
-        if retries_only:
+        if retries_only or chosen:
             return ("partial" if recorder.counts["failed"] else "succeeded"), None
         state.message = f"{job.object_name}: reading changes"
         newest = self._apply_all(
             job,
             job.read(since),
             recorder,
-            dry_run,
             progress,
             cancel,
             keeper,
@@ -214,7 +252,6 @@ class Runner:
         job: SyncJob,
         records: Iterator[SourceRecord],
         recorder: RunRecorder,
-        dry_run: bool,
         progress: ProgressCallback | None,
         cancel: CancelToken,
         keeper: leases.LeaseKeeper,
@@ -232,7 +269,7 @@ class Runner:
         workers = self.workers if job.parallel else 1
         newest: datetime | None = None
         since_mark = 0
-        pending: deque[tuple[SourceRecord, Future[Outcome] | None]] = deque()
+        pending: deque[tuple[SourceRecord, Future[tuple[Outcome, RecordWork]] | None]] = deque()
         done_here = retried or {}
 
         def already_applied(record: SourceRecord) -> bool:
@@ -243,12 +280,12 @@ class Runner:
                 applied_version is not None and record.updated_at <= applied_version
             )
 
-        def settle(record: SourceRecord, future: Future[Outcome] | None) -> None:
+        def settle(record: SourceRecord, future: Future[tuple[Outcome, RecordWork]] | None) -> None:
             nonlocal newest, since_mark
             state.done += 1
             if future is not None:
-                outcome = future.result()
-                recorder.record(record.source_id, outcome)
+                outcome, work = future.result()
+                recorder.record(record.source_id, outcome, work)
                 if outcome.failed:
                     state.failed += 1
                     log.warning(
@@ -276,7 +313,7 @@ class Runner:
                     if already_applied(record):
                         pending.append((record, None))
                     else:
-                        pending.append((record, pool.submit(_apply_one, job, record, dry_run)))
+                        pending.append((record, pool.submit(_apply_one, job, record)))
                     while pending and (len(pending) >= workers * 2 or _settled(pending[0][1])):
                         settle(*pending.popleft())
             finally:
@@ -303,14 +340,24 @@ def _quietly(step: Callable[[], object], what: str) -> None:
         log.exception("could not %s", what)
 
 
-def _settled(future: Future[Outcome] | None) -> bool:
+def _settled(future: Future[tuple[Outcome, RecordWork]] | None) -> bool:
     """Whether a pending entry can be settled now (None: nothing was applied)."""
     return future is None or future.done()
 
 
-def _apply_one(job: SyncJob, record: SourceRecord, dry_run: bool) -> Outcome:
-    """Apply one record, turning a record-level error into a FAILED outcome."""
-    try:
-        return job.apply(record, dry_run)
-    except (RecordError, TransientError) as exc:
-        return Outcome(Action.FAILED, message=str(exc))
+def _apply_one(job: SyncJob, record: SourceRecord) -> tuple[Outcome, RecordWork]:
+    """Apply one record: its outcome (a record-level error is FAILED, a wait WAITING) and work."""
+    with record_work(job.binder) as work:
+        try:
+            outcome = job.apply(record)
+        except WaitingError as exc:
+            outcome = Outcome(Action.WAITING, message=str(exc))
+        except (RecordError, TransientError) as exc:
+            outcome = Outcome(Action.FAILED, message=str(exc))
+    return outcome, work
+
+
+def _company_of(database: Database, template_id: int) -> str:
+    """The SAP company database a template points at."""
+    with database.session() as session:
+        return session.get_one(Template, template_id).sap_company_db

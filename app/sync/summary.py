@@ -51,11 +51,13 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
 
     ``succeeded`` counts records created, updated, linked or cancelled;
     ``retried`` those of them that had failed before; ``failed`` the failures
-    of the day; ``waiting`` the records still queued for a retry now.
+    of the day; ``waiting`` the records still queued for a retry now (failed
+    ones and those waiting for another object's record). Previews (dry runs)
+    wrote nothing and are left out.
     """
     start, end = day_bounds(day, tz)
     earlier = aliased(RecordLog)
-    in_day = and_(Run.started_at >= start, Run.started_at < end)
+    in_day = and_(Run.started_at >= start, Run.started_at < end, Run.dry_run.is_(False))
     with database.session() as session:
         runs = _by_key(
             session.execute(

@@ -17,9 +17,8 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.scheduling.rows import run_objects
 from app.store import Database
-from app.sync.engine import Engine, SyncObjectSpec
+from app.sync.engine import RETRY_TRIGGER, Engine, SyncObjectSpec
 from app.sync.records import CancelToken, ProgressCallback
-from app.sync.retry import RETRY_TRIGGER, retry_records
 from app.sync.runner import RunResult
 from app.ui.status import StatusMessenger
 from app.ui.workers.sync_run import SyncRunner, SyncTask
@@ -101,14 +100,10 @@ class SyncCenter(QObject):
     def retry(self, template_id: int, job_name: str, source_ids: Sequence[str]) -> bool:
         """Apply chosen failed records again on a worker."""
         ids = list(source_ids)
-        database, objects = self.database, self.objects
+        engine = self.engine
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> list[RunResult]:
-            return [
-                retry_records(
-                    database, objects, template_id, job_name, ids, progress=progress, cancel=cancel
-                )
-            ]
+            return [engine.retry(job_name, template_id, ids, progress=progress, cancel=cancel)]
 
         label = f"Retry: {len(ids)} {self.label(job_name)} record{'s' if len(ids) != 1 else ''}"
         return self.runner.start(SyncTask(label, template_id, (job_name,), work))

@@ -21,7 +21,7 @@ from app.connectors.tagrain.drafts import ProductDraft
 from app.sandbox.faults import FaultPlan
 from app.sandbox.launcher import RunningSandboxes
 from app.sandbox.sapb1.entities import entity_set
-from app.store import Database, Link, RecordLog, RunLease, SyncMark
+from app.store import Database, Link, RecordLog, Run, RunLease, SyncMark
 from app.sync import context as sync_context
 from app.sync.context import SyncContext
 from app.sync.jobs.customers_down import CustomersDownJob
@@ -41,9 +41,41 @@ def links(database: Database, object_name: str) -> dict[str, str]:
 
 
 def actions(database: Database, run_id: int) -> Counter[str]:
-    """How many records of a run ended in each action."""
+    """How many records of a run's own object ended in each action.
+
+    The groups a customer or item needed are logged in the same run under their
+    own object (``dependencies``) and are left out here.
+    """
     with database.session() as session:
-        rows = session.scalars(select(RecordLog.action).where(RecordLog.run_id == run_id))
+        run = session.get_one(Run, run_id)
+        rows = session.scalars(
+            select(RecordLog.action).where(
+                RecordLog.run_id == run_id, RecordLog.object == run.object
+            )
+        )
+        return Counter(rows)
+
+
+def failures(database: Database, run_id: int) -> list[tuple[str, str | None]]:
+    """The failed records of a run with their messages."""
+    with database.session() as session:
+        return [
+            (row.source_id, row.message)
+            for row in session.scalars(
+                select(RecordLog).where(RecordLog.run_id == run_id, RecordLog.status == "failed")
+            )
+        ]
+
+
+def dependencies(database: Database, run_id: int) -> Counter[str]:
+    """The records of other objects a run created or linked on the way, by object."""
+    with database.session() as session:
+        run = session.get_one(Run, run_id)
+        rows = session.scalars(
+            select(RecordLog.object).where(
+                RecordLog.run_id == run_id, RecordLog.object != run.object
+            )
+        )
         return Counter(rows)
 
 
@@ -132,6 +164,7 @@ def test_marked_customers_are_pushed_matched_and_written_back(
     result = runner.run(CustomersUpJob(context), template_id)
     assert result.status == "succeeded", result.message
     assert actions(database, result.run_id) == {"created": len(NEW), "linked": len(TWINS)}
+    assert set(dependencies(database, result.run_id)) == {"customer_groups"}
     assert sandboxes.tagrain.count("customers") == before + len(NEW)
     linked = links(database, "customers")
     assert set(linked) == set(TWINS + NEW)
@@ -314,10 +347,14 @@ def test_a_dry_run_writes_nothing(
     collections = ("customers", "products", "customer-groups", "product-groups", "manufacturers")
     before = {c: sandboxes.tagrain.count(c) for c in collections}
     runner = Runner(database, workers=2)
+    preview = SyncContext(database, template_id, preview=True)
     for job in UP_JOBS[:5]:
-        result = runner.run(job(context), template_id, dry_run=True)
-        assert result.status == "succeeded", result.message
-        assert result.total > 0 and result.skipped < result.total
+        with pytest.raises(ValueError, match="previews"):
+            runner.run(job(context), template_id, dry_run=True)
+        result = runner.run(job(preview), template_id, dry_run=True)
+        assert result.status == "succeeded", failures(database, result.run_id)
+        assert result.preview and result.total > 0 and result.skipped < result.total
+    preview.close()
     assert {c: sandboxes.tagrain.count(c) for c in collections} == before
     with database.session() as session:
         assert session.scalars(select(Link)).first() is None
@@ -418,7 +455,7 @@ def test_a_run_killed_after_the_create_leaves_no_duplicate(
         original(*args, **kwargs)
 
     if point == "before the link":
-        target, name = context.links, "save"
+        target, name = context.binder, "bind"
     else:
         target, name = context.sap, "set_customer_tagrain_id"
     original = getattr(target, name)

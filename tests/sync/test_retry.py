@@ -9,7 +9,6 @@ from app.store import Database, PendingRetry, Run, TenderMapping
 from app.sync import leases
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
-from app.sync.retry import job_factory, retry_records
 
 
 def _drop_card(database: Database, template_id: int) -> None:
@@ -45,7 +44,7 @@ def test_retry_applies_only_the_chosen_records(database: Database, template_id: 
     assert len(failed) >= 2
     _add_card(database, template_id)
 
-    result = retry_records(database, OBJECTS, template_id, "sales", failed[:1])
+    result = Engine(database, OBJECTS).retry("sales", template_id, failed[:1])
 
     assert (result.total, result.failed) == (1, 0)
     assert _waiting(database) == failed[1:]
@@ -57,10 +56,11 @@ def test_retry_applies_only_the_chosen_records(database: Database, template_id: 
 def test_retry_refuses_while_the_job_runs_elsewhere(database: Database, template_id: int) -> None:
     leases.acquire(database, template_id, "sales", holder="OTHER-PC:4242")
     with pytest.raises(leases.LeaseHeld, match="OTHER-PC:4242"):
-        retry_records(database, OBJECTS, template_id, "sales", ["x"])
+        Engine(database, OBJECTS).retry("sales", template_id, ["x"])
 
 
-def test_unknown_job_name_is_a_clear_error() -> None:
-    assert job_factory(OBJECTS, "customers_up").object_name == "customers_up"  # type: ignore[attr-defined]
+def test_unknown_job_name_is_a_clear_error(database: Database) -> None:
+    engine = Engine(database, OBJECTS)
+    assert engine.job_factory("customers_up").object_name == "customers_up"  # type: ignore[attr-defined]
     with pytest.raises(LookupError, match="nothing"):
-        job_factory(OBJECTS, "nothing")
+        engine.job_factory("nothing")

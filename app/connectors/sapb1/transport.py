@@ -82,6 +82,10 @@ def session_cookies(response: requests.Response) -> dict[str, str]:
     return cookies
 
 
+class ReadOnlyError(RuntimeError):
+    """A write reached the transport of a preview (a bug: previews never write)."""
+
+
 class Transport:
     """Sends requests to one Service Layer with login, one re-login and bounded retries."""
 
@@ -100,6 +104,8 @@ class Transport:
         self._pool_lock = threading.Lock()
         self._login_failure: AuthenticationError | None = None
         self.logins = 0
+        self.read_only = False
+        """Set for a preview: any request but a GET (and the login) raises instead."""
 
     # --- pool ------------------------------------------------------------------
 
@@ -193,6 +199,8 @@ class Transport:
         headers: dict[str, str] | None = None,
     ) -> requests.Response:
         """Send a request on a pooled session; raise a typed error unless it succeeded."""
+        if self.read_only and method != "GET":
+            raise ReadOnlyError(f"a preview must not write to SAP: {method} {url}")
         with self.session() as sl:
             relogged = False
             while True:

@@ -47,6 +47,10 @@ def idempotency_key(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(f"{method.upper()} {path}\n{canonical}".encode()).hexdigest()
 
 
+class ReadOnlyError(RuntimeError):
+    """A write reached the transport of a preview (a bug: previews never write)."""
+
+
 class Transport:
     """Sends contract requests and returns decoded JSON (decimals as ``Decimal``)."""
 
@@ -62,6 +66,8 @@ class Transport:
         self._jitter = random.Random()
         self._pace_lock = threading.Lock()
         self._not_before = 0.0
+        self.read_only = False
+        """Set for a preview: any write raises instead of being sent."""
 
     def close(self) -> None:
         """Close the HTTP session."""
@@ -77,6 +83,8 @@ class Transport:
         key: str | None = None,
     ) -> Any:
         """One call with retries; ``key`` is the Idempotency-Key of a write."""
+        if self.read_only and method != "GET":
+            raise ReadOnlyError(f"a preview must not write to Tagrain: {method} {path}")
         s = self.settings
         url = s.api_root + path
         headers = {

@@ -21,7 +21,7 @@ from app.connectors.tagrain.errors import TagrainBadResponseError, TagrainNotFou
 from app.connectors.tagrain.parsing import parse_time
 from app.connectors.tagrain.records import Store, Tender
 from app.sync.context import StoreRule, SyncContext
-from app.sync.job import SyncJob
+from app.sync.job import ContextJob
 from app.sync.jobs.errors import translate_errors
 from app.sync.records import Outcome, RecordError, SourceRecord
 
@@ -180,7 +180,7 @@ class TagrainRecord(Protocol):
 R = TypeVar("R", bound=TagrainRecord)
 
 
-class TagrainSourceJob(SyncJob, Generic[R]):
+class TagrainSourceJob(ContextJob, Generic[R]):
     """A Tagrain → SAP job: reads one Tagrain collection, applies each record to SAP.
 
     Subclasses name how to list and get their records and implement ``apply_record``;
@@ -207,7 +207,7 @@ class TagrainSourceJob(SyncJob, Generic[R]):
         """One record by id (raises the connector's not-found error when gone)."""
 
     @abstractmethod
-    def apply_record(self, record: R, dry_run: bool) -> Outcome:
+    def apply_record(self, record: R) -> Outcome:
         """Apply one record to SAP."""
 
     def records(self, since: datetime | None) -> Iterator[R | Malformed]:
@@ -231,11 +231,11 @@ class TagrainSourceJob(SyncJob, Generic[R]):
                 return SourceRecord(source_id, None, Malformed(source_id, None, exc.message))
         return SourceRecord(record.id, record.updated_at, record)
 
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+    def apply(self, record: SourceRecord) -> Outcome:
         if isinstance(record.payload, Malformed):
             raise RecordError(f"Tagrain: {record.payload.problem}")
         with translate_errors():
-            return self.apply_record(record.payload, dry_run)
+            return self.apply_record(record.payload)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, select
-
 from app.connectors.tagrain.drafts import to_payload
-from app.store import Link
 from app.sync.context import SyncContext
 
 T = TypeVar("T")
@@ -45,28 +42,12 @@ def relink(
     ctx: SyncContext, object_name: str, tagrain_id: str, sap_key: str, fingerprint: str | None
 ) -> None:
     """Link an SAP record to a Tagrain record, dropping a stale link of either to another."""
-    with ctx.database.session() as session:
-        session.execute(
-            delete(Link).where(
-                Link.template_id == ctx.links.template_id,
-                Link.object == object_name,
-                Link.sap_key == sap_key,
-                Link.tagrain_id != tagrain_id,
-            )
-        )
-    ctx.links.save(object_name, tagrain_id, sap_key, fingerprint=fingerprint)
+    ctx.binder.bind(object_name, tagrain_id, sap_key, fingerprint=fingerprint)
 
 
 def linked_sap_keys(ctx: SyncContext, object_name: str) -> set[str]:
     """The SAP keys that already have a link for this object."""
-    with ctx.database.session() as session:
-        return set(
-            session.scalars(
-                select(Link.sap_key).where(
-                    Link.template_id == ctx.links.template_id, Link.object == object_name
-                )
-            )
-        )
+    return ctx.binder.linked_sap_keys(object_name)
 
 
 class Marks:
@@ -82,7 +63,7 @@ class Marks:
         """The marked keys."""
         with self._lock:
             if self._keys is None:
-                self._keys = frozenset(self._ctx.links.marked(self._kind))
+                self._keys = frozenset(self._ctx.binder.marked(self._kind))
             return self._keys
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from app.connectors.sapb1.company import BusinessPartnerDraft, SapAddress, SapBusinessPartner
 from app.connectors.tagrain.records import Customer
+from app.sync.binder import note_dependency
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import DownContext, Malformed, TagrainSourceJob, tolerant
 from app.sync.jobs.fingerprints import (
@@ -60,13 +61,14 @@ class CustomerResolver:
                     "walk-in sale but no default cash customer is set in the template"
                 )
             return code
-        link = self.down.ctx.links.by_tagrain("customers", customer_id)
+        link = self.down.ctx.binder.by_tagrain("customers", customer_id)
         if link is not None:
             return link.sap_key
 
         def load() -> str:
             customer = self.down.ctx.tagrain.get_customer(customer_id)
-            card_code, _ = self.upsert(customer, dry_run=False)
+            card_code, outcome = self.upsert(customer)
+            note_dependency("customers", customer.id, outcome)
             return card_code
 
         return self.down.cache.get("customer", customer_id, load)
@@ -76,7 +78,7 @@ class CustomerResolver:
         rules = self.down.ctx.rules
         group = rules.new_customer_group
         if customer.group_id:
-            link = self.down.ctx.links.by_tagrain("customer_groups", customer.group_id)
+            link = self.down.ctx.binder.by_tagrain("customer_groups", customer.group_id)
             if link is not None:
                 group = int(link.sap_key)
         address = None
@@ -129,28 +131,26 @@ class CustomerResolver:
                 return bp
         return None
 
-    def upsert(self, customer: Customer, dry_run: bool) -> tuple[str, Outcome]:
+    def upsert(self, customer: Customer) -> tuple[str, Outcome]:
         """Create, link or update the SAP customer; returns its CardCode and the outcome."""
         ctx = self.down.ctx
-        fingerprint = tagrain_customer_fingerprint(customer, ctx.links)
-        link = ctx.links.by_tagrain("customers", customer.id)
+        fingerprint = tagrain_customer_fingerprint(customer, ctx.binder)
+        link = ctx.binder.by_tagrain("customers", customer.id)
         if link is not None:
             if link.fingerprint == fingerprint:
                 return link.sap_key, Outcome(Action.SKIPPED, target_key=link.sap_key)
             bp = ctx.sap.customer(link.sap_key)
             if bp is None:
                 raise RecordError(f"linked SAP customer {link.sap_key} no longer exists")
-            sap_changed = sap_customer_fingerprint(bp, ctx.links) != link.fingerprint
+            sap_changed = sap_customer_fingerprint(bp, ctx.binder) != link.fingerprint
             if sap_changed and bp.updated_at and bp.updated_at > customer.updated_at:
                 return link.sap_key, Outcome(
                     Action.SKIPPED,
                     target_key=link.sap_key,
                     message="changed on both sides; SAP's change is later and wins",
                 )
-            if dry_run:
-                return link.sap_key, Outcome(Action.UPDATED, target_key=link.sap_key)
             ctx.sap.update_customer(link.sap_key, self.draft(customer, link.sap_key))
-            ctx.links.save("customers", customer.id, link.sap_key, fingerprint=fingerprint)
+            ctx.binder.bind("customers", customer.id, link.sap_key, fingerprint=fingerprint)
             notes = (
                 "changed on both sides; Tagrain's change is later and wins"
                 if sap_changed
@@ -161,24 +161,19 @@ class CustomerResolver:
             return link.sap_key, Outcome(Action.UPDATED, target_key=link.sap_key, message=message)
         existing = self.find_existing(customer)
         if existing is not None:
-            if not dry_run:
-                if existing.tagrain_id != customer.id:
-                    ctx.sap.set_customer_tagrain_id(existing.card_code, customer.id)
-                # Linking acknowledges this Tagrain version without overwriting SAP;
-                # later changes on either side flow as usual.
-                ctx.links.save(
-                    "customers", customer.id, existing.card_code, fingerprint=fingerprint
-                )
+            if existing.tagrain_id != customer.id:
+                ctx.sap.set_customer_tagrain_id(existing.card_code, customer.id)
+            # Linking acknowledges this Tagrain version without overwriting SAP;
+            # later changes on either side flow as usual.
+            ctx.binder.bind("customers", customer.id, existing.card_code, fingerprint=fingerprint)
             return existing.card_code, Outcome(
                 Action.LINKED,
                 target_key=existing.card_code,
                 message=f"matched SAP customer {existing.card_code}; linked, not duplicated",
             )
         card_code = self.new_card_code(customer)
-        if dry_run:
-            return card_code, Outcome(Action.CREATED, target_key=card_code, message="would create")
         ctx.sap.create_customer(self.draft(customer, card_code))
-        ctx.links.save("customers", customer.id, card_code, fingerprint=fingerprint)
+        ctx.binder.bind("customers", customer.id, card_code, fingerprint=fingerprint)
         return card_code, Outcome(Action.CREATED, target_key=card_code, message=name_note(customer))
 
 
@@ -199,6 +194,6 @@ class CustomersDownJob(TagrainSourceJob[Customer]):
     def get_record(self, record_id: str) -> Customer:
         return self.ctx.tagrain.get_customer(record_id)
 
-    def apply_record(self, customer: Customer, dry_run: bool) -> Outcome:
-        _, outcome = self.resolver.upsert(customer, dry_run)
+    def apply_record(self, customer: Customer) -> Outcome:
+        _, outcome = self.resolver.upsert(customer)
         return outcome

@@ -28,9 +28,9 @@ from typing import Any
 from app.connectors.sapb1.company import SapBusinessPartner
 from app.connectors.tagrain.errors import TagrainNotFoundError, TagrainValidationError
 from app.connectors.tagrain.records import Customer
-from app.store import Link
+from app.sync.binder import Binding
 from app.sync.context import SyncContext
-from app.sync.job import SyncJob
+from app.sync.job import ContextJob
 from app.sync.jobs.common_up import (
     Marks,
     TagrainIndex,
@@ -95,7 +95,7 @@ def customer_payload(
     }
 
 
-class CustomersUpJob(SyncJob):
+class CustomersUpJob(ContextJob):
     """SAP business partners marked for the template → Tagrain customers."""
 
     object_name = "customers_up"
@@ -145,28 +145,28 @@ class CustomersUpJob(SyncJob):
             bp = self.ctx.sap.customer(source_id)
         return None if bp is None else SourceRecord(bp.card_code, bp.updated_at, bp)
 
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+    def apply(self, record: SourceRecord) -> Outcome:
         bp: SapBusinessPartner = record.payload
         if bp.card_code not in self._marked():
             return Outcome(Action.SKIPPED, message="no longer marked for this template")
         with translate_errors():
-            return self._apply(bp, dry_run)
+            return self._apply(bp)
 
-    def _apply(self, bp: SapBusinessPartner, dry_run: bool) -> Outcome:
-        group_id = self.groups.ensure(bp.group_code, dry_run)
-        fingerprint = sap_customer_fingerprint(bp, self.ctx.links)
-        link = self.ctx.links.by_sap(LINKS, bp.card_code)
+    def _apply(self, bp: SapBusinessPartner) -> Outcome:
+        group_id = self.groups.ensure(bp.group_code)
+        fingerprint = sap_customer_fingerprint(bp, self.ctx.binder)
+        link = self.ctx.binder.by_sap(LINKS, bp.card_code)
         if link is not None:
             if link.fingerprint == fingerprint:
-                self._write_back(bp, link.tagrain_id, dry_run)
+                self._write_back(bp, link.tagrain_id)
                 return Outcome(Action.SKIPPED, target_key=link.tagrain_id)
             current = self._get(link.tagrain_id)
             if current is not None:
-                return self._update(bp, current, link, fingerprint, group_id, dry_run)
+                return self._update(bp, current, link, fingerprint, group_id)
         match, how = self._match(bp)
         if match is not None:
-            return self._link(bp, match, how, fingerprint, group_id, dry_run)
-        return self._create(bp, fingerprint, group_id, dry_run)
+            return self._link(bp, match, how, fingerprint, group_id)
+        return self._create(bp, fingerprint, group_id)
 
     def _get(self, tagrain_id: str) -> Customer | None:
         try:
@@ -178,12 +178,11 @@ class CustomersUpJob(SyncJob):
         self,
         bp: SapBusinessPartner,
         current: Customer,
-        link: Link,
+        link: Binding,
         fingerprint: str,
         group_id: str | None,
-        dry_run: bool,
     ) -> Outcome:
-        tagrain_fingerprint = tagrain_customer_fingerprint(current, self.ctx.links)
+        tagrain_fingerprint = tagrain_customer_fingerprint(current, self.ctx.binder)
         both = tagrain_fingerprint != link.fingerprint
         if both and bp.updated_at is not None and current.updated_at > bp.updated_at:
             return Outcome(
@@ -193,18 +192,15 @@ class CustomersUpJob(SyncJob):
                 "and wins",
             )
         if tagrain_fingerprint == fingerprint:
-            if not dry_run:
-                relink(self.ctx, LINKS, current.id, bp.card_code, fingerprint)
-                self._write_back(bp, current.id, dry_run)
+            relink(self.ctx, LINKS, current.id, bp.card_code, fingerprint)
+            self._write_back(bp, current.id)
             return Outcome(Action.SKIPPED, target_key=current.id, message="already equal")
-        if dry_run:
-            return Outcome(Action.UPDATED, target_key=current.id, message="would update")
         payload = customer_payload(bp, group_id, current)
         key = write_key(LINKS, bp.card_code, f"{current.id}:{link.fingerprint}", payload)
         updated = self.ctx.tagrain.update_customer(current.id, payload, idempotency_key=key)
         self.index.add(updated)
         relink(self.ctx, LINKS, updated.id, bp.card_code, fingerprint)
-        self._write_back(bp, updated.id, dry_run)
+        self._write_back(bp, updated.id)
         message = (
             "changed on both sides since the last sync; SAP's change is later and wins"
             if both
@@ -229,7 +225,7 @@ class CustomersUpJob(SyncJob):
         for customer, how in self._candidates(bp):
             if customer.external_ref not in (None, bp.card_code):
                 continue
-            other = self.ctx.links.by_tagrain(LINKS, customer.id)
+            other = self.ctx.binder.by_tagrain(LINKS, customer.id)
             if other is not None and other.sap_key != bp.card_code:
                 continue
             return customer, how
@@ -242,25 +238,18 @@ class CustomersUpJob(SyncJob):
         how: str,
         fingerprint: str,
         group_id: str | None,
-        dry_run: bool,
     ) -> Outcome:
         message = f"matched Tagrain customer {match.code} by {how}; linked, not duplicated"
-        if dry_run:
-            return Outcome(Action.LINKED, target_key=match.id, message=message)
-        same = tagrain_customer_fingerprint(match, self.ctx.links) == fingerprint
+        same = tagrain_customer_fingerprint(match, self.ctx.binder) == fingerprint
         if not same or match.external_ref != bp.card_code:
             payload = customer_payload(bp, group_id, match)
             key = write_key(LINKS, bp.card_code, f"link:{match.id}", payload)
             self.index.add(self.ctx.tagrain.update_customer(match.id, payload, idempotency_key=key))
         relink(self.ctx, LINKS, match.id, bp.card_code, fingerprint)
-        self._write_back(bp, match.id, dry_run)
+        self._write_back(bp, match.id)
         return Outcome(Action.LINKED, target_key=match.id, message=message)
 
-    def _create(
-        self, bp: SapBusinessPartner, fingerprint: str, group_id: str | None, dry_run: bool
-    ) -> Outcome:
-        if dry_run:
-            return Outcome(Action.CREATED, message="would create")
+    def _create(self, bp: SapBusinessPartner, fingerprint: str, group_id: str | None) -> Outcome:
         payload = {"code": bp.card_code, **customer_payload(bp, group_id, None)}
         key = write_key(LINKS, bp.card_code, "create", payload)
         try:
@@ -272,12 +261,12 @@ class CustomersUpJob(SyncJob):
             match, how = self._match(bp)
             if match is None:
                 raise
-            return self._link(bp, match, how, fingerprint, group_id, dry_run)
+            return self._link(bp, match, how, fingerprint, group_id)
         self.index.add(created)
         relink(self.ctx, LINKS, created.id, bp.card_code, fingerprint)
-        self._write_back(bp, created.id, dry_run)
+        self._write_back(bp, created.id)
         return Outcome(Action.CREATED, target_key=created.id)
 
-    def _write_back(self, bp: SapBusinessPartner, tagrain_id: str, dry_run: bool) -> None:
-        if not dry_run and bp.tagrain_id != tagrain_id:
+    def _write_back(self, bp: SapBusinessPartner, tagrain_id: str) -> None:
+        if bp.tagrain_id != tagrain_id:
             self.ctx.sap.set_customer_tagrain_id(bp.card_code, tagrain_id)

@@ -37,8 +37,8 @@ class ExpensesJob(TagrainSourceJob[Expense]):
     def get_record(self, record_id: str) -> Expense:
         return self.ctx.tagrain.get_expense(record_id)
 
-    def apply_record(self, expense: Expense, dry_run: bool) -> Outcome:
-        if self.ctx.links.by_tagrain("expenses", expense.id) is not None:
+    def apply_record(self, expense: Expense) -> Outcome:
+        if self.ctx.binder.by_tagrain("expenses", expense.id) is not None:
             return Outcome(Action.SKIPPED)
         found = self.ctx.sap.find_document(JOURNAL_ENTRY, expense.id)
         if found is not None and not found.cancelled:
@@ -49,8 +49,6 @@ class ExpensesJob(TagrainSourceJob[Expense]):
                 link=LinkWrite(tagrain_id=expense.id, sap_key=found.key),
             )
         draft = self.journal_entry(expense)
-        if dry_run:
-            return Outcome(Action.CREATED, message=f"would post {expense.amount}")
         entry = self.ctx.sap.create_journal_entry(draft)
         return Outcome(
             Action.CREATED,

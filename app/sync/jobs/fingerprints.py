@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from app.connectors.sapb1.company import SapBusinessPartner
 from app.connectors.tagrain.records import Address, Customer
-from app.sync.context import LinkBook
+from app.sync.binder import Binder
 
 _SPACES = re.compile(r"\s+")
 _PHONE = re.compile(r"[^0-9+]")
@@ -85,13 +85,13 @@ def tagrain_street(address: Address | None) -> str | None:
     return ", ".join(p for p in (address.line1, address.line2) if p) or None
 
 
-def sap_group_as_tagrain(links: LinkBook, group_code: int) -> str:
+def sap_group_as_tagrain(links: Binder, group_code: int) -> str:
     """The Tagrain id of an SAP customer group (``sap:<code>`` while it is not linked)."""
     link = links.by_sap("customer_groups", str(group_code))
     return link.tagrain_id if link is not None else f"sap:{group_code}"
 
 
-def sap_customer_fingerprint(bp: SapBusinessPartner, links: LinkBook) -> str:
+def sap_customer_fingerprint(bp: SapBusinessPartner, links: Binder) -> str:
     """The fingerprint of an SAP business partner's shared fields."""
     return customer_fingerprint(
         name=bp.card_name,
@@ -107,7 +107,7 @@ def sap_customer_fingerprint(bp: SapBusinessPartner, links: LinkBook) -> str:
     )
 
 
-def tagrain_customer_fingerprint(customer: Customer, links: LinkBook) -> str:
+def tagrain_customer_fingerprint(customer: Customer, links: Binder) -> str:
     """The fingerprint of a Tagrain customer's shared fields (``links`` for symmetry)."""
     address = customer.address
     return customer_fingerprint(

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from app.connectors.sapb1.company import SapItem
 from app.sync.context import StoreRule, SyncContext
-from app.sync.job import SyncJob
+from app.sync.job import ContextJob
 from app.sync.jobs.common_up import linked_sap_keys
 from app.sync.jobs.errors import translate_errors
 from app.sync.records import Action, Outcome, SourceRecord
@@ -39,7 +39,7 @@ class StockSnapshot:
     as_of: datetime
 
 
-class InventoryJob(SyncJob):
+class InventoryJob(ContextJob):
     """Stock of marked, synced items in each mapped warehouse → its Tagrain store."""
 
     object_name = "inventory"
@@ -70,14 +70,14 @@ class InventoryJob(SyncJob):
         """The stock of the synced items, read from SAP once per run (one job per run)."""
         with self._lock:
             if self._snapshot is None:
-                marked = set(self.ctx.links.marked("item"))
+                marked = set(self.ctx.binder.marked("item"))
                 codes = sorted(marked & linked_sap_keys(self.ctx, "products"))
                 as_of = datetime.now(UTC)
                 items = tuple(self.ctx.sap.stock(codes)) if codes else ()
                 self._snapshot = StockSnapshot(items, as_of)
             return self._snapshot
 
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+    def apply(self, record: SourceRecord) -> Outcome:
         rule: StoreRule = record.payload
         with translate_errors():
             snapshot = self.snapshot()
@@ -89,10 +89,6 @@ class InventoryJob(SyncJob):
             if not levels:
                 return Outcome(Action.SKIPPED, message="no synced stock items")
             where = f"warehouse {rule.warehouse}"
-            if dry_run:
-                return Outcome(
-                    Action.UPDATED, message=f"would set {len(levels)} levels from {where}"
-                )
             result = self.ctx.tagrain.put_inventory(rule.store_id, snapshot.as_of, levels)
         with self._lock:
             self._sent.add(rule.store_id)

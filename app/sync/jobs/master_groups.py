@@ -20,8 +20,9 @@ from typing import Protocol
 from app.connectors.sapb1.company import SapCompany, SapGroup
 from app.connectors.tagrain.client import TagrainClient
 from app.connectors.tagrain.errors import TagrainNotFoundError
+from app.sync.binder import note_dependency
 from app.sync.context import SyncContext
-from app.sync.job import SyncJob
+from app.sync.job import ContextJob
 from app.sync.jobs.common_up import relink, write_key
 from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.fingerprints import digest
@@ -105,36 +106,35 @@ class GroupSync:
             }
         return self._by_name
 
-    def ensure(self, code: int, dry_run: bool = False) -> str | None:
+    def ensure(self, code: int) -> str | None:
         """The Tagrain id of an SAP group, pushing it first when it has no link yet.
 
-        None in a dry run when the group would have to be created.
+        The group is a dependency of the record being applied: it is logged with
+        that record and, in a preview, only previewed (its id is ``preview-N``).
         """
-        link = self.ctx.links.by_sap(self.kind.object_name, str(code))
+        link = self.ctx.binder.by_sap(self.kind.object_name, str(code))
         if link is not None:
             return link.tagrain_id
         with self._lock:
             group = self.sap_groups().get(code)
             if group is None:
                 raise RecordError(f"SAP {self.kind.label} {code} does not exist")
-            self.apply(group, dry_run)
-        link = self.ctx.links.by_sap(self.kind.object_name, str(code))
+            note_dependency(self.kind.object_name, str(code), self.apply(group))
+        link = self.ctx.binder.by_sap(self.kind.object_name, str(code))
         return None if link is None else link.tagrain_id
 
-    def apply(self, group: SapGroup, dry_run: bool) -> Outcome:
+    def apply(self, group: SapGroup) -> Outcome:
         """Create, link, rename or skip one group in Tagrain."""
         with self._lock:
-            return self._apply(group, dry_run)
+            return self._apply(group)
 
-    def _apply(self, group: SapGroup, dry_run: bool) -> Outcome:
+    def _apply(self, group: SapGroup) -> Outcome:
         kind, sap_key = self.kind, str(group.code)
         fingerprint = group_fingerprint(group)
-        link = self.ctx.links.by_sap(kind.object_name, sap_key)
+        link = self.ctx.binder.by_sap(kind.object_name, sap_key)
         if link is not None and link.fingerprint == fingerprint:
             return Outcome(Action.SKIPPED, target_key=link.tagrain_id)
         if link is not None:
-            if dry_run:
-                return Outcome(Action.UPDATED, target_key=link.tagrain_id, message="would rename")
             base = f"{link.tagrain_id}:{link.fingerprint}"
             key = write_key(kind.object_name, sap_key, base, {"name": group.name})
             try:
@@ -151,29 +151,23 @@ class GroupSync:
                 )
         found = self._tagrain_by_name().get(group.name.casefold())
         if found is not None:
-            return self._link(group, found, fingerprint, dry_run)
-        if dry_run:
-            return Outcome(Action.CREATED, message="would create")
+            return self._link(group, found, fingerprint)
         key = write_key(kind.object_name, sap_key, "create", {"name": group.name})
         created = kind.create(self.ctx.tagrain, group.name, key)
         self._remember(created.id, created.name)
         relink(self.ctx, kind.object_name, created.id, sap_key, fingerprint)
         return Outcome(Action.CREATED, target_key=created.id)
 
-    def _link(
-        self, group: SapGroup, found: tuple[str, str], fingerprint: str, dry_run: bool
-    ) -> Outcome:
+    def _link(self, group: SapGroup, found: tuple[str, str], fingerprint: str) -> Outcome:
         kind, sap_key = self.kind, str(group.code)
         tagrain_id, tagrain_name = found
-        other = self.ctx.links.by_tagrain(kind.object_name, tagrain_id)
+        other = self.ctx.binder.by_tagrain(kind.object_name, tagrain_id)
         if other is not None and other.sap_key != sap_key:
             raise RecordError(
                 f"Tagrain {kind.label} {tagrain_name!r} is already linked to SAP "
                 f"{kind.label} {other.sap_key}; names must be unique"
             )
         message = f"matched Tagrain {kind.label} {tagrain_name!r} by name; linked, not duplicated"
-        if dry_run:
-            return Outcome(Action.LINKED, target_key=tagrain_id, message=message)
         if tagrain_name != group.name:
             base = f"{tagrain_id}:{tagrain_name}"
             key = write_key(kind.object_name, sap_key, base, {"name": group.name})
@@ -190,7 +184,7 @@ class GroupSync:
         by_name[name.casefold()] = (tagrain_id, name)
 
 
-class MasterGroupsJob(SyncJob):
+class MasterGroupsJob(ContextJob):
     """One kind of SAP group → Tagrain; every run reads all of them (SAP has no change time)."""
 
     direction = "to_tagrain"
@@ -211,9 +205,9 @@ class MasterGroupsJob(SyncJob):
             group = self.groups.sap_groups().get(int(source_id))
         return None if group is None else SourceRecord(source_id, None, group)
 
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+    def apply(self, record: SourceRecord) -> Outcome:
         with translate_errors():
-            return self.groups.apply(record.payload, dry_run)
+            return self.groups.apply(record.payload)
 
     def count(self, since: datetime | None) -> int | None:
         with translate_errors():

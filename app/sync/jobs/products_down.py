@@ -14,6 +14,7 @@ from datetime import datetime
 
 from app.connectors.sapb1.company import ItemDraft
 from app.connectors.tagrain.records import Product
+from app.sync.binder import note_dependency
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import DownContext, Malformed, TagrainSourceJob, tolerant
 from app.sync.records import Action, Outcome, RecordError
@@ -39,13 +40,18 @@ class ProductResolver:
             )
         self.create(product)
         self.down.cache.forget("item", sku)
+        note_dependency(
+            "products_down",
+            product.id,
+            Outcome(Action.CREATED, target_key=sku, message=f"item {sku} for line {line_no}"),
+        )
 
     def create(self, product: Product) -> str:
         """Create the SAP item of a Tagrain product; returns its ItemCode."""
         rules = self.down.ctx.rules
         group = None
         if product.group_id:
-            link = self.down.ctx.links.by_tagrain("product_groups", product.group_id)
+            link = self.down.ctx.binder.by_tagrain("product_groups", product.group_id)
             group = int(link.sap_key) if link else None
         self.down.ctx.sap.create_item(
             ItemDraft(
@@ -59,7 +65,7 @@ class ProductResolver:
                 tagrain_id=product.id,
             )
         )
-        self.down.ctx.links.save("products", product.id, product.sku)
+        self.down.ctx.binder.bind("products", product.id, product.sku)
         return product.sku
 
 
@@ -85,10 +91,10 @@ class ProductsDownJob(TagrainSourceJob[Product]):
     def get_record(self, record_id: str) -> Product:
         return self.ctx.tagrain.get_product(record_id)
 
-    def apply_record(self, product: Product, dry_run: bool) -> Outcome:
+    def apply_record(self, product: Product) -> Outcome:
         if not product.sku.strip():
             raise RecordError("the product has no SKU, which SAP needs as its item code")
-        link = self.ctx.links.by_tagrain("products", product.id)
+        link = self.ctx.binder.by_tagrain("products", product.id)
         existing = self.ctx.sap.item(product.sku)
         if existing is not None:
             if link is not None and existing.tagrain_id == product.id:
@@ -98,15 +104,12 @@ class ProductsDownJob(TagrainSourceJob[Product]):
                     f"SAP item {product.sku} is linked to another Tagrain product "
                     f"({existing.tagrain_id})"
                 )
-            if not dry_run:
-                self.ctx.sap.set_item_tagrain_id(product.sku, product.id)
-                self.ctx.links.save("products", product.id, product.sku)
+            self.ctx.sap.set_item_tagrain_id(product.sku, product.id)
+            self.ctx.binder.bind("products", product.id, product.sku)
             return Outcome(
                 Action.LINKED,
                 target_key=product.sku,
                 message="an SAP item with this SKU already existed; linked",
             )
-        if dry_run:
-            return Outcome(Action.CREATED, target_key=product.sku, message="would create")
         self.resolver.create(product)
         return Outcome(Action.CREATED, target_key=product.sku)

@@ -28,7 +28,7 @@ from app.connectors.tagrain.errors import TagrainNotFoundError, TagrainValidatio
 from app.connectors.tagrain.parsing import format_decimal
 from app.connectors.tagrain.records import Product
 from app.sync.context import SyncContext
-from app.sync.job import SyncJob
+from app.sync.job import ContextJob
 from app.sync.jobs.common_up import (
     Marks,
     TagrainIndex,
@@ -101,7 +101,7 @@ def product_fingerprint(payload: dict[str, Any]) -> str:
     )
 
 
-class ProductsUpJob(SyncJob):
+class ProductsUpJob(ContextJob):
     """SAP items marked for the template → Tagrain products."""
 
     object_name = "products_up"
@@ -156,33 +156,29 @@ class ProductsUpJob(SyncJob):
             item = self.ctx.sap.item(source_id, self.ctx.rules.price_list)
         return None if item is None else SourceRecord(item.item_code, item.updated_at, item)
 
-    def apply(self, record: SourceRecord, dry_run: bool = False) -> Outcome:
+    def apply(self, record: SourceRecord) -> Outcome:
         item: SapItem = record.payload
         if item.item_code not in self._marked():
             return Outcome(Action.SKIPPED, message="no longer marked for this template")
         with translate_errors():
-            return self._apply(item, dry_run)
+            return self._apply(item)
 
-    def _apply(self, item: SapItem, dry_run: bool) -> Outcome:
-        group_id = self.groups.ensure(item.group_code, dry_run)
+    def _apply(self, item: SapItem) -> Outcome:
+        group_id = self.groups.ensure(item.group_code)
         maker_id = (
-            None
-            if item.manufacturer is None
-            else self.manufacturers.ensure(item.manufacturer, dry_run)
+            None if item.manufacturer is None else self.manufacturers.ensure(item.manufacturer)
         )
         payload = product_payload(item, group_id, maker_id)
         fingerprint = product_fingerprint(payload)
-        link = self.ctx.links.by_sap(LINKS, item.item_code)
+        link = self.ctx.binder.by_sap(LINKS, item.item_code)
         if link is not None:
             if link.fingerprint == fingerprint:
-                self._write_back(item, link.tagrain_id, dry_run)
+                self._write_back(item, link.tagrain_id)
                 return Outcome(Action.SKIPPED, target_key=link.tagrain_id)
             current = self._get(link.tagrain_id)
             if current is not None:
                 if current.type in TAGRAIN_MASTERED:
                     return self._tagrain_mastered(current)
-                if dry_run:
-                    return Outcome(Action.UPDATED, target_key=current.id, message="would update")
                 key = write_key(LINKS, item.item_code, f"{current.id}:{link.fingerprint}", payload)
                 updated = self.ctx.tagrain.update_product(current.id, payload, idempotency_key=key)
                 self._done(item, updated, fingerprint)
@@ -195,24 +191,18 @@ class ProductsUpJob(SyncJob):
                 return self._tagrain_mastered(match)
             message = f"matched Tagrain product {match.sku} by {how}; linked, not duplicated"
             message = "; ".join(m for m in (message, type_note(item, match)) if m)
-            if dry_run:
-                return Outcome(Action.LINKED, target_key=match.id, message=message)
             key = write_key(LINKS, item.item_code, f"link:{match.id}", payload)
             updated = self.ctx.tagrain.update_product(match.id, payload, idempotency_key=key)
             self._done(item, updated, fingerprint)
             return Outcome(Action.LINKED, target_key=match.id, message=message)
-        return self._create(item, payload, fingerprint, dry_run)
+        return self._create(item, payload, fingerprint)
 
-    def _create(
-        self, item: SapItem, payload: dict[str, Any], fingerprint: str, dry_run: bool
-    ) -> Outcome:
+    def _create(self, item: SapItem, payload: dict[str, Any], fingerprint: str) -> Outcome:
         if "price" not in payload:
             raise RecordError(
                 f"item {item.item_code} has no price in the template's price list "
                 f"({self.ctx.rules.price_list}); Tagrain needs one to create the product"
             )
-        if dry_run:
-            return Outcome(Action.CREATED, message="would create")
         body = {**payload, "type": product_type(item)}
         key = write_key(LINKS, item.item_code, "create", body)
         try:
@@ -223,7 +213,7 @@ class ProductsUpJob(SyncJob):
             self.index.reset()
             if not self._match(item)[0]:
                 raise
-            return self._apply(item, dry_run)
+            return self._apply(item)
         self._done(item, created, fingerprint)
         return Outcome(Action.CREATED, target_key=created.id)
 
@@ -239,7 +229,7 @@ class ProductsUpJob(SyncJob):
             keys.append((f"barcode:{item.barcode}", "barcode"))
         for key, how in keys:
             for product in self.index.find(key):
-                other = self.ctx.links.by_tagrain(LINKS, product.id)
+                other = self.ctx.binder.by_tagrain(LINKS, product.id)
                 if other is None or other.sap_key == item.item_code:
                     return product, how
         return None, ""
@@ -254,8 +244,8 @@ class ProductsUpJob(SyncJob):
     def _done(self, item: SapItem, product: Product, fingerprint: str) -> None:
         self.index.add(product)
         relink(self.ctx, LINKS, product.id, item.item_code, fingerprint)
-        self._write_back(item, product.id, False)
+        self._write_back(item, product.id)
 
-    def _write_back(self, item: SapItem, tagrain_id: str, dry_run: bool) -> None:
-        if not dry_run and item.tagrain_id != tagrain_id:
+    def _write_back(self, item: SapItem, tagrain_id: str) -> None:
+        if item.tagrain_id != tagrain_id:
             self.ctx.sap.set_item_tagrain_id(item.item_code, tagrain_id)

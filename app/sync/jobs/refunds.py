@@ -1,10 +1,19 @@
 """Refunds: a Tagrain refund becomes an A/R credit memo (+ an outgoing payment when paid out).
 
-The credit memo is based on the original invoice (``BaseType 13``, its
-``DocEntry`` and line) when the sale was synced, else it stands alone and the
-record log says so. Money that left the till is an outgoing payment to the
-customer applied to the credit memo; an "On Account" refund is the credit
-memo only. Exactly once by ``U_TG_ID`` as for sales.
+The credit memo is always based on the original invoice (``BaseType 13``, its
+``DocEntry`` and line). A refund whose sale's invoice (or, for a paid sale,
+its incoming payment) is not in SAP yet *waits*: logged as waiting with the
+reason and applied on a later run, once the sales run has posted the sale —
+never posted as a standalone memo that an accountant would have to re-base.
+
+The one credit memo that stands alone is a refund of a sale that is not ours
+to post: Tagrain itself answers that the sale does not exist (a receipt rung
+up before the till moved to Tagrain, returned over a Tagrain till). The
+record log and the memo's remarks say "standalone return" and why.
+
+Money that left the till is an outgoing payment to the customer applied to
+the credit memo; an "On Account" refund is the credit memo only. Exactly once
+by ``U_TG_ID`` as for sales.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from app.connectors.sapb1.company import (
     DocumentLineDraft,
     DocumentRef,
 )
+from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Refund, Sale
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import (
@@ -35,7 +45,7 @@ from app.sync.jobs.common_down import (
 )
 from app.sync.jobs.customers_down import CustomerResolver
 from app.sync.jobs.products_down import ProductResolver
-from app.sync.records import Action, LinkWrite, Outcome, RecordError
+from app.sync.records import Action, LinkWrite, Outcome, RecordError, WaitingError
 
 
 class RefundsJob(TagrainSourceJob[Refund]):
@@ -56,9 +66,9 @@ class RefundsJob(TagrainSourceJob[Refund]):
     def get_record(self, record_id: str) -> Refund:
         return self.ctx.tagrain.get_refund(record_id)
 
-    def apply_record(self, refund: Refund, dry_run: bool) -> Outcome:
+    def apply_record(self, refund: Refund) -> Outcome:
         sap = self.ctx.sap
-        link = self.ctx.links.by_tagrain("refunds", refund.id)
+        link = self.ctx.binder.by_tagrain("refunds", refund.id)
         if link is not None and (link.sap_secondary_key or refund.status == "on_account"):
             return Outcome(Action.SKIPPED, target_key=link.sap_key)
         memo = sap.find_document(CREDIT_MEMO, refund.id)
@@ -66,10 +76,6 @@ class RefundsJob(TagrainSourceJob[Refund]):
         created, message = False, None
         if memo is None or memo.cancelled:
             draft, message = self.credit_memo_draft(refund)
-            if dry_run:
-                return Outcome(
-                    Action.CREATED, message=f"would post a credit memo of {refund.total}"
-                )
             memo = sap.create_credit_memo(draft)
             created = True
         paid_now = False
@@ -85,8 +91,6 @@ class RefundsJob(TagrainSourceJob[Refund]):
                 applies_to=memo,
             )
             if payment_draft is not None:
-                if dry_run:
-                    return Outcome(Action.UPDATED, message="would pay the refund out")
                 payment = sap.create_outgoing_payment(payment_draft)
                 paid_now = True
         if created:
@@ -111,7 +115,7 @@ class RefundsJob(TagrainSourceJob[Refund]):
 
     def original_invoice(self, refund: Refund) -> DocumentRef | None:
         """The synced invoice of the refunded sale, if it was synced and not cancelled."""
-        link = self.ctx.links.by_tagrain("sales", refund.sale_id)
+        link = self.ctx.binder.by_tagrain("sales", refund.sale_id)
         invoice = None
         if link is not None and link.sap_key.startswith(f"{INVOICE}:"):
             invoice = self.ctx.sap.document(INVOICE, int(link.sap_key.split(":", 1)[1]))
@@ -119,8 +123,31 @@ class RefundsJob(TagrainSourceJob[Refund]):
             invoice = self.ctx.sap.find_document(INVOICE, refund.sale_id)
         return invoice if invoice is not None and not invoice.cancelled else None
 
+    def base_of(self, refund: Refund) -> tuple[DocumentRef | None, Sale | None]:
+        """The invoice and sale a credit memo is based on; (None, None) for a standalone return.
+
+        WaitingError while the sale's invoice or payment is still to reach SAP.
+        """
+        try:
+            sale = self.ctx.tagrain.get_sale(refund.sale_id)
+        except TagrainNotFoundError:
+            return None, None
+        if sale.status == "voided":
+            raise RecordError(
+                f"refund {refund.refund_number} returns sale {sale.receipt_number}, which was "
+                "voided in Tagrain: there is no invoice to credit; correct the refund in Tagrain"
+            )
+        invoice = self.original_invoice(refund)
+        if invoice is None:
+            raise WaitingError(
+                f"waiting for the invoice of sale {sale.receipt_number} to reach SAP (the sales "
+                "run posts it); the credit memo is based on it, retried on the next run"
+            )
+        self.wait_for_sale_payment(sale)
+        return invoice, sale
+
     def wait_for_sale_payment(self, sale: Sale) -> None:
-        """Refuse (for now) a credit memo on an invoice whose incoming payment is still to come.
+        """Hold a credit memo on an invoice whose incoming payment is still to come.
 
         A credit memo based on the invoice uses up the invoice's open balance,
         after which SAP refuses the sale's payment for good ("Amount applied
@@ -131,13 +158,13 @@ class RefundsJob(TagrainSourceJob[Refund]):
         """
         if sale.status != "completed" or not any(t.amount > 0 for t in sale.tenders):
             return
-        link = self.ctx.links.by_tagrain("sales", sale.id)
+        link = self.ctx.binder.by_tagrain("sales", sale.id)
         if link is not None and link.sap_secondary_key:
             return
         payment = self.ctx.sap.find_document(INCOMING_PAYMENT, sale.id)
         if payment is not None and not payment.cancelled:
             return
-        raise RecordError(
+        raise WaitingError(
             f"waiting for the payment of sale {sale.receipt_number} to reach SAP: a credit "
             "memo posted first would use up the invoice it pays; retried on the next run"
         )
@@ -152,11 +179,10 @@ class RefundsJob(TagrainSourceJob[Refund]):
             for name in ("unit_price", "tax_amount", "line_total"):
                 check_money(f"line {money_line.line_no}: {name}", getattr(money_line, name))
         rule = self.down.store_rule(refund.store_id)
-        invoice = self.original_invoice(refund)
+        invoice, sale = self.base_of(refund)
         base_lines: dict[int, int] = {}
         message = None
-        if invoice is not None:
-            sale = self.ctx.tagrain.get_sale(refund.sale_id)
+        if sale is not None:
             ordered = sorted(sale.lines, key=lambda ln: ln.line_no)
             base_lines = {line.line_no: n for n, line in enumerate(ordered)}
             if refund.total > sale.total:
@@ -164,9 +190,11 @@ class RefundsJob(TagrainSourceJob[Refund]):
                     f"refund {refund.refund_number} of {refund.total} is larger than "
                     f"its sale's total {sale.total}"
                 )
-            self.wait_for_sale_payment(sale)
         else:
-            message = "the original sale is not in SAP; credit memo posted without a base invoice"
+            message = (
+                f"standalone return: sale {refund.sale_id} is not in Tagrain (not ours to "
+                "post), so the credit memo has no base invoice"
+            )
         lines = []
         zero = Decimal(0)
         for line in sorted(refund.lines, key=lambda ln: ln.line_no):
@@ -206,7 +234,8 @@ class RefundsJob(TagrainSourceJob[Refund]):
             tagrain_id=refund.id,
             currency=refund.currency,
             lines=tuple(lines),
-            comments=f"Tagrain refund {refund.refund_number} of sale {refund.sale_id}",
+            comments=f"Tagrain refund {refund.refund_number} of sale {refund.sale_id}"
+            + ("" if invoice is not None else " (standalone return: sale not in Tagrain)"),
             branch=rule.branch or self.ctx.rules.branch,
         )
         return draft, message

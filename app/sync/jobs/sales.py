@@ -72,16 +72,16 @@ class SalesJob(TagrainSourceJob[Sale]):
 
     def _prefetch(self, sales: list[Sale]) -> None:
         """Look up a batch's invoices and items in a few requests instead of one per sale."""
-        unlinked = [s.id for s in sales if self.ctx.links.by_tagrain("sales", s.id) is None]
+        unlinked = [s.id for s in sales if self.ctx.binder.by_tagrain("sales", s.id) is None]
         if unlinked:
             found = self.ctx.sap.find_documents(INVOICE, unlinked)
             for sale_id in unlinked:
                 self.down.cache.put("invoice", sale_id, found.get(sale_id))
         self.down.prefetch_items(line.sku for sale in sales for line in sale.lines)
 
-    def apply_record(self, sale: Sale, dry_run: bool) -> Outcome:
+    def apply_record(self, sale: Sale) -> Outcome:
         sap = self.ctx.sap
-        link = self.ctx.links.by_tagrain("sales", sale.id)
+        link = self.ctx.binder.by_tagrain("sales", sale.id)
         if link is not None and sale.status != "voided":
             settled = sale.status == "on_account" or link.sap_secondary_key or not sale.tenders
             if settled:
@@ -91,22 +91,16 @@ class SalesJob(TagrainSourceJob[Sale]):
         assert invoice is None or isinstance(invoice, DocumentRef)
         payment = None if invoice is None else sap.find_document(INCOMING_PAYMENT, sale.id)
         if sale.status == "voided":
-            return self._void(sale, invoice, payment, dry_run)
+            return self._void(sale, invoice, payment)
         created = False
         if invoice is None or invoice.cancelled:
             draft = self.invoice_draft(sale)
-            if dry_run:
-                return Outcome(
-                    Action.CREATED, message=f"would post an invoice of {sale.total} {sale.currency}"
-                )
             invoice = sap.create_invoice(draft)
             created = True
         paid_now = False
         if sale.status == "completed" and (payment is None or payment.cancelled):
             draft_payment = self.payment_draft(sale, invoice)
             if draft_payment is not None:
-                if dry_run:
-                    return Outcome(Action.UPDATED, message="would post the payment")
                 payment = sap.create_incoming_payment(draft_payment)
                 paid_now = True
         message = None
@@ -138,14 +132,11 @@ class SalesJob(TagrainSourceJob[Sale]):
         sale: Sale,
         invoice: DocumentRef | None,
         payment: DocumentRef | None,
-        dry_run: bool,
     ) -> Outcome:
         if invoice is None:
             return Outcome(Action.SKIPPED, message="voided before it was posted; nothing to cancel")
         if invoice.cancelled and (payment is None or payment.cancelled):
             return Outcome(Action.SKIPPED, target_key=invoice.key, message="already cancelled")
-        if dry_run:
-            return Outcome(Action.CANCELLED, target_key=invoice.key, message="would cancel")
         if payment is not None and not payment.cancelled:
             self.ctx.sap.cancel(payment)
         if not invoice.cancelled:
