@@ -181,7 +181,11 @@ def test_items_update_marks_and_the_products_sync_pushes_exactly_them(
     sap_items = {f"A{n:05d}" for n in range(1, SMALL.items + 1)}
     with database.session() as session:
         pushed = set(
-            session.scalars(select(RecordLog.source_id).where(RecordLog.run_id == up.run_id))
+            session.scalars(
+                select(RecordLog.source_id).where(
+                    RecordLog.run_id == up.run_id, RecordLog.object == up.object_name
+                )
+            )
         )
         linked = {
             link.sap_key: link.tagrain_id

@@ -69,8 +69,12 @@ def test_sync_now_runs_sales_with_progress_and_the_monitor_shows_it(
     run = monitor.selected_run()
     assert run is not None and (run.trigger, run.status, run.total) == ("manual", "succeeded", 60)
     wait_records(qtbot, monitor)
-    records = monitor.records_model.rows()
-    assert len(records) == 60 and all(r.status == "ok" for r in records)
+    rows = monitor.records_model.rows()
+    records = [r for r in rows if r.object == "sales"]
+    assert len(records) == 60 and all(r.status == "ok" for r in rows)
+    assert {r.object for r in rows} <= {"sales", "customers", "products_down"}, (
+        "the customers and items created for the sales are listed with them"
+    )
     assert sum(1 for r in records if r.target_key) >= 59
 
 
