@@ -2,8 +2,9 @@
 
 The template is read once into a frozen ``TemplateRules`` so that worker
 threads never share ORM objects; the clients are built from the template
-and the keyring (the sandbox template uses the sandbox's public demo
-credentials, which are not secrets).
+and the credentials provider (the keyring, behind whatever the process that
+started a sandbox handed over). A preview context builds clients that write
+nothing and a binder that keeps links in memory.
 """
 
 from __future__ import annotations

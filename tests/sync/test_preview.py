@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -168,3 +169,32 @@ def test_a_sales_preview_lists_the_customers_items_invoices_and_payments_it_woul
     assert "would create SAP incoming payment" in text
     assert "would create SAP business partner" in text, "a new customer is previewed, not created"
     assert result.created > 0 and result.preview
+
+
+def test_the_command_line_preview_lists_the_first_records_then_counts(
+    database: Database,
+    database_file: Path,
+    demo_template: int,
+    reader: SyncContext,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import main
+
+    invoices = reader.sap.client.count("Invoices")
+    url = f"sqlite:///{database_file}"
+
+    assert main(["--database", url, "sync", "sales", "--dry-run"]) in (0, 1)
+    out = capsys.readouterr().out.splitlines()
+
+    assert out[0].startswith("Preview: nothing is written")
+    listed = [line for line in out if line.startswith("  sales ")]
+    assert len(listed) == 50, "the first 50 records, one line each"
+    assert any("would create SAP A/R invoice" in line for line in listed)
+    assert any(line.startswith("  … only the first 50 records") for line in out)
+    summary = next(line for line in out if line.startswith("sales: preview "))
+    assert " would be created" in summary
+    assert reader.sap.client.count("Invoices") == invoices
+
+    assert main(["--database", url, "runs"]) == 0
+    runs = capsys.readouterr().out
+    assert " cli preview " in runs
