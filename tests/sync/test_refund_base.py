@@ -136,3 +136,34 @@ def test_sales_and_refunds_started_together_in_two_processes_end_fully_based(
             )
         ).all()
     assert standalone == []
+
+
+def test_a_refund_of_a_sale_tagrain_does_not_have_is_a_standalone_return(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    engine = Engine(database, OBJECTS)
+    refund_id = sandboxes.tagrain.ids("refunds")[0]
+    sandboxes.tagrain.touch("refunds", refund_id, sale_id="sale-from-the-old-till")
+    engine.run("customers", template_id)
+    engine.run("products", template_id)
+    engine.run("sales", template_id)
+
+    [refunds] = engine.run("refunds", template_id)
+
+    assert refunds.waiting == 0 and refunds.failed == 0, refunds
+    memos = {
+        m["U_TG_ID"]: m
+        for m in sap_rows(context, "CreditNotes", ["U_TG_ID", "Comments", "DocumentLines"])
+    }
+    standalone = memos.pop(refund_id)
+    assert all(line.get("BaseEntry") is None for line in standalone["DocumentLines"])
+    assert "standalone return" in standalone["Comments"]
+    for memo in memos.values():
+        assert all(line.get("BaseType") == INVOICE_OBJECT for line in memo["DocumentLines"])
+    with database.session() as session:
+        message = session.scalars(
+            select(RecordLog.message).where(
+                RecordLog.run_id == refunds.run_id, RecordLog.source_id == refund_id
+            )
+        ).one()
+    assert message and message.startswith("standalone return: sale sale-from-the-old-till")
