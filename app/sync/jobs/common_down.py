@@ -1,4 +1,4 @@
-"""What the Tagrain → SAP jobs share: stores, customers, items, tax codes and tenders.
+"""What the Tagrain → SAP jobs share: stores, items, tax codes, and reading Tagrain.
 
 Lookups that every record would repeat (a store's time zone, whether an item
 exists in SAP, a product's tax code) are cached for the run, behind a lock,
@@ -11,45 +11,22 @@ import threading
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from app.connectors.sapb1.company import CardPayment, DocumentRef, PaymentDraft
 from app.connectors.tagrain.errors import TagrainBadResponseError, TagrainNotFoundError
 from app.connectors.tagrain.parsing import parse_time
-from app.connectors.tagrain.records import Store, Tender
+from app.connectors.tagrain.records import Store
 from app.sync.context import StoreRule, SyncContext
 from app.sync.job import ContextJob
 from app.sync.jobs.errors import translate_errors
+from app.sync.mapping.money import TaxTable
+from app.sync.mapping.payments import PaymentDependencies, store_not_mapped
 from app.sync.records import Outcome, RecordError, SourceRecord
 
-CENT = Decimal("0.01")
-FUTURE_SLACK = timedelta(days=1)
-"""How far ahead of this computer's clock a receipt may be dated (tills' clocks drift)."""
 T = TypeVar("T")
-
-
-def cents(value: Decimal) -> Decimal:
-    """Round half-up to the cent: the rounding rule of both systems."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def check_money(what: str, value: Decimal) -> None:
-    """RecordError when an amount has more than two decimals (SAP would round it silently)."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise RecordError(f"{what} {value} has more than 2 decimals")
-
-
-def check_not_future(what: str, moment: datetime) -> None:
-    """RecordError when a receipt is dated more than a day ahead of now (a wrong till clock)."""
-    if moment - datetime.now(UTC) > FUTURE_SLACK:
-        raise RecordError(
-            f"{what} {moment.isoformat()} is in the future; correct the date in Tagrain "
-            "(SAP would post it in a period that is not open)"
-        )
 
 
 class RunCache:
@@ -115,26 +92,24 @@ class DownContext:
         """The store's SAP warehouse and cash account; RecordError when unmapped."""
         rule = self.ctx.rules.stores.get(store_id)
         if rule is None:
-            name = self.store(store_id).code
-            raise RecordError(
-                f"Tagrain store {name} ({store_id}) is not mapped to an SAP warehouse "
-                "(Integration Hub → Mappings → Stores)"
-            )
+            raise store_not_mapped(self.store(store_id).code, store_id)
         return rule
 
     def local_date(self, store_id: str, moment: datetime) -> date:
         """The date in the store's time zone (SAP's DocDate), not the machine's."""
         return moment.astimezone(ZoneInfo(self.store(store_id).timezone)).date()
 
-    def cash_account(self, store_id: str) -> str:
-        """The cash account of a store's till."""
-        account = self.store_rule(store_id).cash_account or self.ctx.rules.cash_account
-        if not account:
-            raise RecordError(
-                f"no cash account is set for store {self.store(store_id).code} "
-                "or in the template's general settings"
-            )
-        return account
+    def payment_dependencies(
+        self, card_code: str | None, store_id: str, moment: datetime
+    ) -> PaymentDependencies:
+        """What a receipt's payment needs: its customer, date and the store's till."""
+        return PaymentDependencies(
+            card_code=card_code,
+            doc_date=self.local_date(store_id, moment),
+            store_id=store_id,
+            store_code=self.store(store_id).code,
+            store_rule=self.ctx.rules.stores.get(store_id),
+        )
 
     def prefetch_items(self, skus: Iterable[str]) -> None:
         """Learn in one request which of these SKUs SAP has."""
@@ -147,24 +122,22 @@ class DownContext:
         """Whether SAP has the item (cached for the run)."""
         return self.cache.get("item", sku, lambda: self.ctx.sap.item(sku) is not None)
 
-    def tax_code(self, product_id: str, net: Decimal, tax: Decimal, line_no: int) -> str:
-        """The SAP tax code for a line, checked to give exactly the receipt's tax."""
-        if tax == 0:
-            return self.ctx.rules.exempt_tax_code
-        code = self.cache.get(
+    def tax_table(self, lines: Iterable[tuple[str, Decimal]]) -> TaxTable:
+        """The tax codes of the taxed lines' products, and SAP's rates when a line is taxed.
+
+        ``lines``: each line's product id and tax amount (cached for the run).
+        """
+        taxed = sorted({product_id for product_id, tax in lines if tax != 0})
+        if not taxed:
+            return TaxTable()
+        codes = {product_id: self.product_tax_code(product_id) for product_id in taxed}
+        return TaxTable(codes, self.cache.get("tax_rates", "", self.ctx.sap.tax_rates))
+
+    def product_tax_code(self, product_id: str) -> str:
+        """A Tagrain product's tax code (cached for the run)."""
+        return self.cache.get(
             "tax_code", product_id, lambda: self.ctx.tagrain.get_product(product_id).tax_code
         )
-        rates = self.cache.get("tax_rates", "", self.ctx.sap.tax_rates)
-        rate = rates.get(code)
-        if rate is None:
-            raise RecordError(f"line {line_no}: tax code {code!r} does not exist in SAP")
-        expected = cents(net * rate / 100)
-        if expected != tax:
-            raise RecordError(
-                f"line {line_no}: the receipt's tax {tax} is not {code} ({rate}%) of {net}, "
-                f"which SAP would compute as {expected}"
-            )
-        return code
 
 
 class TagrainRecord(Protocol):
@@ -285,69 +258,3 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
-
-
-def tender_payment(
-    down: DownContext,
-    *,
-    card_code: str,
-    store_id: str,
-    tenders: Iterable[Tender],
-    doc_date: date,
-    tagrain_id: str,
-    reference: str,
-    applies_to: DocumentRef,
-) -> PaymentDraft | None:
-    """The SAP payment for a receipt's tenders, split by the tender mapping (None: nothing paid)."""
-    cash = transfer = Decimal(0)
-    transfer_account: str | None = None
-    cards: list[CardPayment] = []
-    for tender in tenders:
-        check_money(f"tender {tender.type} amount", tender.amount)
-        if tender.amount < 0:
-            raise RecordError(f"tender {tender.type} has a negative amount {tender.amount}")
-        if tender.amount == 0:
-            continue
-        rule = down.ctx.rules.tenders.get(tender.type)
-        if rule is None:
-            raise RecordError(
-                f"tender {tender.type!r} is not mapped to an SAP payment means "
-                "(Integration Hub → Mappings → Tenders)"
-            )
-        if rule.means == "cash":
-            cash += tender.amount
-        elif rule.means == "credit_card":
-            if rule.credit_card is None:
-                raise RecordError(f"tender {tender.type!r} is mapped to no credit card code")
-            cards.append(CardPayment(rule.credit_card, tender.amount, tender.reference or ""))
-        elif rule.means == "transfer":
-            if not rule.account:
-                raise RecordError(f"tender {tender.type!r} is mapped to no transfer account")
-            if transfer_account not in (None, rule.account):
-                raise RecordError(
-                    "the receipt's tenders map to two different transfer accounts; "
-                    "SAP takes one transfer account per payment"
-                )
-            transfer_account = rule.account
-            transfer += tender.amount
-        else:
-            raise RecordError(f"tender {tender.type!r} has an unknown payment means {rule.means!r}")
-    if not (cash or transfer or cards):
-        return None
-    cash_account = None
-    if cash:
-        rule = down.ctx.rules.tenders.get("cash")
-        cash_account = (rule.account if rule else None) or down.cash_account(store_id)
-    return PaymentDraft(
-        card_code=card_code,
-        doc_date=doc_date,
-        tagrain_id=tagrain_id,
-        reference=reference,
-        applies_to=applies_to.entry,
-        applies_to_type="invoice" if applies_to.kind == "Invoices" else "credit_memo",
-        cash_sum=cash,
-        cash_account=cash_account,
-        transfer_sum=transfer,
-        transfer_account=transfer_account,
-        cards=tuple(cards),
-    )

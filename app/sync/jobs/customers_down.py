@@ -18,20 +18,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from app.connectors.sapb1.company import BusinessPartnerDraft, SapAddress, SapBusinessPartner
+from app.connectors.sapb1.company import BusinessPartnerDraft, SapBusinessPartner
 from app.connectors.tagrain.records import Customer
 from app.sync.binder import note_dependency
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import DownContext, Malformed, TagrainSourceJob, tolerant
-from app.sync.jobs.fingerprints import (
-    sap_customer_fingerprint,
-    tagrain_customer_fingerprint,
+from app.sync.jobs.fingerprints import sap_customer_fingerprint, tagrain_customer_fingerprint
+from app.sync.mapping.customers import (
+    CustomerDependencies,
+    map_customer,
+    new_card_code,
     tagrain_name,
-    tagrain_street,
 )
 from app.sync.records import Action, Outcome, RecordError
 
-CARD_CODE_LENGTH = 15
 CARD_NAME_LENGTH = 100
 
 
@@ -52,15 +52,13 @@ class CustomerResolver:
     def __init__(self, down: DownContext) -> None:
         self.down = down
 
-    def card_code_for(self, customer_id: str | None) -> str:
-        """The CardCode a document of this customer goes to (walk-in: the cash customer)."""
+    def card_code_for(self, customer_id: str | None) -> str | None:
+        """The CardCode of a document's customer, created when SAP lacks it.
+
+        None for a walk-in: the mapping sends it to the template's cash customer.
+        """
         if customer_id is None:
-            code = self.down.ctx.rules.cash_customer
-            if not code:
-                raise RecordError(
-                    "walk-in sale but no default cash customer is set in the template"
-                )
-            return code
+            return None
         link = self.down.ctx.binder.by_tagrain("customers", customer_id)
         if link is not None:
             return link.sap_key
@@ -74,45 +72,14 @@ class CustomerResolver:
         return self.down.cache.get("customer", customer_id, load)
 
     def draft(self, customer: Customer, card_code: str) -> BusinessPartnerDraft:
-        """The SAP fields of a Tagrain customer."""
-        rules = self.down.ctx.rules
-        group = rules.new_customer_group
+        """The SAP fields of a Tagrain customer, its group resolved through the group links."""
+        linked_group = None
         if customer.group_id:
             link = self.down.ctx.binder.by_tagrain("customer_groups", customer.group_id)
             if link is not None:
-                group = int(link.sap_key)
-        address = None
-        if customer.address is not None:
-            address = SapAddress(
-                street=tagrain_street(customer.address),
-                city=customer.address.city,
-                zip_code=customer.address.postcode,
-                country=customer.address.country,
-            )
-        return BusinessPartnerDraft(
-            card_code=card_code,
-            card_name=tagrain_name(customer),
-            group_code=group,
-            email=customer.email,
-            phone=customer.phone,
-            federal_tax_id=customer.tax_number,
-            currency=rules.currency,
-            price_list=rules.price_list,
-            payment_terms=rules.payment_terms,
-            tagrain_id=customer.id,
-            address=address,
-            active=customer.active,
-        )
-
-    def new_card_code(self, customer: Customer) -> str:
-        """The CardCode of a customer created from Tagrain: the code series prefix + its code."""
-        prefix = self.down.ctx.rules.new_customer_prefix
-        code = customer.code if customer.code.startswith(prefix) else prefix + customer.code
-        if len(code) > CARD_CODE_LENGTH:
-            raise RecordError(
-                f"customer code {code!r} is longer than SAP's {CARD_CODE_LENGTH} characters"
-            )
-        return code
+                linked_group = int(link.sap_key)
+        deps = CustomerDependencies(card_code, linked_group)
+        return map_customer(customer, deps, self.down.ctx.rules)
 
     def find_existing(self, customer: Customer) -> SapBusinessPartner | None:
         """The SAP customer this Tagrain customer already is, if any."""
@@ -171,7 +138,7 @@ class CustomerResolver:
                 target_key=existing.card_code,
                 message=f"matched SAP customer {existing.card_code}; linked, not duplicated",
             )
-        card_code = self.new_card_code(customer)
+        card_code = new_card_code(customer, ctx.rules)
         ctx.sap.create_customer(self.draft(customer, card_code))
         ctx.binder.bind("customers", customer.id, card_code, fingerprint=fingerprint)
         return card_code, Outcome(Action.CREATED, target_key=card_code, message=name_note(customer))

@@ -9,19 +9,13 @@ and the record is retried after the mapping is added.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 
-from app.connectors.sapb1.company import JOURNAL_ENTRY, JournalEntryDraft, JournalLineDraft
+from app.connectors.sapb1.company import JOURNAL_ENTRY, JournalEntryDraft
 from app.connectors.tagrain.records import Expense
-from app.sync.jobs.common_down import (
-    Malformed,
-    TagrainSourceJob,
-    check_money,
-    check_not_future,
-    tolerant,
-)
-from app.sync.records import Action, LinkWrite, Outcome, RecordError
+from app.sync.jobs.common_down import Malformed, TagrainSourceJob, tolerant
+from app.sync.mapping.expenses import ExpenseDependencies, check_expense, map_expense
+from app.sync.records import Action, LinkWrite, Outcome
 
 
 class ExpensesJob(TagrainSourceJob[Expense]):
@@ -62,26 +56,11 @@ class ExpensesJob(TagrainSourceJob[Expense]):
 
     def journal_entry(self, expense: Expense) -> JournalEntryDraft:
         """The balanced journal entry of an expense; RecordError names what is missing."""
-        if expense.amount <= 0:
-            raise RecordError(f"expense amount {expense.amount} is not positive")
-        check_money("expense amount", expense.amount)
-        check_not_future("expense paid_at", expense.paid_at)
-        account = self.ctx.rules.expenses.get(expense.category)
-        if account is None:
-            raise RecordError(
-                f"expense category {expense.category!r} is not mapped to a G/L account "
-                "(Integration Hub → Mappings → Expense categories)"
-            )
-        cash = self.down.cash_account(expense.store_id)
-        memo = (expense.description or expense.category)[:50]
-        zero = Decimal(0)
-        return JournalEntryDraft(
-            reference_date=self.down.local_date(expense.store_id, expense.paid_at),
-            memo=f"Tagrain expense: {memo}",
-            reference=expense.id,
-            tagrain_id=expense.id,
-            lines=(
-                JournalLineDraft(account, expense.amount, zero, memo),
-                JournalLineDraft(cash, zero, expense.amount, memo),
-            ),
+        check_expense(expense, datetime.now(UTC))
+        deps = ExpenseDependencies(
+            store_code=self.down.store(expense.store_id).code,
+            store_rule=self.ctx.rules.stores.get(expense.store_id),
+            doc_date=self.down.local_date(expense.store_id, expense.paid_at),
+            now=datetime.now(UTC),
         )
+        return map_expense(expense, deps, self.ctx.rules)

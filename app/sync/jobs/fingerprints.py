@@ -17,8 +17,9 @@ import re
 from collections.abc import Iterable
 
 from app.connectors.sapb1.company import SapBusinessPartner
-from app.connectors.tagrain.records import Address, Customer
+from app.connectors.tagrain.records import Customer
 from app.sync.binder import Binder
+from app.sync.mapping.customers import tagrain_name, tagrain_street
 
 _SPACES = re.compile(r"\s+")
 _PHONE = re.compile(r"[^0-9+]")
@@ -70,19 +71,6 @@ def customer_fingerprint(
             "active" if active else "inactive",
         )
     )
-
-
-def tagrain_name(customer: Customer) -> str:
-    """The one-line name of a Tagrain customer: the company, else first and last name."""
-    name = customer.company or " ".join(p for p in (customer.first_name, customer.last_name) if p)
-    return name.strip() or customer.code
-
-
-def tagrain_street(address: Address | None) -> str | None:
-    """Address lines one and two as one street line (SAP keeps one)."""
-    if address is None:
-        return None
-    return ", ".join(p for p in (address.line1, address.line2) if p) or None
 
 
 def sap_group_as_tagrain(links: Binder, group_code: int) -> str:

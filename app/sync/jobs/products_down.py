@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from app.connectors.sapb1.company import ItemDraft
 from app.connectors.tagrain.records import Product
 from app.sync.binder import note_dependency
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import DownContext, Malformed, TagrainSourceJob, tolerant
+from app.sync.mapping.products import ProductDependencies, check_product, map_product
 from app.sync.records import Action, Outcome, RecordError
 
 TAGRAIN_MASTERED = ("variant", "gift_card")
@@ -48,23 +48,12 @@ class ProductResolver:
 
     def create(self, product: Product) -> str:
         """Create the SAP item of a Tagrain product; returns its ItemCode."""
-        rules = self.down.ctx.rules
         group = None
         if product.group_id:
             link = self.down.ctx.binder.by_tagrain("product_groups", product.group_id)
             group = int(link.sap_key) if link else None
-        self.down.ctx.sap.create_item(
-            ItemDraft(
-                item_code=product.sku,
-                item_name=product.name,
-                group_code=group,
-                barcode=product.barcode,
-                price_list=rules.price_list,
-                price=product.price,
-                inventory_item=product.type != "gift_card" and not product.non_stock,
-                tagrain_id=product.id,
-            )
-        )
+        draft = map_product(product, ProductDependencies(group), self.down.ctx.rules)
+        self.down.ctx.sap.create_item(draft)
         self.down.ctx.binder.bind("products", product.id, product.sku)
         return product.sku
 
@@ -92,8 +81,7 @@ class ProductsDownJob(TagrainSourceJob[Product]):
         return self.ctx.tagrain.get_product(record_id)
 
     def apply_record(self, product: Product) -> Outcome:
-        if not product.sku.strip():
-            raise RecordError("the product has no SKU, which SAP needs as its item code")
+        check_product(product)
         link = self.ctx.binder.by_tagrain("products", product.id)
         existing = self.ctx.sap.item(product.sku)
         if existing is not None:

@@ -19,8 +19,7 @@ by ``U_TG_ID`` as for sales.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 
 from app.connectors.sapb1.company import (
     CREDIT_MEMO,
@@ -28,8 +27,8 @@ from app.connectors.sapb1.company import (
     INVOICE,
     OUTGOING_PAYMENT,
     DocumentDraft,
-    DocumentLineDraft,
     DocumentRef,
+    PaymentDraft,
 )
 from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Refund, Sale
@@ -38,13 +37,17 @@ from app.sync.jobs.common_down import (
     DownContext,
     Malformed,
     TagrainSourceJob,
-    check_money,
-    check_not_future,
-    tender_payment,
     tolerant,
 )
 from app.sync.jobs.customers_down import CustomerResolver
 from app.sync.jobs.products_down import ProductResolver
+from app.sync.mapping.refunds import (
+    RefundDependencies,
+    base_lines,
+    check_refund,
+    map_refund,
+    map_refund_payment,
+)
 from app.sync.records import Action, LinkWrite, Outcome, RecordError, WaitingError
 
 
@@ -80,16 +83,7 @@ class RefundsJob(TagrainSourceJob[Refund]):
             created = True
         paid_now = False
         if refund.status == "completed" and (payment is None or payment.cancelled):
-            payment_draft = tender_payment(
-                self.down,
-                card_code=self.customers.card_code_for(refund.customer_id),
-                store_id=refund.store_id,
-                tenders=refund.tenders,
-                doc_date=self.down.local_date(refund.store_id, refund.refunded_at),
-                tagrain_id=refund.id,
-                reference=f"Tagrain refund {refund.refund_number}",
-                applies_to=memo,
-            )
+            payment_draft = self.payment_draft(refund, memo)
             if payment_draft is not None:
                 payment = sap.create_outgoing_payment(payment_draft)
                 paid_now = True
@@ -169,73 +163,35 @@ class RefundsJob(TagrainSourceJob[Refund]):
             "memo posted first would use up the invoice it pays; retried on the next run"
         )
 
-    def credit_memo_draft(self, refund: Refund) -> tuple[DocumentDraft, str | None]:
-        """The credit memo and, when it cannot refer to the invoice, why."""
-        if not refund.lines:
-            raise RecordError(f"refund {refund.refund_number} has no lines")
-        check_not_future(f"refund {refund.refund_number}: refunded_at", refund.refunded_at)
-        check_money(f"refund {refund.refund_number}: total", refund.total)
-        for money_line in refund.lines:
-            for name in ("unit_price", "tax_amount", "line_total"):
-                check_money(f"line {money_line.line_no}: {name}", getattr(money_line, name))
+    def dependencies(self, refund: Refund) -> RefundDependencies:
+        """Resolve what the credit memo needs: the store, the base invoice, items, tax codes.
+
+        WaitingError while the base invoice (or its payment) is still to reach
+        SAP; creates any missing variant or gift-card item and the customer.
+        """
         rule = self.down.store_rule(refund.store_id)
         invoice, sale = self.base_of(refund)
-        base_lines: dict[int, int] = {}
-        message = None
-        if sale is not None:
-            ordered = sorted(sale.lines, key=lambda ln: ln.line_no)
-            base_lines = {line.line_no: n for n, line in enumerate(ordered)}
-            if refund.total > sale.total:
-                raise RecordError(
-                    f"refund {refund.refund_number} of {refund.total} is larger than "
-                    f"its sale's total {sale.total}"
-                )
-        else:
-            message = (
-                f"standalone return: sale {refund.sale_id} is not in Tagrain (not ours to "
-                "post), so the credit memo has no base invoice"
-            )
-        lines = []
-        zero = Decimal(0)
+        base_lines(refund, sale)
         for line in sorted(refund.lines, key=lambda ln: ln.line_no):
-            if line.quantity <= 0:
-                raise RecordError(f"line {line.line_no}: quantity {line.quantity} is not positive")
             self.products.ensure_item(line.sku, line.product_id, line.line_no)
-            base_line = base_lines.get(line.sale_line_no) if invoice is not None else None
-            if invoice is not None and base_line is None:
-                raise RecordError(
-                    f"line {line.line_no} refers to sale line {line.sale_line_no}, "
-                    "which the sale does not have"
-                )
-            lines.append(
-                DocumentLineDraft(
-                    item_code=line.sku,
-                    description=line.sku,
-                    quantity=line.quantity,
-                    line_total=line.line_total,
-                    tax_code=self.down.tax_code(
-                        line.product_id, line.line_total, line.tax_amount, line.line_no
-                    ),
-                    warehouse=rule.warehouse,
-                    base_entry=invoice.entry if invoice is not None else None,
-                    base_line=base_line,
-                )
-            )
-        gross = sum((ln.line_total + ln.tax_amount for ln in refund.lines), start=zero)
-        if gross != refund.total:
-            raise RecordError(
-                f"refund {refund.refund_number}: lines add up to {gross} "
-                f"but the total is {refund.total}"
-            )
-        draft = DocumentDraft(
+        return RefundDependencies(
             card_code=self.customers.card_code_for(refund.customer_id),
+            warehouse=rule.warehouse,
+            branch=rule.branch,
             doc_date=self.down.local_date(refund.store_id, refund.refunded_at),
-            num_at_card=refund.refund_number,
-            tagrain_id=refund.id,
-            currency=refund.currency,
-            lines=tuple(lines),
-            comments=f"Tagrain refund {refund.refund_number} of sale {refund.sale_id}"
-            + ("" if invoice is not None else " (standalone return: sale not in Tagrain)"),
-            branch=rule.branch or self.ctx.rules.branch,
+            taxes=self.down.tax_table((ln.product_id, ln.tax_amount) for ln in refund.lines),
+            invoice=invoice,
+            sale=sale,
+            now=datetime.now(UTC),
         )
-        return draft, message
+
+    def credit_memo_draft(self, refund: Refund) -> tuple[DocumentDraft, str | None]:
+        """The credit memo and, when it cannot refer to the invoice, why."""
+        check_refund(refund, datetime.now(UTC))
+        return map_refund(refund, self.dependencies(refund), self.ctx.rules)
+
+    def payment_draft(self, refund: Refund, memo: DocumentRef) -> PaymentDraft | None:
+        """The outgoing payment of the money that left the till (None when nothing did)."""
+        card_code = self.customers.card_code_for(refund.customer_id)
+        deps = self.down.payment_dependencies(card_code, refund.store_id, refund.refunded_at)
+        return map_refund_payment(refund, deps, self.ctx.rules, memo)

@@ -11,22 +11,19 @@ receipt number in ``NumAtCard``); a sale without a link is looked up by that
 field before anything is posted, so a crash between "posted" and "recorded"
 links the posted invoice instead of posting it twice.
 
-Money rule: each invoice line is the receipt line's net amount
-(``quantity × unit price − discount``) with an SAP tax code whose rate gives
-exactly the receipt line's tax, rounded half-up to the cent as both systems
-do; the invoice total therefore equals the receipt total to the cent.
+The drafts come from ``app.sync.mapping.sales`` (the money rule is there);
+this job resolves what they need and writes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.connectors.sapb1.company import (
     INCOMING_PAYMENT,
     INVOICE,
     DocumentDraft,
-    DocumentLineDraft,
     DocumentRef,
     PaymentDraft,
 )
@@ -37,14 +34,12 @@ from app.sync.jobs.common_down import (
     Malformed,
     TagrainSourceJob,
     batched,
-    check_money,
-    check_not_future,
-    tender_payment,
     tolerant,
 )
 from app.sync.jobs.customers_down import CustomerResolver
 from app.sync.jobs.products_down import ProductResolver
-from app.sync.records import Action, LinkWrite, Outcome, RecordError
+from app.sync.mapping.sales import SaleDependencies, check_sale, map_sale, map_sale_payment
+from app.sync.records import Action, LinkWrite, Outcome
 
 PREFETCH = 20
 
@@ -148,73 +143,32 @@ class SalesJob(TagrainSourceJob[Sale]):
             link=LinkWrite(tagrain_id=sale.id, sap_key=invoice.key),
         )
 
-    def invoice_draft(self, sale: Sale) -> DocumentDraft:
-        """The A/R invoice of a receipt; RecordError names what is wrong with it."""
-        if not sale.lines:
-            raise RecordError(f"receipt {sale.receipt_number} has no lines")
-        check_not_future(f"receipt {sale.receipt_number}: sold_at", sale.sold_at)
-        for name in ("subtotal", "tax_total", "total"):
-            check_money(f"receipt {sale.receipt_number}: {name}", getattr(sale, name))
+    def dependencies(self, sale: Sale) -> SaleDependencies:
+        """Resolve what the invoice needs: the store, the customer, the items and tax codes.
+
+        Creates the customer and any variant or gift-card item SAP does not have yet.
+        """
         rule = self.down.store_rule(sale.store_id)
         card_code = self.customers.card_code_for(sale.customer_id)
-        lines = []
         for line in sorted(sale.lines, key=lambda ln: ln.line_no):
-            for name in ("unit_price", "discount", "tax_amount", "line_total"):
-                check_money(f"line {line.line_no}: {name}", getattr(line, name))
-            if line.quantity <= 0:
-                raise RecordError(
-                    f"line {line.line_no}: quantity {line.quantity} is not positive "
-                    "(returns are refunds in Tagrain)"
-                )
-            if line.line_total < 0:
-                raise RecordError(f"line {line.line_no}: negative amount {line.line_total}")
             self.products.ensure_item(line.sku, line.product_id, line.line_no)
-            lines.append(
-                DocumentLineDraft(
-                    item_code=line.sku,
-                    description=line.description,
-                    quantity=line.quantity,
-                    line_total=line.line_total,
-                    tax_code=self.down.tax_code(
-                        line.product_id, line.line_total, line.tax_amount, line.line_no
-                    ),
-                    warehouse=rule.warehouse,
-                )
-            )
-        net = sum((ln.line_total for ln in sale.lines), start=sale.total * 0)
-        tax = sum((ln.tax_amount for ln in sale.lines), start=sale.total * 0)
-        if net + tax != sale.total:
-            raise RecordError(
-                f"receipt {sale.receipt_number}: lines add up to {net + tax} "
-                f"but the total is {sale.total}"
-            )
-        store = self.down.store(sale.store_id)
-        return DocumentDraft(
+        return SaleDependencies(
             card_code=card_code,
+            store_code=self.down.store(sale.store_id).code,
+            warehouse=rule.warehouse,
+            branch=rule.branch,
             doc_date=self.down.local_date(sale.store_id, sale.sold_at),
-            num_at_card=sale.receipt_number,
-            tagrain_id=sale.id,
-            currency=sale.currency,
-            lines=tuple(lines),
-            comments=f"Tagrain receipt {sale.receipt_number}, store {store.code}",
-            branch=rule.branch or self.ctx.rules.branch,
+            taxes=self.down.tax_table((ln.product_id, ln.tax_amount) for ln in sale.lines),
+            now=datetime.now(UTC),
         )
+
+    def invoice_draft(self, sale: Sale) -> DocumentDraft:
+        """The A/R invoice of a receipt; RecordError names what is wrong with it."""
+        check_sale(sale, datetime.now(UTC))
+        return map_sale(sale, self.dependencies(sale), self.ctx.rules)
 
     def payment_draft(self, sale: Sale, invoice: DocumentRef) -> PaymentDraft | None:
         """The incoming payment of a paid receipt (None when nothing was tendered)."""
-        paid = sum((t.amount for t in sale.tenders), start=sale.total * 0)
-        if sale.tenders and paid != sale.total:
-            raise RecordError(
-                f"receipt {sale.receipt_number}: tenders add up to {paid} "
-                f"but the total is {sale.total}"
-            )
-        return tender_payment(
-            self.down,
-            card_code=self.customers.card_code_for(sale.customer_id),
-            store_id=sale.store_id,
-            tenders=sale.tenders,
-            doc_date=self.down.local_date(sale.store_id, sale.sold_at),
-            tagrain_id=sale.id,
-            reference=f"Tagrain receipt {sale.receipt_number}",
-            applies_to=invoice,
-        )
+        card_code = self.customers.card_code_for(sale.customer_id)
+        deps = self.down.payment_dependencies(card_code, sale.store_id, sale.sold_at)
+        return map_sale_payment(sale, deps, self.ctx.rules, invoice)
