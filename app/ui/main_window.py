@@ -29,6 +29,9 @@ from app.store import Database
 from app.ui.change_watcher import ChangeWatcher
 from app.ui.client_settings import client_settings
 from app.ui.context import FormContext, Services, StoreEvents
+from app.ui.data.preview import PreviewReport
+from app.ui.forms.preview import FORM_KEY as PREVIEW_KEY
+from app.ui.forms.preview import PreviewForm
 from app.ui.menu_tree import MainMenuTree
 from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, default_registry
 from app.ui.resources import icon
@@ -40,6 +43,7 @@ from app.ui.widgets.form_base import BaseForm
 TITLE = "Integration Hub for Tagrain"
 SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
 CHOOSE_OBJECT = "Choose the object to synchronise in the Sync Monitor, then press Sync Now."
+CHOOSE_PREVIEW = "Choose the object to preview in the Sync Monitor, then press Preview."
 NOT_OURS = "{} is not part of the Integration Hub."
 FRAME_MARGINS = QMargins(8, 30, 8, 8)
 SHELL_BACKGROUND = "#dde7f0"
@@ -107,6 +111,9 @@ class MainWindow(QMainWindow):
         self.sync_now_action = QAction(icon("refresh"), "Sync Now", self)
         self.sync_now_action.setObjectName("syncNow")
         self.sync_now_action.triggered.connect(self.sync_now_requested.emit)
+        self.preview_action = QAction(icon("list-search"), "Preview", self)
+        self.preview_action.setObjectName("syncPreview")
+        self.preview_action.triggered.connect(self._preview)
         self.set_sync_now_available(False)
         self.close_window_action = self._action("Close Window", self._close_active, "Ctrl+W")
         self.exit_action = self._action("Exit", self.close, "Ctrl+Q")
@@ -135,6 +142,12 @@ class MainWindow(QMainWindow):
         self.sync_now_action.setToolTip(
             "Synchronise the chosen template now" if available else SYNC_NOW_UNAVAILABLE
         )
+        self.preview_action.setEnabled(available)
+        self.preview_action.setToolTip(
+            "Preview what Sync Now of the chosen object would write, writing nothing"
+            if available
+            else SYNC_NOW_UNAVAILABLE
+        )
 
     def _install_sync(self, database: Database) -> None:
         """Sync Now, Retry and the embedded scheduler, when the sync core is injected."""
@@ -144,6 +157,7 @@ class MainWindow(QMainWindow):
         self.sync_progress = SyncProgressPanel(self.context.sync)
         self.statusBar().addPermanentWidget(self.sync_progress)
         self.sync_now_requested.connect(self._sync_now)
+        self.context.sync.preview_ready.connect(self.show_preview)
         self.set_sync_now_available(True)
 
     def _sync_now(self) -> None:
@@ -157,6 +171,44 @@ class MainWindow(QMainWindow):
             self.messenger.info(CHOOSE_OBJECT)
             return
         center.sync_now(*target)
+
+    def _preview(self) -> None:
+        """Preview the object chosen in the active form (the Sync Monitor or the settings)."""
+        center = self.context.sync
+        target = getattr(self.active_form(), "sync_target", lambda: None)()
+        if center is None:
+            return
+        if target is None:
+            self.open_form("sync_monitor")
+            self.messenger.info(CHOOSE_PREVIEW)
+            return
+        center.preview(*target)
+
+    def show_preview(self, report: PreviewReport) -> PreviewForm:
+        """Show a finished preview in the Synchronization Preview window (one, reused)."""
+        frame = self.form_window(PREVIEW_KEY)
+        form = frame.widget() if frame is not None else None
+        if not isinstance(form, PreviewForm):
+            form = PreviewForm(self.context)
+            frame = self.mdi.addSubWindow(form)
+            frame.setObjectName(f"window_{PREVIEW_KEY}")
+            frame.setProperty("form_key", PREVIEW_KEY)
+            frame.setWindowIcon(icon("list-search"))
+            frame.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            size = form.sizeHint().grownBy(FRAME_MARGINS)
+            frame.resize(size.boundedTo(self.mdi.viewport().size()))
+        assert frame is not None
+        form.show_report(report)
+        frame.setWindowTitle(form.windowTitle())
+        frame.show()
+        room = self.mdi.viewport().rect()
+        place = frame.geometry()
+        frame.move(
+            max(0, min(place.x(), room.width() - place.width())),
+            max(0, min(place.y(), room.height() - place.height())),
+        )
+        self.mdi.setActiveSubWindow(frame)
+        return form
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -185,6 +237,7 @@ class MainWindow(QMainWindow):
         data_menu = bar.addMenu("&Data")
         data_menu.addAction(self.refresh_action)
         data_menu.addAction(self.sync_now_action)
+        data_menu.addAction(self.preview_action)
 
         goto_menu = bar.addMenu("&Goto")
         goto_menu.addAction(self._action("Main Menu", self._focus_tree))
@@ -236,6 +289,7 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _checked=False, key=spec.key: self.open_form(key))
         toolbar.addSeparator()
         toolbar.addAction(self.sync_now_action)
+        toolbar.addAction(self.preview_action)
         toolbar.addSeparator()
         toolbar.addAction(self.tile_action)
         toolbar.addAction(self.cascade_action)

@@ -1,4 +1,4 @@
-"""The client's sync services: Sync Now, Retry and the embedded scheduler, for every form.
+"""The client's sync services: Sync Now, Preview, Retry and the embedded scheduler, for every form.
 
 ``SyncCenter`` is made by the main window when the application injects an
 engine factory (``Services.engine_factory``). Forms reach it through
@@ -6,6 +6,11 @@ engine factory (``Services.engine_factory``). Forms reach it through
 outcomes to the status bar and emits ``runs_changed`` whenever a run may
 have been written (a Sync Now ended, a scheduled run started or ended), so
 the monitor and the settings form refresh.
+
+``preview`` runs an object as Sync Now would, through the same runner
+(progress, cancel, refusal), with clients that write nothing; once it has
+ended, the preview's log rows are read on a worker and ``preview_ready``
+carries them (a ``PreviewReport``) to the main window, which shows them.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from app.store import Database
 from app.sync.engine import RETRY_TRIGGER, Engine, SyncObjectSpec
 from app.sync.records import CancelToken, ProgressCallback
 from app.sync.runner import RunResult
+from app.ui.background import BackgroundCall
+from app.ui.data.preview import PreviewReport, read_preview
 from app.ui.status import StatusMessenger
 from app.ui.workers.sync_run import SyncRunner, SyncTask
 
@@ -44,10 +51,11 @@ def summarize(results: Sequence[RunResult]) -> tuple[str, str]:
 
 
 class SyncCenter(QObject):
-    """Sync Now, Retry failed and the embedded scheduler behind one object."""
+    """Sync Now, Preview, Retry failed and the embedded scheduler behind one object."""
 
     runs_changed = Signal()
     scheduler_event = Signal(str, str)
+    preview_ready = Signal(object)
 
     def __init__(
         self,
@@ -68,6 +76,8 @@ class SyncCenter(QObject):
         self.runner.finished.connect(self._finished)
         self.runner.refused.connect(self._refused)
         self.runner.failed.connect(self._failed)
+        self._preview: tuple[int, str] | None = None
+        self.preview_loading = False
         self.scheduler_event.connect(self._on_scheduler_event, Qt.ConnectionType.QueuedConnection)
         self.scheduler: SyncScheduler | None = None
         if services.scheduler_factory is not None:
@@ -96,6 +106,27 @@ class SyncCenter(QObject):
 
         task = SyncTask(f"Sync Now: {spec.label}", template_id, run_objects(spec), work)
         return self.runner.start(task)
+
+    def preview(self, template_id: int, object_name: str) -> bool:
+        """Run an object as Sync Now would, writing nothing; ``preview_ready`` brings the rows."""
+        spec = self.objects[object_name]
+        engine = self.engine
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> list[RunResult]:
+            return engine.run(
+                object_name,
+                template_id,
+                trigger="manual",
+                dry_run=True,
+                progress=progress,
+                cancel=cancel,
+            )
+
+        task = SyncTask(f"Preview: {spec.label}", template_id, run_objects(spec), work)
+        started = self.runner.start(task)
+        if started:
+            self._preview = (template_id, object_name)
+        return started
 
     def retry(self, template_id: int, job_name: str, source_ids: Sequence[str]) -> bool:
         """Apply chosen failed records again on a worker."""
@@ -181,6 +212,11 @@ class SyncCenter(QObject):
         results = (
             [r for r in result if isinstance(r, RunResult)] if isinstance(result, list) else []
         )
+        preview, self._preview = self._preview, None
+        if preview is not None:
+            self._read_preview(*preview, results)
+            self.runs_changed.emit()
+            return
         worst, line = summarize(results)
         text = f"{worst.capitalize()}: {line}"
         if worst == "succeeded":
@@ -191,12 +227,46 @@ class SyncCenter(QObject):
             self.messenger.error(text)
         self.runs_changed.emit()
 
+    def _read_preview(self, template_id: int, object_name: str, results: list[RunResult]) -> None:
+        """Read the preview's log rows on a worker; ``preview_ready`` delivers them."""
+        worst, _line = summarize(results)
+        note = next((r.message for r in results if r.message), None) or ""
+        database, label = self.database, self.label(object_name)
+        run_ids = [r.run_id for r in results]
+        self.preview_loading = True
+        call = BackgroundCall(
+            lambda: read_preview(database, label, object_name, template_id, run_ids, worst, note)
+        )
+        call.finished.connect(self._preview_read)
+        call.failed.connect(self._preview_failed)
+        call.start()
+
+    def _preview_read(self, report: PreviewReport) -> None:
+        self.preview_loading = False
+        text = f"Preview of {report.label}: {report.summary()}"
+        if report.note:
+            text += f" ({report.note})"
+        if report.status == "succeeded":
+            self.messenger.success(text)
+        elif report.status == "failed":
+            self.messenger.error(text)
+        else:
+            self.messenger.warning(text)
+        self.preview_ready.emit(report)
+
+    def _preview_failed(self, message: str) -> None:
+        self.preview_loading = False
+        self.messenger.error(f"The preview could not be read: {message}")
+
     @Slot(str)
     def _refused(self, message: str) -> None:
+        if self.runner.running is None:
+            self._preview = None
         self.messenger.error(f"Not started: {message}")
         self.runs_changed.emit()
 
     @Slot(str)
     def _failed(self, message: str) -> None:
+        self._preview = None
         self.messenger.error(f"The run could not start: {message}")
         self.runs_changed.emit()

@@ -1,4 +1,8 @@
-"""What the Sync Monitor reads from the store: runs, record outcomes, backlog, and CSV export."""
+"""What the Sync Monitor reads from the store: runs, record outcomes, backlog, and CSV export.
+
+Preview runs (dry runs) are listed with the others, flagged ``dry_run``; the
+dashboard's last run and outcome leave them out, since a preview changed nothing.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,8 @@ class RunRow:
     skipped: int
     failed: int
     message: str | None
+    waiting: int = 0
+    dry_run: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,12 +78,17 @@ class DashboardRow:
 def list_runs(
     db: Database, template_id: int, objects: Sequence[str] | None = None, status: str = ""
 ) -> list[RunRow]:
-    """The newest runs of a template (of some objects, of one status), newest first."""
+    """The newest runs of a template (of some objects, of one status), newest first.
+
+    ``status`` "failed": runs with failures; "waiting": runs with waiting records.
+    """
     query = select(Run).where(Run.template_id == template_id)
     if objects:
         query = query.where(Run.object.in_(objects))
     if status == "failed":
         query = query.where((Run.failed > 0) | (Run.status == "failed"))
+    elif status == "waiting":
+        query = query.where(Run.waiting > 0)
     elif status:
         query = query.where(Run.status == status)
     with db.session() as session:
@@ -96,6 +107,8 @@ def list_runs(
                 r.skipped,
                 r.failed,
                 r.message,
+                r.waiting,
+                r.dry_run,
             )
             for r in runs
         ]
@@ -157,7 +170,11 @@ def dashboard(
             names = run_objects(spec)
             last = session.scalars(
                 select(Run)
-                .where(Run.template_id == template_id, Run.object.in_(names))
+                .where(
+                    Run.template_id == template_id,
+                    Run.object.in_(names),
+                    Run.dry_run.is_(False),
+                )
                 .order_by(Run.id.desc())
                 .limit(1)
             ).first()

@@ -42,8 +42,13 @@ from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
 from app.ui.models.run_models import DashboardModel, RecordsModel, RunsModel
 from app.ui.widgets.form_base import BaseForm
 
-STATUS_FILTERS = (("All", ""), ("Failed", "failed"), ("OK", "ok"))
-NO_SYNC = "Sync Now and Retry need the sync core (start the client with `integration-hub gui`)."
+STATUS_FILTERS = (("All", ""), ("Failed", "failed"), ("OK", "ok"), ("Waiting", "waiting"))
+PREVIEW_NO_RETRY = (
+    "A preview wrote nothing, so there is nothing to retry: press Sync Now to apply it."
+)
+NO_SYNC = (
+    "Sync Now, Preview and Retry need the sync core (start the client with `integration-hub gui`)."
+)
 ACTIVITY_MS = 3_000
 LIVE_STYLE = "color: #346187;"
 STALE_STYLE = "color: #e78c07;"
@@ -119,15 +124,20 @@ class SyncMonitorForm(BaseForm):
         self.body.addWidget(split, 1)
 
         self.sync_button = button("Sync Now", "monitorSyncNow")
+        self.preview_button = button("Preview", "monitorPreview")
+        self.preview_button.setToolTip("What Sync Now would write, writing nothing")
         self.retry_button = button("Retry Failed", "retryFailed")
         self.export_button = button("Export…", "exportCsv")
-        for n, widget in enumerate((self.sync_button, self.retry_button, self.export_button)):
+        for n, widget in enumerate(
+            (self.sync_button, self.preview_button, self.retry_button, self.export_button)
+        ):
             self.buttons.insertWidget(2 + n, widget)
         self.sync_button.clicked.connect(self.sync_now)
+        self.preview_button.clicked.connect(self.preview)
         self.retry_button.clicked.connect(self.retry_failed)
         self.export_button.clicked.connect(self.export)
         if self.center is None:
-            for widget in (self.sync_button, self.retry_button):
+            for widget in (self.sync_button, self.preview_button, self.retry_button):
                 widget.setEnabled(False)
                 widget.setToolTip(NO_SYNC)
         else:
@@ -281,7 +291,9 @@ class SyncMonitorForm(BaseForm):
                 self.context.database,
                 template_id,
                 run_objects(self.objects[name]),
-                "failed" if self.status_filter.currentData() == "failed" else "",
+                str(self.status_filter.currentData())
+                if self.status_filter.currentData() in ("failed", "waiting")
+                else "",
             )
         self.runs_model.set_rows(rows)
         fit_columns(self.runs)
@@ -332,10 +344,19 @@ class SyncMonitorForm(BaseForm):
         if self.center is not None and target is not None:
             self.center.sync_now(*target)
 
+    def preview(self) -> None:
+        """Preview the chosen object: what Sync Now would write, writing nothing."""
+        target = self.sync_target()
+        if self.center is not None and target is not None:
+            self.center.preview(*target)
+
     def retry_failed(self) -> None:
         """Retry the chosen failed records, else every waiting record of the chosen run."""
         template_id, run = self.template.current_id(), self.selected_run()
         if self.center is None or template_id is None:
+            return
+        if run is not None and run.dry_run:
+            self.messenger.info(PREVIEW_NO_RETRY)
             return
         chosen = [r for r in self.chosen_records() if r.status == "failed"]
         if not chosen and run is not None:

@@ -95,8 +95,13 @@ class SyncSettingsForm(BaseForm):
         self.sync_button = button("Sync Now", "settingsSyncNow")
         self.sync_button.clicked.connect(self.sync_now)
         self.sync_button.setEnabled(self.center is not None)
+        self.preview_button = button("Preview", "settingsPreview")
+        self.preview_button.setToolTip("What Sync Now would write, writing nothing")
+        self.preview_button.clicked.connect(self.preview)
+        self.preview_button.setEnabled(self.center is not None)
         self.buttons.insertWidget(2, self.schedule_button)
         self.buttons.insertWidget(3, self.sync_button)
+        self.buttons.insertWidget(4, self.preview_button)
 
         self._template_id = self.template.current_id()
         if self.center is not None:
@@ -296,3 +301,9 @@ class SyncSettingsForm(BaseForm):
         target = self.sync_target()
         if self.center is not None and target is not None:
             self.center.sync_now(*target)
+
+    def preview(self) -> None:
+        """Preview the chosen object: what Sync Now would write, writing nothing."""
+        target = self.sync_target()
+        if self.center is not None and target is not None:
+            self.center.preview(*target)

@@ -2,7 +2,8 @@
 
 Every model is a read-only ``QAbstractTableModel`` over a list of frozen
 rows; a column is a header and a function of the row. Status columns are
-coloured as SAP colours messages (red failed, green succeeded, orange partial).
+coloured as SAP colours messages (red failed, green succeeded, orange partial
+and waiting). A preview's run says so after its trigger ("Sync Now (preview)").
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ STATUS_COLOURS = {
     "partial": WARNING,
     "cancelled": WARNING,
     "skipped": WARNING,
+    "waiting": WARNING,
     "running": QColor("#427cac"),
 }
 TRIGGERS = {
@@ -36,6 +38,16 @@ TRIGGERS = {
     "cli": "Command line",
     "retry": "Retry",
 }
+
+
+RECORD_STATUSES = {"failed": "Failed", "waiting": "Waiting"}
+PREVIEW_MARK = " (preview)"
+
+
+def trigger_text(row: RunRow) -> str:
+    """Who started a run, and "(preview)" after it when the run wrote nothing."""
+    text = TRIGGERS.get(row.trigger, row.trigger)
+    return text + PREVIEW_MARK if row.dry_run else text
 
 
 def when(value: datetime | None) -> str:
@@ -114,7 +126,7 @@ class DashboardModel(RowsModel[DashboardRow]):
                 ("Outcome", lambda r: r.outcome.capitalize() if r.outcome else "Never run"),
                 ("Next Run", lambda r: when(r.next_run) or "—"),
                 ("Schedule", lambda r: r.schedule),
-                ("Waiting", lambda r: r.waiting),
+                ("Retry Queue", lambda r: r.waiting),
                 ("Failures", lambda r: r.failures),
                 ("Running On", lambda r: self._lease_text(r, "machine")),
                 ("Process", lambda r: self._lease_text(r, "process")),
@@ -151,7 +163,7 @@ class DashboardModel(RowsModel[DashboardRow]):
 
 
 class RunsModel(RowsModel[RunRow]):
-    """The run history: trigger, start, end, status and counts."""
+    """The run history: trigger (previews marked), start, end, status and counts."""
 
     status_column = 3
 
@@ -160,7 +172,7 @@ class RunsModel(RowsModel[RunRow]):
             [
                 ("Run", lambda r: r.id),
                 ("Object", lambda r: r.object),
-                ("Trigger", lambda r: TRIGGERS.get(r.trigger, r.trigger)),
+                ("Trigger", trigger_text),
                 ("Status", lambda r: r.status.capitalize()),
                 ("Started", lambda r: when(r.started_at)),
                 ("Finished", lambda r: when(r.finished_at)),
@@ -169,13 +181,18 @@ class RunsModel(RowsModel[RunRow]):
                 ("Updated", lambda r: r.updated),
                 ("Skipped", lambda r: r.skipped),
                 ("Failed", lambda r: r.failed),
+                ("Waiting", lambda r: r.waiting),
                 ("Message", lambda r: r.message or ""),
             ]
         )
 
 
 class RecordsModel(RowsModel[RecordRow]):
-    """Every record of a run: source id, target, action, status and SAP's message."""
+    """Every record of a run: source id, target, action, status and SAP's message.
+
+    Status is OK, Failed or Waiting (the record needs another object's record
+    that is not in SAP yet); Retry Queued says the record is in the retry queue.
+    """
 
     status_column = 3
 
@@ -185,8 +202,8 @@ class RecordsModel(RowsModel[RecordRow]):
                 ("Source Id", lambda r: r.source_id),
                 ("Target Key", lambda r: r.target_key or ""),
                 ("Action", lambda r: r.action.capitalize()),
-                ("Status", lambda r: "Failed" if r.status == "failed" else "OK"),
-                ("Waiting", lambda r: "Yes" if r.waiting else ""),
+                ("Status", lambda r: RECORD_STATUSES.get(r.status, "OK")),
+                ("Retry Queued", lambda r: "Yes" if r.waiting else ""),
                 ("Message", lambda r: r.message or ""),
             ]
         )
