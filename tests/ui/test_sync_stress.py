@@ -11,6 +11,9 @@ To make every window of the race likely, the Sync Monitor, Synchronization
 Settings and the change watcher poll every few milliseconds, so reads on
 workers overlap the runs, and each run collects garbage on the sync worker
 first, as Python's automatic collector does in whatever thread allocates.
+Both forms are closed and opened again every few presses, so what a closed
+form leaves to the collector meets that worker too (their table models
+used to be reference cycles without a Qt parent, freed on the worker).
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from app.sandbox.launcher import RunningSandboxes
-from app.store import Database
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.runner import RunResult
@@ -37,12 +39,13 @@ from app.ui.forms.monitor import SyncMonitorForm
 from app.ui.forms.sync_settings import SyncSettingsForm
 from app.ui.main_window import MainWindow
 from tests.sync.conftest import sandboxes, template_id
-from tests.ui.helpers import open_from_tree
+from tests.ui.helpers import close_form, open_from_tree
 from tests.ui.sync_support import center_of
 
 __all__ = ["sandboxes", "template_id"]
 
 PRESSES = 25
+REOPEN_EVERY = 5
 POLL_MS = 5
 
 
@@ -109,15 +112,8 @@ def deaths(monkeypatch: pytest.MonkeyPatch) -> Iterator[Deaths]:
     yield record
 
 
-def test_sync_now_many_times_with_live_forms_destroys_qt_objects_on_the_gui_thread_only(
-    qtbot: QtBot,
-    deaths: Deaths,
-    window: MainWindow,
-    template_id: int,
-    sandboxes: RunningSandboxes,
-    database: Database,
-) -> None:
-    center = center_of(window)
+def _open_forms(qtbot: QtBot, window: MainWindow) -> tuple[SyncSettingsForm, SyncMonitorForm]:
+    """Synchronization Settings, then the Sync Monitor on sales; both poll every few ms."""
     settings = open_from_tree(qtbot, window, "sync_settings")
     assert isinstance(settings, SyncSettingsForm)
     monitor = open_from_tree(qtbot, window, "sync_monitor")
@@ -126,16 +122,31 @@ def test_sync_now_many_times_with_live_forms_destroys_qt_objects_on_the_gui_thre
     assert monitor.sync_target() is not None
     for timer in (window.change_watcher.timer, monitor.activity_timer, settings.timer):
         timer.setInterval(POLL_MS)
-    polls = window.change_watcher.polls
+    return settings, monitor
 
+
+def test_sync_now_many_times_with_live_forms_destroys_qt_objects_on_the_gui_thread_only(
+    qtbot: QtBot,
+    deaths: Deaths,
+    window: MainWindow,
+    template_id: int,
+    sandboxes: RunningSandboxes,
+) -> None:
+    center = center_of(window)
+    settings, monitor = _open_forms(qtbot, window)
+    polls = window.change_watcher.polls
     outcomes: list[object] = []
     center.runner.finished.connect(outcomes.append)
+
     for press in range(PRESSES):
-        with qtbot.waitSignal(center.runner.idle, timeout=30_000):
-            window.sync_now_action.trigger()
-        if press % 5 == 0:
+        if press and press % REOPEN_EVERY == 0:
             with qtbot.waitSignal(monitor.activity_read, timeout=10_000):
                 pass
+            close_form(qtbot, window, "sync_monitor")
+            close_form(qtbot, window, "sync_settings")
+            settings, monitor = _open_forms(qtbot, window)
+        with qtbot.waitSignal(center.runner.idle, timeout=30_000):
+            window.sync_now_action.trigger()
     qtbot.waitUntil(lambda: not monitor.records_loading, timeout=10_000)
 
     assert len(outcomes) == PRESSES, window.messenger.last

@@ -96,11 +96,11 @@ class SyncMonitorForm(BaseForm):
         self.dashboard_loading = False
         self._dashboard_again = False
 
-        self.dashboard_model = DashboardModel()
+        self.dashboard_model = DashboardModel(self)
         self.dashboard = grid("dashboardGrid", self.dashboard_model)
-        self.runs_model = RunsModel()
+        self.runs_model = RunsModel(self)
         self.runs = grid("runsGrid", self.runs_model)
-        self.records_model = RecordsModel()
+        self.records_model = RecordsModel(self)
         self.records = grid("recordsGrid", self.records_model, multi=True)
         self.message = QLineEdit()
         self.message.setObjectName("recordMessage")
@@ -313,13 +313,22 @@ class SyncMonitorForm(BaseForm):
             return
         database, status = self.context.database, str(self.status_filter.currentData())
         self.records_loading = True
-        call = BackgroundCall(lambda: store.list_records(database, template_id, run.id, status))
-        call.finished.connect(lambda rows: self._records_read(generation, rows))
+
+        def read() -> tuple[int, list[store.RecordRow]]:
+            return generation, store.list_records(database, template_id, run.id, status)
+
+        call = BackgroundCall(read)
+        call.finished.connect(self._records_read)
         call.failed.connect(self.messenger.error)
         call.start()
 
-    def _records_read(self, generation: int, rows: object) -> None:
-        if generation != self._records_generation or not isinstance(rows, list):
+    def _records_read(self, result: tuple[int, list[store.RecordRow]]) -> None:
+        """Show a run's records unless another run was chosen since.
+
+        A slot of the form, not a lambda: Qt drops it when the form closes first.
+        """
+        generation, rows = result
+        if generation != self._records_generation:
             return
         self.records_model.set_rows(rows)
         fit_columns(self.records)

@@ -78,7 +78,7 @@ class SyncSettingsForm(BaseForm):
         self.owner.setWordWrap(True)
         self.body.addWidget(self.owner)
 
-        self.model = ScheduleModel(self.tz)
+        self.model = ScheduleModel(self.tz, self)
         self.grid = grid("schedulesGrid", self.model)
         self.grid.doubleClicked.connect(lambda _index: self.edit_schedule())
         self.body.addWidget(self.grid, 1)

@@ -4,6 +4,12 @@ Every model is a read-only ``QAbstractTableModel`` over a list of frozen
 rows; a column is a header and a function of the row. Status columns are
 coloured as SAP colours messages (red failed, green succeeded, orange partial
 and waiting). A preview's run says so after its trigger ("Sync Now (preview)").
+
+A form passes itself as the model's parent, so Qt destroys the model with
+the form, on the GUI thread. Without a parent a model whose columns refer to
+it (the dashboard's lease columns, the schedule's last runs) is a reference
+cycle, freed by whichever thread happens to run Python's garbage collector,
+possibly a worker (see ``app.ui.background`` on why that crashes).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from app.ui.data.activity import LeaseView
@@ -60,8 +66,12 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
     status_column = -1
 
-    def __init__(self, columns: Sequence[tuple[str, Callable[[Row], object]]]) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, Callable[[Row], object]]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Row] = []
 
@@ -116,7 +126,7 @@ class DashboardModel(RowsModel[DashboardRow]):
     status_column = 3
     lease_columns = range(8, 11)
 
-    def __init__(self) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         self._leases: Mapping[str, LeaseView] = {}
         super().__init__(
             [
@@ -131,7 +141,8 @@ class DashboardModel(RowsModel[DashboardRow]):
                 ("Running On", lambda r: self._lease_text(r, "machine")),
                 ("Process", lambda r: self._lease_text(r, "process")),
                 ("Since", lambda r: self._lease_text(r, "since")),
-            ]
+            ],
+            parent,
         )
 
     def _lease_text(self, row: DashboardRow, part: str) -> str:
@@ -167,7 +178,7 @@ class RunsModel(RowsModel[RunRow]):
 
     status_column = 3
 
-    def __init__(self) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
                 ("Run", lambda r: r.id),
@@ -183,7 +194,8 @@ class RunsModel(RowsModel[RunRow]):
                 ("Failed", lambda r: r.failed),
                 ("Waiting", lambda r: r.waiting),
                 ("Message", lambda r: r.message or ""),
-            ]
+            ],
+            parent,
         )
 
 
@@ -196,7 +208,7 @@ class RecordsModel(RowsModel[RecordRow]):
 
     status_column = 3
 
-    def __init__(self) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
                 ("Source Id", lambda r: r.source_id),
@@ -205,5 +217,6 @@ class RecordsModel(RowsModel[RecordRow]):
                 ("Status", lambda r: RECORD_STATUSES.get(r.status, "OK")),
                 ("Retry Queued", lambda r: "Yes" if r.waiting else ""),
                 ("Message", lambda r: r.message or ""),
-            ]
+            ],
+            parent,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.ui.data.runs import DashboardRow
@@ -27,7 +27,7 @@ class ScheduleModel(RowsModel[ScheduleDraft]):
 
     status_column = 8
 
-    def __init__(self, tz: tzinfo) -> None:
+    def __init__(self, tz: tzinfo, parent: QObject | None = None) -> None:
         self.tz = tz
         self._last: Mapping[str, DashboardRow] = {}
         self._edited: set[str] = set()
@@ -43,7 +43,8 @@ class ScheduleModel(RowsModel[ScheduleDraft]):
                 ("Last Run", lambda d: when(self._last_started(d))),
                 ("Outcome", lambda d: self._outcome(d)),
                 ("Next Run", lambda d: when(d.next_run(self.tz)) or "—"),
-            ]
+            ],
+            parent,
         )
 
     def _last_started(self, draft: ScheduleDraft) -> datetime | None:
