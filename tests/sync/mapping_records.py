@@ -32,6 +32,7 @@ NOW = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
 SOLD_AT = datetime(2025, 3, 2, 2, 30, tzinfo=UTC)
 """Half past two in the morning in UTC: still 1 March in New York."""
 LOCAL_DATE = date(2025, 3, 1)
+NEW_YORK = "America/New_York"
 STORE = StoreRule("st_1", "NYC", "WH-NYC", "1010-NYC", 3)
 TAXES = TaxTable({"pr_shirt": "NY8"}, {"NY8": Decimal("8.875"), "EX": Decimal(0)})
 INVOICE = DocumentRef("Invoices", 41, 1041, Decimal("48.49"), False)
@@ -192,5 +193,5 @@ def product(**changes: Any) -> Product:
 
 def payment_dependencies(**changes: Any) -> PaymentDependencies:
     """What the payment of ``sale()`` needs."""
-    base = PaymentDependencies("C0042", LOCAL_DATE, "st_1", "NYC", STORE)
+    base = PaymentDependencies("C0042", NEW_YORK, "st_1", "NYC", STORE)
     return replace(base, **changes)

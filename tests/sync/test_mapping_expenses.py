@@ -11,11 +11,11 @@ import pytest
 from app.sync.context import StoreRule
 from app.sync.mapping.expenses import ExpenseDependencies, map_expense
 from app.sync.records import RecordError
-from tests.sync.mapping_records import LOCAL_DATE, NOW, STORE, D, expense, rules
+from tests.sync.mapping_records import LOCAL_DATE, NEW_YORK, NOW, STORE, D, expense, rules
 
 
 def deps(**changes: Any) -> ExpenseDependencies:
-    return replace(ExpenseDependencies("NYC", STORE, LOCAL_DATE, NOW), **changes)
+    return replace(ExpenseDependencies("NYC", STORE, NEW_YORK, NOW), **changes)
 
 
 def test_an_expense_debits_its_category_and_credits_the_till() -> None:

@@ -3,35 +3,40 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
+from app.connectors.sapb1.company import DocumentRef, PaymentDraft
 from app.connectors.tagrain.records import Tender
 from app.sync.context import StoreRule, TenderRule
 from app.sync.mapping.money import cents, check_money
-from app.sync.mapping.payments import map_tender_payment
+from app.sync.mapping.payments import PaymentDependencies, map_tender_payment
 from app.sync.records import RecordError
-from tests.sync.mapping_records import INVOICE, MEMO, D, payment_dependencies, rules
+from tests.sync.mapping_records import INVOICE, LOCAL_DATE, MEMO, D, payment_dependencies, rules
 
 
-def pay(*tenders: Tender, **rule_changes: object) -> object:
+def pay(
+    *tenders: Tender,
+    deps: PaymentDependencies | None = None,
+    applies_to: DocumentRef = INVOICE,
+    **rule_changes: Any,
+) -> PaymentDraft | None:
     return map_tender_payment(
         tenders,
-        payment_dependencies(),
+        deps or payment_dependencies(),
         rules(**rule_changes),
+        doc_date=LOCAL_DATE,
         tagrain_id="sa_1",
         reference="Tagrain receipt R-1001",
-        applies_to=INVOICE,
+        applies_to=applies_to,
     )
 
 
 def test_gift_cards_and_store_credit_go_to_one_transfer_account() -> None:
-    payment = map_tender_payment(
-        (Tender("gift_card", D("5.00"), None), Tender("store_credit", D("2.50"), None)),
-        payment_dependencies(),
-        rules(),
-        tagrain_id="rf_1",
-        reference="Tagrain refund RF-2001",
+    payment = pay(
+        Tender("gift_card", D("5.00"), None),
+        Tender("store_credit", D("2.50"), None),
         applies_to=MEMO,
     )
     assert payment is not None
@@ -47,18 +52,14 @@ def test_zero_tenders_pay_nothing() -> None:
 def test_a_cash_tender_with_its_own_account_uses_it() -> None:
     tenders = {"cash": TenderRule("cash", "cash", "1001", None)}
     payment = pay(Tender("cash", D("1.00"), None), tenders=tenders)
-    assert payment.cash_account == "1001"
+    assert payment is not None and payment.cash_account == "1001"
 
 
 def test_a_store_without_a_cash_account_uses_the_templates() -> None:
     store = StoreRule("st_1", "NYC", "WH-NYC", None, None)
-    payment = map_tender_payment(
-        (Tender("cash", D("1.00"), None),),
-        payment_dependencies(store_rule=store),
-        rules(),
-        tagrain_id="sa_1",
-        reference="r",
-        applies_to=INVOICE,
+    payment = pay(
+        Tender("cash", D("1.00"), None),
+        deps=payment_dependencies(store_rule=store),
     )
     assert payment is not None and payment.cash_account == "1000"
 
@@ -66,13 +67,10 @@ def test_a_store_without_a_cash_account_uses_the_templates() -> None:
 def test_cash_without_any_cash_account_is_refused() -> None:
     store = StoreRule("st_1", "NYC", "WH-NYC", None, None)
     with pytest.raises(RecordError) as raised:
-        map_tender_payment(
-            (Tender("cash", D("1.00"), None),),
-            payment_dependencies(store_rule=store),
-            rules(cash_account=None),
-            tagrain_id="sa_1",
-            reference="r",
-            applies_to=INVOICE,
+        pay(
+            Tender("cash", D("1.00"), None),
+            deps=payment_dependencies(store_rule=store),
+            cash_account=None,
         )
     assert str(raised.value) == (
         "no cash account is set for store NYC or in the template's general settings"
@@ -81,13 +79,9 @@ def test_cash_without_any_cash_account_is_refused() -> None:
 
 def test_cash_at_an_unmapped_store_is_refused() -> None:
     with pytest.raises(RecordError) as raised:
-        map_tender_payment(
-            (Tender("cash", D("1.00"), None),),
-            payment_dependencies(store_rule=None),
-            rules(),
-            tagrain_id="sa_1",
-            reference="r",
-            applies_to=INVOICE,
+        pay(
+            Tender("cash", D("1.00"), None),
+            deps=payment_dependencies(store_rule=None),
         )
     assert str(raised.value) == (
         "Tagrain store NYC (st_1) is not mapped to an SAP warehouse "
@@ -96,13 +90,9 @@ def test_cash_at_an_unmapped_store_is_refused() -> None:
 
 
 def test_a_card_at_an_unmapped_store_is_paid() -> None:
-    payment = map_tender_payment(
-        (Tender("card", D("1.00"), None),),
-        payment_dependencies(store_rule=None),
-        rules(),
-        tagrain_id="sa_1",
-        reference="r",
-        applies_to=INVOICE,
+    payment = pay(
+        Tender("card", D("1.00"), None),
+        deps=payment_dependencies(store_rule=None),
     )
     assert payment is not None and payment.total == D("1.00")
 

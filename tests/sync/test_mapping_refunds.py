@@ -14,6 +14,7 @@ from tests.sync.mapping_records import (
     INVOICE,
     LOCAL_DATE,
     MEMO,
+    NEW_YORK,
     NOW,
     TAXES,
     D,
@@ -25,7 +26,7 @@ from tests.sync.mapping_records import (
 
 
 def deps(**changes: Any) -> RefundDependencies:
-    base = RefundDependencies("C0042", "WH-NYC", 3, LOCAL_DATE, TAXES, INVOICE, sale(), NOW)
+    base = RefundDependencies("C0042", "WH-NYC", 3, NEW_YORK, TAXES, INVOICE, sale(), NOW)
     return replace(base, **changes)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from app.sync.records import RecordError
 from tests.sync.mapping_records import (
     INVOICE,
     LOCAL_DATE,
+    NEW_YORK,
     NOW,
     TAXES,
     D,
@@ -26,7 +27,7 @@ from tests.sync.mapping_records import (
 
 
 def deps(**changes: Any) -> SaleDependencies:
-    base = SaleDependencies("C0042", "NYC", "WH-NYC", 3, LOCAL_DATE, TAXES, NOW)
+    base = SaleDependencies("C0042", "NYC", "WH-NYC", 3, NEW_YORK, TAXES, NOW)
     return replace(base, **changes)
 
 
@@ -53,6 +54,12 @@ def test_an_invoice_carries_the_receipt_line_by_line() -> None:
     body = draft.to_entity()
     assert body["U_TG_ID"] == "sa_1" and body["NumAtCard"] == "R-1001"
     assert body["DocDate"] == "2025-03-01"
+
+
+def test_the_invoice_is_dated_by_the_stores_time_zone() -> None:
+    assert map_sale(sale(), deps(timezone="Asia/Tokyo"), rules()).doc_date == date(2025, 3, 2)
+    assert map_sale(sale(), deps(timezone="UTC"), rules()).doc_date == date(2025, 3, 2)
+    assert map_sale(sale(), deps(), rules()).doc_date == date(2025, 3, 1), "New York"
 
 
 def test_a_walk_in_sale_goes_to_the_cash_customer() -> None:

@@ -11,10 +11,9 @@ import threading
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
-from zoneinfo import ZoneInfo
 
 from app.connectors.tagrain.errors import TagrainBadResponseError, TagrainNotFoundError
 from app.connectors.tagrain.parsing import parse_time
@@ -95,17 +94,11 @@ class DownContext:
             raise store_not_mapped(self.store(store_id).code, store_id)
         return rule
 
-    def local_date(self, store_id: str, moment: datetime) -> date:
-        """The date in the store's time zone (SAP's DocDate), not the machine's."""
-        return moment.astimezone(ZoneInfo(self.store(store_id).timezone)).date()
-
-    def payment_dependencies(
-        self, card_code: str | None, store_id: str, moment: datetime
-    ) -> PaymentDependencies:
+    def payment_dependencies(self, card_code: str | None, store_id: str) -> PaymentDependencies:
         """What a receipt's payment needs: its customer, date and the store's till."""
         return PaymentDependencies(
             card_code=card_code,
-            doc_date=self.local_date(store_id, moment),
+            timezone=self.store(store_id).timezone,
             store_id=store_id,
             store_code=self.store(store_id).code,
             store_rule=self.ctx.rules.stores.get(store_id),

@@ -60,7 +60,7 @@ class ExpensesJob(TagrainSourceJob[Expense]):
         deps = ExpenseDependencies(
             store_code=self.down.store(expense.store_id).code,
             store_rule=self.ctx.rules.stores.get(expense.store_id),
-            doc_date=self.down.local_date(expense.store_id, expense.paid_at),
+            timezone=self.down.store(expense.store_id).timezone,
             now=datetime.now(UTC),
         )
         return map_expense(expense, deps, self.ctx.rules)

@@ -178,7 +178,7 @@ class RefundsJob(TagrainSourceJob[Refund]):
             card_code=self.customers.card_code_for(refund.customer_id),
             warehouse=rule.warehouse,
             branch=rule.branch,
-            doc_date=self.down.local_date(refund.store_id, refund.refunded_at),
+            timezone=self.down.store(refund.store_id).timezone,
             taxes=self.down.tax_table((ln.product_id, ln.tax_amount) for ln in refund.lines),
             invoice=invoice,
             sale=sale,
@@ -193,5 +193,5 @@ class RefundsJob(TagrainSourceJob[Refund]):
     def payment_draft(self, refund: Refund, memo: DocumentRef) -> PaymentDraft | None:
         """The outgoing payment of the money that left the till (None when nothing did)."""
         card_code = self.customers.card_code_for(refund.customer_id)
-        deps = self.down.payment_dependencies(card_code, refund.store_id, refund.refunded_at)
+        deps = self.down.payment_dependencies(card_code, refund.store_id)
         return map_refund_payment(refund, deps, self.ctx.rules, memo)

@@ -157,7 +157,7 @@ class SalesJob(TagrainSourceJob[Sale]):
             store_code=self.down.store(sale.store_id).code,
             warehouse=rule.warehouse,
             branch=rule.branch,
-            doc_date=self.down.local_date(sale.store_id, sale.sold_at),
+            timezone=self.down.store(sale.store_id).timezone,
             taxes=self.down.tax_table((ln.product_id, ln.tax_amount) for ln in sale.lines),
             now=datetime.now(UTC),
         )
@@ -170,5 +170,5 @@ class SalesJob(TagrainSourceJob[Sale]):
     def payment_draft(self, sale: Sale, invoice: DocumentRef) -> PaymentDraft | None:
         """The incoming payment of a paid receipt (None when nothing was tendered)."""
         card_code = self.customers.card_code_for(sale.customer_id)
-        deps = self.down.payment_dependencies(card_code, sale.store_id, sale.sold_at)
+        deps = self.down.payment_dependencies(card_code, sale.store_id)
         return map_sale_payment(sale, deps, self.ctx.rules, invoice)

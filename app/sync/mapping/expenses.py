@@ -7,13 +7,13 @@ cash account, dated by the store's local date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from app.connectors.sapb1.company import JournalEntryDraft, JournalLineDraft
 from app.connectors.tagrain.records import Expense
 from app.sync.context import StoreRule, TemplateRules
-from app.sync.mapping.money import check_money, check_not_future
+from app.sync.mapping.money import check_money, check_not_future, local_date
 from app.sync.mapping.payments import till_cash_account
 from app.sync.records import RecordError
 
@@ -22,13 +22,13 @@ from app.sync.records import RecordError
 class ExpenseDependencies:
     """What an expense's journal entry needs from outside it, resolved by the job.
 
-    ``store_rule`` None is an unmapped store; ``doc_date`` the payment's date
-    in the store's time zone.
+    ``store_rule`` None is an unmapped store; ``timezone`` the store's (the
+    entry is dated by the local date there).
     """
 
     store_code: str
     store_rule: StoreRule | None
-    doc_date: date
+    timezone: str
     now: datetime
 
 
@@ -55,7 +55,7 @@ def map_expense(
     memo = (expense.description or expense.category)[:50]
     zero = Decimal(0)
     return JournalEntryDraft(
-        reference_date=deps.doc_date,
+        reference_date=local_date(expense.paid_at, deps.timezone),
         memo=f"Tagrain expense: {memo}",
         reference=expense.id,
         tagrain_id=expense.id,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from app.sync.context import TemplateRules
 from app.sync.records import RecordError
@@ -30,6 +31,11 @@ def check_money(what: str, value: Decimal) -> None:
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise RecordError(f"{what} {value} has more than 2 decimals")
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    """The date of ``moment`` in a store's time zone (SAP's DocDate), not this machine's."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 def check_not_future(what: str, moment: datetime, now: datetime) -> None:

@@ -46,11 +46,12 @@ class PaymentDependencies:
     """What a payment needs from outside its receipt, resolved by the job.
 
     ``card_code`` None is a walk-in (the template's cash customer);
-    ``store_rule`` None is an unmapped store (fatal only when cash was paid).
+    ``timezone`` the store's, which dates the payment; ``store_rule`` None is
+    an unmapped store (fatal only when cash was paid).
     """
 
     card_code: str | None
-    doc_date: date
+    timezone: str
     store_id: str
     store_code: str
     store_rule: StoreRule | None
@@ -70,6 +71,7 @@ def map_tender_payment(
     deps: PaymentDependencies,
     rules: TemplateRules,
     *,
+    doc_date: date,
     tagrain_id: str,
     reference: str,
     applies_to: DocumentRef,
@@ -118,7 +120,7 @@ def map_tender_payment(
         )
     return PaymentDraft(
         card_code=document_card_code(deps.card_code, rules),
-        doc_date=deps.doc_date,
+        doc_date=doc_date,
         tagrain_id=tagrain_id,
         reference=reference,
         applies_to=applies_to.entry,

@@ -8,7 +8,7 @@ is not in Tagrain stands alone, and says so in its remarks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from app.connectors.sapb1.company import (
@@ -19,7 +19,13 @@ from app.connectors.sapb1.company import (
 )
 from app.connectors.tagrain.records import Refund, Sale
 from app.sync.context import TemplateRules
-from app.sync.mapping.money import TaxTable, check_money, check_not_future, line_tax_code
+from app.sync.mapping.money import (
+    TaxTable,
+    check_money,
+    check_not_future,
+    line_tax_code,
+    local_date,
+)
 from app.sync.mapping.payments import PaymentDependencies, document_card_code, map_tender_payment
 from app.sync.records import RecordError
 
@@ -30,13 +36,14 @@ class RefundDependencies:
 
     ``invoice`` and ``sale`` are the base invoice in SAP and the refunded sale,
     both None for a standalone return (the sale is not in Tagrain);
-    ``card_code`` None is a walk-in.
+    ``card_code`` None is a walk-in; ``timezone`` the store's (the memo is
+    dated by the local date there).
     """
 
     card_code: str | None
     warehouse: str
     branch: int | None
-    doc_date: date
+    timezone: str
     taxes: TaxTable
     invoice: DocumentRef | None
     sale: Sale | None
@@ -127,7 +134,7 @@ def map_refund(
         )
     draft = DocumentDraft(
         card_code=document_card_code(deps.card_code, rules),
-        doc_date=deps.doc_date,
+        doc_date=local_date(refund.refunded_at, deps.timezone),
         num_at_card=refund.refund_number,
         tagrain_id=refund.id,
         currency=refund.currency,
@@ -147,6 +154,7 @@ def map_refund_payment(
         refund.tenders,
         deps,
         rules,
+        doc_date=local_date(refund.refunded_at, deps.timezone),
         tagrain_id=refund.id,
         reference=f"Tagrain refund {refund.refund_number}",
         applies_to=memo,

@@ -9,7 +9,7 @@ receipt total to the cent, or the receipt is refused with the reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from app.connectors.sapb1.company import (
     DocumentDraft,
@@ -19,7 +19,13 @@ from app.connectors.sapb1.company import (
 )
 from app.connectors.tagrain.records import Sale
 from app.sync.context import TemplateRules
-from app.sync.mapping.money import TaxTable, check_money, check_not_future, line_tax_code
+from app.sync.mapping.money import (
+    TaxTable,
+    check_money,
+    check_not_future,
+    line_tax_code,
+    local_date,
+)
 from app.sync.mapping.payments import PaymentDependencies, document_card_code, map_tender_payment
 from app.sync.records import RecordError
 
@@ -28,16 +34,16 @@ from app.sync.records import RecordError
 class SaleDependencies:
     """What a sale's invoice needs from outside the receipt, resolved by the job.
 
-    ``card_code`` None is a walk-in; ``doc_date`` is the sale's date in the
-    store's time zone; ``now`` is when the record is mapped (dates ahead of it
-    are a wrong till clock).
+    ``card_code`` None is a walk-in; ``timezone`` is the store's (the invoice
+    is dated by the local date there); ``now`` is when the record is mapped
+    (dates ahead of it are a wrong till clock).
     """
 
     card_code: str | None
     store_code: str
     warehouse: str
     branch: int | None
-    doc_date: date
+    timezone: str
     taxes: TaxTable
     now: datetime
 
@@ -91,7 +97,7 @@ def map_sale(sale: Sale, deps: SaleDependencies, rules: TemplateRules) -> Docume
     )
     return DocumentDraft(
         card_code=document_card_code(deps.card_code, rules),
-        doc_date=deps.doc_date,
+        doc_date=local_date(sale.sold_at, deps.timezone),
         num_at_card=sale.receipt_number,
         tagrain_id=sale.id,
         currency=sale.currency,
@@ -114,6 +120,7 @@ def map_sale_payment(
         sale.tenders,
         deps,
         rules,
+        doc_date=local_date(sale.sold_at, deps.timezone),
         tagrain_id=sale.id,
         reference=f"Tagrain receipt {sale.receipt_number}",
         applies_to=invoice,
