@@ -342,7 +342,8 @@ class MainWindow(QMainWindow):
         frame.setProperty("form_key", key)
         frame.setWindowIcon(icon(spec.icon))
         frame.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        frame.resize(form.sizeHint().expandedTo(form.minimumSizeHint()).grownBy(FRAME_MARGINS))
+        size = form.sizeHint().expandedTo(form.minimumSizeHint()).grownBy(FRAME_MARGINS)
+        frame.resize(size.boundedTo(self.mdi.viewport().size()).expandedTo(frame.minimumSizeHint()))
         frame.show()
         self.mdi.setActiveSubWindow(frame)
         return form

@@ -246,9 +246,10 @@ class SyncCenter(QObject):
         text = f"Preview of {report.label}: {report.summary()}"
         if report.note:
             text += f" ({report.note})"
-        if report.status == "succeeded":
+        kind = report.kind()
+        if kind == "success":
             self.messenger.success(text)
-        elif report.status == "failed":
+        elif kind == "error":
             self.messenger.error(text)
         else:
             self.messenger.warning(text)

@@ -98,6 +98,15 @@ class PreviewReport:
             counts.pop("skipped", None)
         return counts
 
+    def kind(self) -> str:
+        """How the summary is coloured: "error" (failures), "warning" (waits), "success"."""
+        counts = self.counts()
+        if self.status == "failed" or counts.get("failed"):
+            return "error"
+        if self.status == "cancelled" or counts.get("waiting"):
+            return "warning"
+        return "success"
+
     def summary(self) -> str:
         """The line at the top of the preview window."""
         return summary_line(self.counts(), cancelled=self.status == "cancelled")
@@ -184,8 +193,11 @@ def preview_row(
         whats = list(dict.fromkeys(w.what for w in writes))
         side = ", ".join(sides)
         what = ", ".join(whats)
-        parts = [f"{w.key} ({w.detail})" if w.detail else w.key for w in writes]
-        detail = "; ".join(parts) + (f" — {rest}" if rest else "")
+        parts = "; ".join(f"{w.key} ({w.detail})" if w.detail else w.key for w in writes)
+        if rest and kind in ("failed", "waiting"):
+            detail = f"{rest} — would have written {parts}"
+        else:
+            detail = parts + (f" — {rest}" if rest else "")
     else:
         side, what = TARGETS.get(object_name, ("", ""))
         detail = rest

@@ -96,14 +96,7 @@ class PreviewForm(BaseForm):
         self.report = report
         self.setWindowTitle(TITLE.format(report.label))
         self.summary.setText(report.summary())
-        kind = (
-            "error"
-            if report.status == "failed" or report.counts().get("failed")
-            else "warning"
-            if report.status == "cancelled" or report.counts().get("waiting")
-            else "success"
-        )
-        self.summary.setProperty("kind", kind)
+        self.summary.setProperty("kind", report.kind())
         self.summary.style().unpolish(self.summary)
         self.summary.style().polish(self.summary)
         skipped = report.counts().get("skipped", 0)

@@ -46,9 +46,9 @@ class PreviewModel(RowsModel[PreviewRow]):
                 ("Side", lambda r: r.side),
                 ("Would Write", lambda r: r.what),
                 ("Detail", lambda r: r.detail),
-            ]
+            ],
+            parent,
         )
-        self.setParent(parent)
 
     def set_labels(self, labels: dict[str, str]) -> None:
         """The user's words for the job names ("customers_up" → "Customers")."""
