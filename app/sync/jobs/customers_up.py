@@ -26,23 +26,13 @@ from datetime import datetime
 from typing import Any
 
 from app.connectors.sapb1.company import SapBusinessPartner
-from app.connectors.tagrain.errors import TagrainNotFoundError, TagrainValidationError
 from app.connectors.tagrain.records import Customer
 from app.sync.binder import Binding
 from app.sync.context import SyncContext
-from app.sync.job import ContextJob
-from app.sync.jobs.common_up import (
-    Marks,
-    TagrainIndex,
-    linked_sap_keys,
-    oldest_first,
-    relink,
-    write_key,
-)
-from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.fingerprints import sap_customer_fingerprint, tagrain_customer_fingerprint
 from app.sync.jobs.master_groups import CUSTOMER_GROUPS, GroupSync
-from app.sync.records import Action, Outcome, SourceRecord
+from app.sync.jobs.sap_source import SapSourceJob
+from app.sync.records import Action, Outcome
 
 LINKS = "customers"
 NAME_LENGTH = 100
@@ -56,6 +46,14 @@ def customer_keys(customer: Customer) -> Iterable[str]:
     yield f"code:{customer.code}"
     if customer.email:
         yield f"email:{customer.email.strip().casefold()}"
+
+
+def customer_match_keys(bp: SapBusinessPartner) -> list[tuple[str, str]]:
+    """The index keys an SAP customer is matched by, in order, each with how it is told."""
+    keys = [(f"ref:{bp.card_code}", "external reference"), (f"code:{bp.card_code}", "code")]
+    if bp.email:
+        keys.append((f"email:{bp.email.strip().casefold()}", "e-mail"))
+    return keys
 
 
 def customer_payload(
@@ -95,96 +93,83 @@ def customer_payload(
     }
 
 
-class CustomersUpJob(ContextJob):
-    """SAP business partners marked for the template → Tagrain customers."""
+class CustomersUpJob(SapSourceJob[SapBusinessPartner, Customer, str | None]):
+    """SAP business partners marked for the template → Tagrain customers.
+
+    A record's dependency is the Tagrain id of its customer group.
+    """
 
     object_name = "customers_up"
-    direction = "to_tagrain"
-    parallel = True
+    marks_kind = "customer"
+    links = LINKS
+    unique_field = "code"
 
     def __init__(self, ctx: SyncContext) -> None:
-        self.ctx = ctx
-        self.marks = Marks(ctx, "customer")
-        self.retried: set[str] = set()
+        super().__init__(ctx)
         self.groups = GroupSync(ctx, CUSTOMER_GROUPS)
-        self.index: TagrainIndex[Customer] = TagrainIndex(
-            lambda: ctx.tagrain.iter_customers(), customer_keys, lambda c: c.id
-        )
 
-    def _marked(self) -> frozenset[str]:
-        return self.marks.keys()
+    def key_of(self, record: SapBusinessPartner) -> str:
+        return record.card_code
 
-    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        marked = self._marked()
-        if not marked:
-            return
-        with translate_errors():
-            if since is None:
-                customers = sorted(
-                    self.ctx.sap.customers(codes=sorted(marked - self.retried)),
-                    key=lambda bp: oldest_first(bp.updated_at, bp.card_code),
-                )
-                for bp in customers:
-                    yield SourceRecord(bp.card_code, bp.updated_at, bp)
-                return
-            seen = set(self.retried)
-            unlinked = sorted(marked - linked_sap_keys(self.ctx, LINKS) - seen)
-            for bp in self.ctx.sap.customers(codes=unlinked) if unlinked else ():
-                seen.add(bp.card_code)
-                yield SourceRecord(bp.card_code, None, bp)
-            for bp in self.ctx.sap.customers(since=since):
-                if bp.card_code in marked and bp.card_code not in seen:
-                    yield SourceRecord(bp.card_code, bp.updated_at, bp)
+    def sap_records(
+        self, *, since: datetime | None = None, codes: list[str] | None = None
+    ) -> Iterable[SapBusinessPartner]:
+        return self.ctx.sap.customers(since=since, codes=codes)
 
-    def count(self, since: datetime | None) -> int | None:
-        return len(self._marked()) if since is None else None
+    def sap_record(self, key: str) -> SapBusinessPartner | None:
+        return self.ctx.sap.customer(key)
 
-    def fetch(self, source_id: str) -> SourceRecord | None:
-        self.retried.add(source_id)
-        with translate_errors():
-            bp = self.ctx.sap.customer(source_id)
-        return None if bp is None else SourceRecord(bp.card_code, bp.updated_at, bp)
+    def set_tagrain_id(self, key: str, tagrain_id: str) -> None:
+        self.ctx.sap.set_customer_tagrain_id(key, tagrain_id)
 
-    def apply(self, record: SourceRecord) -> Outcome:
-        bp: SapBusinessPartner = record.payload
-        if bp.card_code not in self._marked():
-            return Outcome(Action.SKIPPED, message="no longer marked for this template")
-        with translate_errors():
-            return self._apply(bp)
+    def tagrain_records(self) -> Iterable[Customer]:
+        return self.ctx.tagrain.iter_customers()
 
-    def _apply(self, bp: SapBusinessPartner) -> Outcome:
-        group_id = self.groups.ensure(bp.group_code)
-        fingerprint = sap_customer_fingerprint(bp, self.ctx.binder)
-        link = self.ctx.binder.by_sap(LINKS, bp.card_code)
-        if link is not None:
-            if link.fingerprint == fingerprint:
-                self._write_back(bp, link.tagrain_id)
-                return Outcome(Action.SKIPPED, target_key=link.tagrain_id)
-            current = self._get(link.tagrain_id)
-            if current is not None:
-                return self._update(bp, current, link, fingerprint, group_id)
-        match, how = self._match(bp)
-        if match is not None:
-            return self._link(bp, match, how, fingerprint, group_id)
-        return self._create(bp, fingerprint, group_id)
+    def tagrain_record(self, tagrain_id: str) -> Customer:
+        return self.ctx.tagrain.get_customer(tagrain_id)
 
-    def _get(self, tagrain_id: str) -> Customer | None:
-        try:
-            return self.ctx.tagrain.get_customer(tagrain_id)
-        except TagrainNotFoundError:
-            return None
+    def tagrain_write(self, tagrain_id: str | None, payload: dict[str, Any], key: str) -> Customer:
+        if tagrain_id is None:
+            return self.ctx.tagrain.create_customer(payload, idempotency_key=key)
+        return self.ctx.tagrain.update_customer(tagrain_id, payload, idempotency_key=key)
 
-    def _update(
+    def candidates(self, record: SapBusinessPartner) -> Iterator[tuple[Customer, str]]:
+        """The customer whose id SAP carries in U_TG_ID first, then the index's matches."""
+        if record.tagrain_id:
+            carried = self.get(record.tagrain_id)
+            if carried is not None:
+                yield carried, "the Tagrain id in U_TG_ID"
+        yield from super().candidates(record)
+
+    def may_link(self, record: SapBusinessPartner, candidate: Customer) -> bool:
+        return candidate.external_ref in (None, record.card_code)
+
+    def tagrain_keys(self, record: Customer) -> Iterable[str]:
+        return customer_keys(record)
+
+    def match_keys(self, record: SapBusinessPartner) -> Iterable[tuple[str, str]]:
+        return customer_match_keys(record)
+
+    def resolve(self, record: SapBusinessPartner) -> str | None:
+        return self.groups.ensure(record.group_code)
+
+    def fingerprint(self, record: SapBusinessPartner, deps: str | None) -> str:
+        return sap_customer_fingerprint(record, self.ctx.binder)
+
+    def create_body(self, record: SapBusinessPartner, deps: str | None) -> dict[str, Any]:
+        return {"code": record.card_code, **customer_payload(record, deps, None)}
+
+    def update(
         self,
-        bp: SapBusinessPartner,
+        record: SapBusinessPartner,
+        deps: str | None,
         current: Customer,
         link: Binding,
         fingerprint: str,
-        group_id: str | None,
     ) -> Outcome:
         tagrain_fingerprint = tagrain_customer_fingerprint(current, self.ctx.binder)
         both = tagrain_fingerprint != link.fingerprint
-        if both and bp.updated_at is not None and current.updated_at > bp.updated_at:
+        if both and record.updated_at is not None and current.updated_at > record.updated_at:
             return Outcome(
                 Action.SKIPPED,
                 target_key=current.id,
@@ -192,15 +177,11 @@ class CustomersUpJob(ContextJob):
                 "and wins",
             )
         if tagrain_fingerprint == fingerprint:
-            relink(self.ctx, LINKS, current.id, bp.card_code, fingerprint)
-            self._write_back(bp, current.id)
+            self.bind(record, current.id, fingerprint)
             return Outcome(Action.SKIPPED, target_key=current.id, message="already equal")
-        payload = customer_payload(bp, group_id, current)
-        key = write_key(LINKS, bp.card_code, f"{current.id}:{link.fingerprint}", payload)
-        updated = self.ctx.tagrain.update_customer(current.id, payload, idempotency_key=key)
-        self.index.add(updated)
-        relink(self.ctx, LINKS, updated.id, bp.card_code, fingerprint)
-        self._write_back(bp, updated.id)
+        payload = customer_payload(record, deps, current)
+        updated = self.write(record, current.id, payload, f"{current.id}:{link.fingerprint}")
+        self.done(record, updated, fingerprint)
         message = (
             "changed on both sides since the last sync; SAP's change is later and wins"
             if both
@@ -208,65 +189,18 @@ class CustomersUpJob(ContextJob):
         )
         return Outcome(Action.UPDATED, target_key=updated.id, message=message)
 
-    def _candidates(self, bp: SapBusinessPartner) -> Iterator[tuple[Customer, str]]:
-        if bp.tagrain_id:
-            carried = self._get(bp.tagrain_id)
-            if carried is not None:
-                yield carried, "the Tagrain id in U_TG_ID"
-        for key, how in (
-            (f"ref:{bp.card_code}", "external reference"),
-            (f"code:{bp.card_code}", "code"),
-            (f"email:{(bp.email or '').strip().casefold()}" if bp.email else "", "e-mail"),
-        ):
-            for customer in self.index.find(key) if key else ():
-                yield customer, how
-
-    def _match(self, bp: SapBusinessPartner) -> tuple[Customer | None, str]:
-        for customer, how in self._candidates(bp):
-            if customer.external_ref not in (None, bp.card_code):
-                continue
-            other = self.ctx.binder.by_tagrain(LINKS, customer.id)
-            if other is not None and other.sap_key != bp.card_code:
-                continue
-            return customer, how
-        return None, ""
-
-    def _link(
+    def link(
         self,
-        bp: SapBusinessPartner,
+        record: SapBusinessPartner,
+        deps: str | None,
         match: Customer,
         how: str,
         fingerprint: str,
-        group_id: str | None,
     ) -> Outcome:
         message = f"matched Tagrain customer {match.code} by {how}; linked, not duplicated"
         same = tagrain_customer_fingerprint(match, self.ctx.binder) == fingerprint
-        if not same or match.external_ref != bp.card_code:
-            payload = customer_payload(bp, group_id, match)
-            key = write_key(LINKS, bp.card_code, f"link:{match.id}", payload)
-            self.index.add(self.ctx.tagrain.update_customer(match.id, payload, idempotency_key=key))
-        relink(self.ctx, LINKS, match.id, bp.card_code, fingerprint)
-        self._write_back(bp, match.id)
+        if not same or match.external_ref != record.card_code:
+            payload = customer_payload(record, deps, match)
+            self.index.add(self.write(record, match.id, payload, f"link:{match.id}"))
+        self.bind(record, match.id, fingerprint)
         return Outcome(Action.LINKED, target_key=match.id, message=message)
-
-    def _create(self, bp: SapBusinessPartner, fingerprint: str, group_id: str | None) -> Outcome:
-        payload = {"code": bp.card_code, **customer_payload(bp, group_id, None)}
-        key = write_key(LINKS, bp.card_code, "create", payload)
-        try:
-            created = self.ctx.tagrain.create_customer(payload, idempotency_key=key)
-        except TagrainValidationError as exc:
-            if exc.field != "code":
-                raise
-            self.index.reset()
-            match, how = self._match(bp)
-            if match is None:
-                raise
-            return self._link(bp, match, how, fingerprint, group_id)
-        self.index.add(created)
-        relink(self.ctx, LINKS, created.id, bp.card_code, fingerprint)
-        self._write_back(bp, created.id)
-        return Outcome(Action.CREATED, target_key=created.id)
-
-    def _write_back(self, bp: SapBusinessPartner, tagrain_id: str) -> None:
-        if bp.tagrain_id != tagrain_id:
-            self.ctx.sap.set_customer_tagrain_id(bp.card_code, tagrain_id)

@@ -15,16 +15,16 @@ sends at most 1,000 levels a call. Non-stock items are left out.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from app.connectors.sapb1.company import SapItem
+from app.connectors.tagrain.records import InventoryResult
 from app.sync.context import StoreRule, SyncContext
-from app.sync.job import ContextJob
 from app.sync.jobs.common_up import linked_sap_keys
-from app.sync.jobs.errors import translate_errors
+from app.sync.jobs.sap_source import SapJob
 from app.sync.records import Action, Outcome, SourceRecord
 
 QUANTITY = Decimal("0.001")
@@ -39,11 +39,41 @@ class StockSnapshot:
     as_of: datetime
 
 
-class InventoryJob(ContextJob):
+def inventory_levels(items: Iterable[SapItem], warehouse: str) -> list[tuple[str, Decimal]]:
+    """Each stock item's available quantity in the warehouse (InStock − Committed), by SKU.
+
+    Non-stock items are left out; quantities are rounded to Tagrain's three decimals.
+    """
+    return [
+        (item.item_code, item.available(warehouse).quantize(QUANTITY))
+        for item in items
+        if item.inventory_item
+    ]
+
+
+def snapshot_outcome(rule: StoreRule, result: InventoryResult) -> Outcome:
+    """What the record log says of a store's snapshot: failed while Tagrain lacks some SKUs."""
+    where = f"warehouse {rule.warehouse}"
+    if result.unknown_skus:
+        unknown = result.unknown_skus
+        listed = ", ".join(unknown[:LISTED_SKUS]) + (", ..." if len(unknown) > LISTED_SKUS else "")
+        return Outcome(
+            Action.FAILED,
+            target_key=rule.store_id,
+            message=f"Tagrain does not know {len(unknown)} SKU(s) of {where}: {listed}; "
+            f"the other {result.accepted} levels were set",
+        )
+    return Outcome(
+        Action.UPDATED,
+        target_key=rule.store_id,
+        message=f"{result.accepted} levels set from {where}",
+    )
+
+
+class InventoryJob(SapJob[StoreRule]):
     """Stock of marked, synced items in each mapped warehouse → its Tagrain store."""
 
     object_name = "inventory"
-    direction = "to_tagrain"
     parallel = True
 
     def __init__(self, ctx: SyncContext) -> None:
@@ -77,34 +107,12 @@ class InventoryJob(ContextJob):
                 self._snapshot = StockSnapshot(items, as_of)
             return self._snapshot
 
-    def apply(self, record: SourceRecord) -> Outcome:
-        rule: StoreRule = record.payload
-        with translate_errors():
-            snapshot = self.snapshot()
-            levels = [
-                (item.item_code, item.available(rule.warehouse).quantize(QUANTITY))
-                for item in snapshot.items
-                if item.inventory_item
-            ]
-            if not levels:
-                return Outcome(Action.SKIPPED, message="no synced stock items")
-            where = f"warehouse {rule.warehouse}"
-            result = self.ctx.tagrain.put_inventory(rule.store_id, snapshot.as_of, levels)
+    def apply_record(self, payload: StoreRule) -> Outcome:
+        snapshot = self.snapshot()
+        levels = inventory_levels(snapshot.items, payload.warehouse)
+        if not levels:
+            return Outcome(Action.SKIPPED, message="no synced stock items")
+        result = self.ctx.tagrain.put_inventory(payload.store_id, snapshot.as_of, levels)
         with self._lock:
-            self._sent.add(rule.store_id)
-        if result.unknown_skus:
-            unknown = result.unknown_skus
-            listed = ", ".join(unknown[:LISTED_SKUS]) + (
-                ", ..." if len(unknown) > LISTED_SKUS else ""
-            )
-            return Outcome(
-                Action.FAILED,
-                target_key=rule.store_id,
-                message=f"Tagrain does not know {len(unknown)} SKU(s) of {where}: {listed}; "
-                f"the other {result.accepted} levels were set",
-            )
-        return Outcome(
-            Action.UPDATED,
-            target_key=rule.store_id,
-            message=f"{result.accepted} levels set from {where}",
-        )
+            self._sent.add(payload.store_id)
+        return snapshot_outcome(payload, result)

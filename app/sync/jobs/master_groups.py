@@ -22,10 +22,10 @@ from app.connectors.tagrain.client import TagrainClient
 from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.sync.binder import note_dependency
 from app.sync.context import SyncContext
-from app.sync.job import ContextJob
 from app.sync.jobs.common_up import relink, write_key
 from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.fingerprints import digest
+from app.sync.jobs.sap_source import SapJob
 from app.sync.records import Action, Outcome, RecordError, SourceRecord
 
 
@@ -47,8 +47,8 @@ class GroupKind:
     label: str
     sap_list: Callable[[SapCompany], list[SapGroup]]
     tagrain_list: Callable[[TagrainClient], Iterable[Named]]
-    create: Callable[[TagrainClient, str, str], Named]
-    rename: Callable[[TagrainClient, str, str, str], Named]
+    create: Callable[[TagrainClient, dict[str, str], str], Named]
+    rename: Callable[[TagrainClient, str, dict[str, str], str], Named]
 
 
 CUSTOMER_GROUPS = GroupKind(
@@ -56,25 +56,30 @@ CUSTOMER_GROUPS = GroupKind(
     "customer group",
     lambda sap: sap.customer_groups(),
     lambda tg: tg.iter_customer_groups(),
-    lambda tg, name, key: tg.create_customer_group(name, idempotency_key=key),
-    lambda tg, id, name, key: tg.update_customer_group(id, name, idempotency_key=key),
+    lambda tg, body, key: tg.create_customer_group(body, idempotency_key=key),
+    lambda tg, id, body, key: tg.update_customer_group(id, body, idempotency_key=key),
 )
 PRODUCT_GROUPS = GroupKind(
     "product_groups",
     "product group",
     lambda sap: sap.item_groups(),
     lambda tg: tg.iter_product_groups(),
-    lambda tg, name, key: tg.create_product_group(name, idempotency_key=key),
-    lambda tg, id, name, key: tg.update_product_group(id, name, idempotency_key=key),
+    lambda tg, body, key: tg.create_product_group(body, idempotency_key=key),
+    lambda tg, id, body, key: tg.update_product_group(id, body, idempotency_key=key),
 )
 MANUFACTURERS = GroupKind(
     "manufacturers",
     "manufacturer",
     lambda sap: sap.manufacturers(),
     lambda tg: tg.iter_manufacturers(),
-    lambda tg, name, key: tg.create_manufacturer(name, idempotency_key=key),
-    lambda tg, id, name, key: tg.update_manufacturer(id, name, idempotency_key=key),
+    lambda tg, body, key: tg.create_manufacturer(body, idempotency_key=key),
+    lambda tg, id, body, key: tg.update_manufacturer(id, body, idempotency_key=key),
 )
+
+
+def group_payload(group: SapGroup) -> dict[str, str]:
+    """The Tagrain fields of an SAP group: its name exactly as SAP spells it."""
+    return {"name": group.name}
 
 
 def group_fingerprint(group: SapGroup) -> str:
@@ -130,15 +135,15 @@ class GroupSync:
 
     def _apply(self, group: SapGroup) -> Outcome:
         kind, sap_key = self.kind, str(group.code)
-        fingerprint = group_fingerprint(group)
+        fingerprint, body = group_fingerprint(group), group_payload(group)
         link = self.ctx.binder.by_sap(kind.object_name, sap_key)
         if link is not None and link.fingerprint == fingerprint:
             return Outcome(Action.SKIPPED, target_key=link.tagrain_id)
         if link is not None:
             base = f"{link.tagrain_id}:{link.fingerprint}"
-            key = write_key(kind.object_name, sap_key, base, {"name": group.name})
+            key = write_key(kind.object_name, sap_key, base, body)
             try:
-                renamed = kind.rename(self.ctx.tagrain, link.tagrain_id, group.name, key)
+                renamed = kind.rename(self.ctx.tagrain, link.tagrain_id, body, key)
             except TagrainNotFoundError:
                 renamed = None
             if renamed is not None:
@@ -152,8 +157,8 @@ class GroupSync:
         found = self._tagrain_by_name().get(group.name.casefold())
         if found is not None:
             return self._link(group, found, fingerprint)
-        key = write_key(kind.object_name, sap_key, "create", {"name": group.name})
-        created = kind.create(self.ctx.tagrain, group.name, key)
+        key = write_key(kind.object_name, sap_key, "create", body)
+        created = kind.create(self.ctx.tagrain, body, key)
         self._remember(created.id, created.name)
         relink(self.ctx, kind.object_name, created.id, sap_key, fingerprint)
         return Outcome(Action.CREATED, target_key=created.id)
@@ -170,8 +175,9 @@ class GroupSync:
         message = f"matched Tagrain {kind.label} {tagrain_name!r} by name; linked, not duplicated"
         if tagrain_name != group.name:
             base = f"{tagrain_id}:{tagrain_name}"
-            key = write_key(kind.object_name, sap_key, base, {"name": group.name})
-            kind.rename(self.ctx.tagrain, tagrain_id, group.name, key)
+            body = group_payload(group)
+            key = write_key(kind.object_name, sap_key, base, body)
+            kind.rename(self.ctx.tagrain, tagrain_id, body, key)
             self._remember(tagrain_id, group.name)
         relink(self.ctx, kind.object_name, tagrain_id, sap_key, fingerprint)
         return Outcome(Action.LINKED, target_key=tagrain_id, message=message)
@@ -184,10 +190,9 @@ class GroupSync:
         by_name[name.casefold()] = (tagrain_id, name)
 
 
-class MasterGroupsJob(ContextJob):
+class MasterGroupsJob(SapJob[SapGroup]):
     """One kind of SAP group → Tagrain; every run reads all of them (SAP has no change time)."""
 
-    direction = "to_tagrain"
     kind: GroupKind
 
     def __init__(self, ctx: SyncContext) -> None:
@@ -205,9 +210,8 @@ class MasterGroupsJob(ContextJob):
             group = self.groups.sap_groups().get(int(source_id))
         return None if group is None else SourceRecord(source_id, None, group)
 
-    def apply(self, record: SourceRecord) -> Outcome:
-        with translate_errors():
-            return self.groups.apply(record.payload)
+    def apply_record(self, payload: SapGroup) -> Outcome:
+        return self.groups.apply(payload)
 
     def count(self, since: datetime | None) -> int | None:
         with translate_errors():

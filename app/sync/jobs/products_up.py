@@ -19,28 +19,20 @@ our own write-back coming round again) is skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from app.connectors.sapb1.company import SapItem
-from app.connectors.tagrain.errors import TagrainNotFoundError, TagrainValidationError
 from app.connectors.tagrain.parsing import format_decimal
 from app.connectors.tagrain.records import Product
+from app.sync.binder import Binding
 from app.sync.context import SyncContext
-from app.sync.job import ContextJob
-from app.sync.jobs.common_up import (
-    Marks,
-    TagrainIndex,
-    linked_sap_keys,
-    oldest_first,
-    relink,
-    write_key,
-)
-from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.fingerprints import digest
 from app.sync.jobs.master_groups import MANUFACTURERS, PRODUCT_GROUPS, GroupSync
-from app.sync.records import Action, Outcome, RecordError, SourceRecord
+from app.sync.jobs.sap_source import SapSourceJob
+from app.sync.records import Action, Outcome, RecordError
 
 LINKS = "products"
 TAGRAIN_MASTERED = ("variant", "gift_card")
@@ -74,16 +66,30 @@ def product_keys(product: Product) -> Iterable[str]:
         yield f"barcode:{product.barcode}"
 
 
-def product_payload(
-    item: SapItem, group_id: str | None, manufacturer_id: str | None
-) -> dict[str, Any]:
+def item_match_keys(item: SapItem) -> list[tuple[str, str]]:
+    """The index keys an SAP item is matched by, in order, each with how it is told."""
+    keys = [(f"sku:{item.item_code}", "SKU")]
+    if item.barcode:
+        keys.append((f"barcode:{item.barcode}", "barcode"))
+    return keys
+
+
+@dataclass(frozen=True)
+class ItemDependencies:
+    """The Tagrain ids of an item's product group and manufacturer (None: it has none)."""
+
+    group_id: str | None
+    manufacturer_id: str | None = None
+
+
+def product_payload(item: SapItem, deps: ItemDependencies) -> dict[str, Any]:
     """The Tagrain fields of an SAP item (the type only goes with a create)."""
     payload: dict[str, Any] = {
         "sku": item.item_code,
         "name": (item.item_name or item.item_code)[:NAME_LENGTH],
         "non_stock": not item.inventory_item,
-        "group_id": group_id,
-        "manufacturer_id": manufacturer_id,
+        "group_id": deps.group_id,
+        "manufacturer_id": deps.manufacturer_id,
         "barcode": item.barcode,
         "active": item.active,
         "external_ref": item.item_code,
@@ -91,6 +97,30 @@ def product_payload(
     if item.price is not None:
         payload["price"] = item.price
     return payload
+
+
+def create_body(item: SapItem, deps: ItemDependencies, price_list: int | None) -> dict[str, Any]:
+    """The Tagrain product an SAP item creates: its fields and its type.
+
+    RecordError when the item has no price in the template's price list
+    (``price_list``): Tagrain needs one to create a product.
+    """
+    payload = product_payload(item, deps)
+    if "price" not in payload:
+        raise RecordError(
+            f"item {item.item_code} has no price in the template's price list "
+            f"({price_list}); Tagrain needs one to create the product"
+        )
+    return {**payload, "type": product_type(item)}
+
+
+def tagrain_mastered(product: Product) -> Outcome:
+    """The skip of a variant or gift-card product: Tagrain masters those."""
+    return Outcome(
+        Action.SKIPPED,
+        target_key=product.id,
+        message=f"Tagrain product {product.sku} is a {product.type}, mastered in Tagrain",
+    )
 
 
 def product_fingerprint(payload: dict[str, Any]) -> str:
@@ -101,151 +131,85 @@ def product_fingerprint(payload: dict[str, Any]) -> str:
     )
 
 
-class ProductsUpJob(ContextJob):
+class ProductsUpJob(SapSourceJob[SapItem, Product, ItemDependencies]):
     """SAP items marked for the template → Tagrain products."""
 
     object_name = "products_up"
-    direction = "to_tagrain"
-    parallel = True
+    marks_kind = "item"
+    links = LINKS
+    unique_field = "sku"
 
     def __init__(self, ctx: SyncContext) -> None:
-        self.ctx = ctx
-        self.marks = Marks(ctx, "item")
-        self.retried: set[str] = set()
+        super().__init__(ctx)
         self.groups = GroupSync(ctx, PRODUCT_GROUPS)
         self.manufacturers = GroupSync(ctx, MANUFACTURERS)
-        self.index: TagrainIndex[Product] = TagrainIndex(
-            lambda: ctx.tagrain.iter_products(), product_keys, lambda p: p.id
-        )
 
-    def _marked(self) -> frozenset[str]:
-        return self.marks.keys()
+    def key_of(self, record: SapItem) -> str:
+        return record.item_code
 
-    def _items(self, codes: list[str]) -> Iterator[SapItem]:
-        return self.ctx.sap.items(codes=codes, price_list=self.ctx.rules.price_list)
+    def sap_records(
+        self, *, since: datetime | None = None, codes: list[str] | None = None
+    ) -> Iterable[SapItem]:
+        price_list = self.ctx.rules.price_list
+        return self.ctx.sap.items(since=since, codes=codes, price_list=price_list)
 
-    def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        marked = self._marked()
-        if not marked:
-            return
-        with translate_errors():
-            if since is None:
-                items = sorted(
-                    self._items(sorted(marked - self.retried)),
-                    key=lambda item: oldest_first(item.updated_at, item.item_code),
-                )
-                for item in items:
-                    yield SourceRecord(item.item_code, item.updated_at, item)
-                return
-            seen = set(self.retried)
-            unlinked = sorted(marked - linked_sap_keys(self.ctx, LINKS) - seen)
-            for item in self._items(unlinked) if unlinked else ():
-                seen.add(item.item_code)
-                yield SourceRecord(item.item_code, None, item)
-            changed = self.ctx.sap.items(since=since, price_list=self.ctx.rules.price_list)
-            for item in changed:
-                if item.item_code in marked and item.item_code not in seen:
-                    yield SourceRecord(item.item_code, item.updated_at, item)
+    def sap_record(self, key: str) -> SapItem | None:
+        return self.ctx.sap.item(key, self.ctx.rules.price_list)
 
-    def count(self, since: datetime | None) -> int | None:
-        return len(self._marked()) if since is None else None
+    def set_tagrain_id(self, key: str, tagrain_id: str) -> None:
+        self.ctx.sap.set_item_tagrain_id(key, tagrain_id)
 
-    def fetch(self, source_id: str) -> SourceRecord | None:
-        self.retried.add(source_id)
-        with translate_errors():
-            item = self.ctx.sap.item(source_id, self.ctx.rules.price_list)
-        return None if item is None else SourceRecord(item.item_code, item.updated_at, item)
+    def tagrain_records(self) -> Iterable[Product]:
+        return self.ctx.tagrain.iter_products()
 
-    def apply(self, record: SourceRecord) -> Outcome:
-        item: SapItem = record.payload
-        if item.item_code not in self._marked():
-            return Outcome(Action.SKIPPED, message="no longer marked for this template")
-        with translate_errors():
-            return self._apply(item)
+    def tagrain_record(self, tagrain_id: str) -> Product:
+        return self.ctx.tagrain.get_product(tagrain_id)
 
-    def _apply(self, item: SapItem) -> Outcome:
-        group_id = self.groups.ensure(item.group_code)
-        maker_id = (
-            None if item.manufacturer is None else self.manufacturers.ensure(item.manufacturer)
-        )
-        payload = product_payload(item, group_id, maker_id)
-        fingerprint = product_fingerprint(payload)
-        link = self.ctx.binder.by_sap(LINKS, item.item_code)
-        if link is not None:
-            if link.fingerprint == fingerprint:
-                self._write_back(item, link.tagrain_id)
-                return Outcome(Action.SKIPPED, target_key=link.tagrain_id)
-            current = self._get(link.tagrain_id)
-            if current is not None:
-                if current.type in TAGRAIN_MASTERED:
-                    return self._tagrain_mastered(current)
-                key = write_key(LINKS, item.item_code, f"{current.id}:{link.fingerprint}", payload)
-                updated = self.ctx.tagrain.update_product(current.id, payload, idempotency_key=key)
-                self._done(item, updated, fingerprint)
-                return Outcome(
-                    Action.UPDATED, target_key=updated.id, message=type_note(item, updated)
-                )
-        match, how = self._match(item)
-        if match is not None:
-            if match.type in TAGRAIN_MASTERED:
-                return self._tagrain_mastered(match)
-            message = f"matched Tagrain product {match.sku} by {how}; linked, not duplicated"
-            message = "; ".join(m for m in (message, type_note(item, match)) if m)
-            key = write_key(LINKS, item.item_code, f"link:{match.id}", payload)
-            updated = self.ctx.tagrain.update_product(match.id, payload, idempotency_key=key)
-            self._done(item, updated, fingerprint)
-            return Outcome(Action.LINKED, target_key=match.id, message=message)
-        return self._create(item, payload, fingerprint)
+    def tagrain_write(self, tagrain_id: str | None, payload: dict[str, Any], key: str) -> Product:
+        if tagrain_id is None:
+            return self.ctx.tagrain.create_product(payload, idempotency_key=key)
+        return self.ctx.tagrain.update_product(tagrain_id, payload, idempotency_key=key)
 
-    def _create(self, item: SapItem, payload: dict[str, Any], fingerprint: str) -> Outcome:
-        if "price" not in payload:
-            raise RecordError(
-                f"item {item.item_code} has no price in the template's price list "
-                f"({self.ctx.rules.price_list}); Tagrain needs one to create the product"
-            )
-        body = {**payload, "type": product_type(item)}
-        key = write_key(LINKS, item.item_code, "create", body)
-        try:
-            created = self.ctx.tagrain.create_product(body, idempotency_key=key)
-        except TagrainValidationError as exc:
-            if exc.field != "sku":
-                raise
-            self.index.reset()
-            if not self._match(item)[0]:
-                raise
-            return self._apply(item)
-        self._done(item, created, fingerprint)
-        return Outcome(Action.CREATED, target_key=created.id)
+    def tagrain_keys(self, record: Product) -> Iterable[str]:
+        return product_keys(record)
 
-    def _get(self, tagrain_id: str) -> Product | None:
-        try:
-            return self.ctx.tagrain.get_product(tagrain_id)
-        except TagrainNotFoundError:
-            return None
+    def match_keys(self, record: SapItem) -> Iterable[tuple[str, str]]:
+        return item_match_keys(record)
 
-    def _match(self, item: SapItem) -> tuple[Product | None, str]:
-        keys = [(f"sku:{item.item_code}", "SKU")]
-        if item.barcode:
-            keys.append((f"barcode:{item.barcode}", "barcode"))
-        for key, how in keys:
-            for product in self.index.find(key):
-                other = self.ctx.binder.by_tagrain(LINKS, product.id)
-                if other is None or other.sap_key == item.item_code:
-                    return product, how
-        return None, ""
+    def resolve(self, record: SapItem) -> ItemDependencies:
+        group_id = self.groups.ensure(record.group_code)
+        maker = record.manufacturer
+        maker_id = None if maker is None else self.manufacturers.ensure(maker)
+        return ItemDependencies(group_id, maker_id)
 
-    def _tagrain_mastered(self, product: Product) -> Outcome:
-        return Outcome(
-            Action.SKIPPED,
-            target_key=product.id,
-            message=f"Tagrain product {product.sku} is a {product.type}, mastered in Tagrain",
-        )
+    def fingerprint(self, record: SapItem, deps: ItemDependencies) -> str:
+        return product_fingerprint(product_payload(record, deps))
 
-    def _done(self, item: SapItem, product: Product, fingerprint: str) -> None:
-        self.index.add(product)
-        relink(self.ctx, LINKS, product.id, item.item_code, fingerprint)
-        self._write_back(item, product.id)
+    def create_body(self, record: SapItem, deps: ItemDependencies) -> dict[str, Any]:
+        return create_body(record, deps, self.ctx.rules.price_list)
 
-    def _write_back(self, item: SapItem, tagrain_id: str) -> None:
-        if item.tagrain_id != tagrain_id:
-            self.ctx.sap.set_item_tagrain_id(item.item_code, tagrain_id)
+    def update(
+        self,
+        record: SapItem,
+        deps: ItemDependencies,
+        current: Product,
+        link: Binding,
+        fingerprint: str,
+    ) -> Outcome:
+        if current.type in TAGRAIN_MASTERED:
+            return tagrain_mastered(current)
+        payload = product_payload(record, deps)
+        updated = self.write(record, current.id, payload, f"{current.id}:{link.fingerprint}")
+        self.done(record, updated, fingerprint)
+        return Outcome(Action.UPDATED, target_key=updated.id, message=type_note(record, updated))
+
+    def link(
+        self, record: SapItem, deps: ItemDependencies, match: Product, how: str, fingerprint: str
+    ) -> Outcome:
+        if match.type in TAGRAIN_MASTERED:
+            return tagrain_mastered(match)
+        message = f"matched Tagrain product {match.sku} by {how}; linked, not duplicated"
+        message = "; ".join(m for m in (message, type_note(record, match)) if m)
+        updated = self.write(record, match.id, product_payload(record, deps), f"link:{match.id}")
+        self.done(record, updated, fingerprint)
+        return Outcome(Action.LINKED, target_key=match.id, message=message)
