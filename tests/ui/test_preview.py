@@ -20,9 +20,11 @@ from sqlalchemy import func, select
 
 from app.sandbox.launcher import RunningSandboxes
 from app.store import Database, Link, PendingRetry, Run
+from app.sync import leases
 from app.ui.context import Services
 from app.ui.forms.monitor import SyncMonitorForm
 from app.ui.forms.preview import FORM_KEY, PreviewForm
+from app.ui.forms.sync_settings import SyncSettingsForm
 from app.ui.main_window import MainWindow
 from tests.sync.conftest import sandboxes, template_id
 from tests.ui.helpers import open_from_tree, press
@@ -265,3 +267,37 @@ def test_export_writes_the_rows_shown_for_excel(
     assert len(rows) == form.model.rowCount()
     assert rows[0]["action"] == form.rows()[0].action
     assert rows[0]["detail"] == form.rows()[0].detail
+
+
+def test_a_preview_of_an_object_running_elsewhere_is_refused_and_opens_nothing(
+    qtbot: QtBot, window: MainWindow, template_id: int, database: Database
+) -> None:
+    leases.acquire(database, template_id, "sales", holder="OTHER-PC:4242")
+    monitor = _monitor(qtbot, window, "sales")
+
+    press(qtbot, monitor.preview_button)
+    wait_idle(qtbot, window)
+
+    assert window.messenger.last is not None
+    kind, text = window.messenger.last
+    assert kind == "error" and "sales is already running on OTHER-PC (process 4242)" in text
+    assert window.form_window(FORM_KEY) is None
+    assert not center_of(window).preview_loading
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Run)) == 0
+
+
+def test_synchronization_settings_offers_preview_beside_sync_now(
+    qtbot: QtBot, window: MainWindow, template_id: int
+) -> None:
+    settings = open_from_tree(qtbot, window, "sync_settings")
+    assert isinstance(settings, SyncSettingsForm)
+    settings.select_object("expenses")
+    assert settings.preview_button.isVisible() and settings.preview_button.isEnabled()
+
+    press(qtbot, settings.preview_button)
+    form = _wait_preview(qtbot, window)
+
+    assert form.windowTitle() == "Synchronization Preview – Expenses"
+    assert form.report is not None and form.report.object_name == "expenses"
+    assert form.rows() and all(r.object == "expenses" for r in form.rows())
