@@ -83,6 +83,11 @@ def test_a_refund_larger_than_its_sale_is_refused() -> None:
     assert str(raised.value) == "refund RF-2001 of 58.79 is larger than its sale's total 48.49"
 
 
+def test_a_total_larger_than_the_sale_is_named_before_the_lines_that_do_not_add_up() -> None:
+    with pytest.raises(RecordError, match=r"larger than its sale's total 48.49"):
+        map_refund(refund(total=D("58.49")), deps(), rules())
+
+
 def test_a_line_of_a_sale_line_the_sale_does_not_have_is_refused() -> None:
     line = replace(refund().lines[0], sale_line_no=9)
     with pytest.raises(RecordError) as raised:

@@ -51,7 +51,7 @@ class RefundDependencies:
 
 
 def check_refund(refund: Refund, now: datetime) -> None:
-    """What is wrong with the refund itself, before anything is looked up or created for it."""
+    """What is wrong with the refund's money and date, before anything is looked up for it."""
     if not refund.lines:
         raise RecordError(f"refund {refund.refund_number} has no lines")
     check_not_future(f"refund {refund.refund_number}: refunded_at", refund.refunded_at, now)
@@ -59,41 +59,41 @@ def check_refund(refund: Refund, now: datetime) -> None:
     for line in refund.lines:
         for name in ("unit_price", "tax_amount", "line_total"):
             check_money(f"line {line.line_no}: {name}", getattr(line, name))
-    for line in sorted(refund.lines, key=lambda ln: ln.line_no):
-        if line.quantity <= 0:
-            raise RecordError(f"line {line.line_no}: quantity {line.quantity} is not positive")
-    gross = sum((ln.line_total + ln.tax_amount for ln in refund.lines), start=Decimal(0))
-    if gross != refund.total:
-        raise RecordError(
-            f"refund {refund.refund_number}: lines add up to {gross} "
-            f"but the total is {refund.total}"
-        )
 
 
 def base_lines(refund: Refund, sale: Sale | None) -> dict[int, int]:
-    """The invoice line (``BaseLine``) of each refund line; RecordError when it cannot be.
+    """The invoice line (``BaseLine``) of each refund line; RecordError for a bad refund.
 
-    The invoice has the sale's lines in ``line_no`` order, numbered from 0;
-    a refund larger than its sale, or of a line the sale does not have, is
-    refused. Empty for a standalone return (``sale`` None).
+    The invoice has the sale's lines in ``line_no`` order, numbered from 0.
+    Checked in this order: a refund larger than its sale, each line's
+    quantity and sale line, then the lines against the refund's total.
+    Empty for a standalone return (``sale`` None).
     """
-    if sale is None:
-        return {}
-    if refund.total > sale.total:
+    if sale is not None and refund.total > sale.total:
         raise RecordError(
             f"refund {refund.refund_number} of {refund.total} is larger than "
             f"its sale's total {sale.total}"
         )
-    ordered = sorted(sale.lines, key=lambda ln: ln.line_no)
+    ordered = [] if sale is None else sorted(sale.lines, key=lambda ln: ln.line_no)
     invoice_lines = {line.line_no: n for n, line in enumerate(ordered)}
     found = {}
     for line in sorted(refund.lines, key=lambda ln: ln.line_no):
+        if line.quantity <= 0:
+            raise RecordError(f"line {line.line_no}: quantity {line.quantity} is not positive")
+        if sale is None:
+            continue
         if line.sale_line_no not in invoice_lines:
             raise RecordError(
                 f"line {line.line_no} refers to sale line {line.sale_line_no}, "
                 "which the sale does not have"
             )
         found[line.line_no] = invoice_lines[line.sale_line_no]
+    gross = sum((ln.line_total + ln.tax_amount for ln in refund.lines), start=Decimal(0))
+    if gross != refund.total:
+        raise RecordError(
+            f"refund {refund.refund_number}: lines add up to {gross} "
+            f"but the total is {refund.total}"
+        )
     return found
 
 
