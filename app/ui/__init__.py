@@ -14,5 +14,8 @@ small injection points:
   and ``app.ui.live_lists.LiveLists(reader)`` wraps any other reader;
 - ``app.ui.registry``: one ``FormSpec`` per form; the Main Menu, the Modules
   menu and the toolbar are built from it;
-- ``MainWindow.sync_now_requested`` / ``set_sync_now_available`` for Sync Now.
+- ``MainWindow.sync_now_requested`` / ``set_sync_now_available`` for Sync Now
+  (and Preview beside it: ``SyncCenter.preview`` runs the object as a dry run,
+  ``SyncCenter.preview_ready`` brings its rows, ``MainWindow.show_preview``
+  shows them in the Synchronization Preview window).
 """
