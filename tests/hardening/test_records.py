@@ -262,20 +262,24 @@ def test_a_refund_for_a_sale_never_synced(clean_world: World) -> None:
     sale = world.fresh_sales(1, lambda s: s["status"] == "completed")[0]
     refund = world.sandboxes.tagrain.refund_sale(sale["id"])
     result = world.run("refunds")
-    assert result.failed == 0, result
-    assert world.sap_ids("CreditNotes")[refund["id"]] == 1
+    assert result.failed == 0 and result.waiting >= 1, result
+    assert world.sap_ids("CreditNotes")[refund["id"]] == 0, "no memo without its invoice"
+    assert refund["id"] in world.waiting("refunds")
     with world.database.session() as session:
         logged = session.scalars(
             select(RecordLog).where(
                 RecordLog.object == "refunds", RecordLog.source_id == refund["id"]
             )
         ).one()
-    assert logged.action == "created"
-    assert logged.message == (
-        "the original sale is not in SAP; credit memo posted without a base invoice"
+    assert (logged.action, logged.status) == ("waiting", "waiting")
+    assert logged.message and logged.message.startswith(
+        f"waiting for the invoice of sale {sale['receipt_number']} to reach SAP"
     )
     world.run("sales")
     assert world.sap_ids("Invoices")[sale["id"]] == 1
+    world.run("refunds")
+    assert refund["id"] not in world.waiting("refunds")
+    assert world.sap_ids("CreditNotes")[refund["id"]] == 1
 
 
 def test_a_refund_larger_than_its_sale(clean_world: World) -> None:
