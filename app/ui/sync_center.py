@@ -45,7 +45,10 @@ def summarize(results: Sequence[RunResult]) -> tuple[str, str]:
     updated = sum(r.updated for r in results)
     skipped = sum(r.skipped for r in results)
     failed = sum(r.failed for r in results)
+    waiting = sum(r.waiting for r in results)
     line = f"{created} created, {updated} updated, {skipped} skipped, {failed} failed"
+    if waiting:
+        line += f", {waiting} waiting for another object (retried on the next run)"
     message = next((r.message for r in results if r.message), None)
     return worst, f"{line} ({message})" if message else line
 
@@ -219,8 +222,10 @@ class SyncCenter(QObject):
             return
         worst, line = summarize(results)
         text = f"{worst.capitalize()}: {line}"
-        if worst == "succeeded":
+        if worst == "succeeded" and not any(r.waiting for r in results):
             self.messenger.success(text)
+        elif worst == "succeeded":
+            self.messenger.warning(text)
         elif worst in ("partial", "cancelled"):
             self.messenger.warning(text)
         else:

@@ -168,3 +168,19 @@ def test_sync_now_of_every_object_shows_its_outcome_in_the_monitor(
     assert row.outcome in ("succeeded", "partial"), row
     if object_name != "expenses":
         assert row.outcome == "succeeded" and row.failures == 0, row
+
+
+def test_sync_now_of_refunds_before_sales_says_they_wait_in_orange_not_green(
+    qtbot: QtBot, window: MainWindow, template_id: int, sandboxes: RunningSandboxes
+) -> None:
+    _monitor(qtbot, window, "refunds")
+    credit_notes = sandboxes.service_layer.count("CreditNotes")
+
+    window.sync_now_action.trigger()
+    wait_idle(qtbot, window)
+
+    assert window.messenger.last is not None
+    kind, text = window.messenger.last[0], window.messenger.last[1]
+    assert kind == "warning", text
+    assert text.startswith("Succeeded: 0 created") and "waiting for another object" in text
+    assert sandboxes.service_layer.count("CreditNotes") == credit_notes
