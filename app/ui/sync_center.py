@@ -224,9 +224,7 @@ class SyncCenter(QObject):
         text = f"{worst.capitalize()}: {line}"
         if worst == "succeeded" and not any(r.waiting for r in results):
             self.messenger.success(text)
-        elif worst == "succeeded":
-            self.messenger.warning(text)
-        elif worst in ("partial", "cancelled"):
+        elif worst in ("succeeded", "partial", "cancelled"):
             self.messenger.warning(text)
         else:
             self.messenger.error(text)
