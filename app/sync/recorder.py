@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.store import Database, PendingRetry, RecordLog, Run, Watermark
+from app.store import Database, PendingRetry, RecordLog, Run, Template, Watermark
 from app.sync.binder import Binder, RecordWork
 from app.sync.records import Action, Outcome
 
@@ -31,17 +31,22 @@ class RunRecorder:
         database: Database,
         template_id: int,
         object_name: str,
-        binder: Binder,
+        binder: Binder | None = None,
         *,
         trigger: str,
         full: bool = False,
         dry_run: bool = False,
     ) -> None:
+        """Open the run's row; without ``binder``, links go through one of the template's own."""
         self.database = database
         self.template_id = template_id
         self.object_name = object_name
-        self.binder = binder
         self.preview = dry_run
+        if binder is None:
+            with database.session() as session:
+                company = session.get_one(Template, template_id).sap_company_db
+            binder = Binder(database, template_id, company, preview=dry_run)
+        self.binder = binder
         self.counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0, "waiting": 0}
         self.total = 0
         with database.session() as session:

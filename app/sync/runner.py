@@ -28,9 +28,9 @@ from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError
 
-from app.store import Database, Template
+from app.store import Database
 from app.sync import leases
-from app.sync.binder import Binder, RecordWork, record_work
+from app.sync.binder import RecordWork, record_work
 from app.sync.job import SyncJob
 from app.sync.recorder import RunRecorder, read_watermark, write_watermark
 from app.sync.records import (
@@ -109,14 +109,11 @@ class Runner:
             job.close()
             raise RunError(store_problem(exc)) from exc
         try:
-            binder = job.binder or Binder(
-                self.database, template_id, _company_of(self.database, template_id), preview=dry_run
-            )
             recorder = RunRecorder(
                 self.database,
                 template_id,
                 job.object_name,
-                binder,
+                job.binder,
                 trigger=trigger,
                 full=full,
                 dry_run=dry_run,
@@ -355,9 +352,3 @@ def _apply_one(job: SyncJob, record: SourceRecord) -> tuple[Outcome, RecordWork]
         except (RecordError, TransientError) as exc:
             outcome = Outcome(Action.FAILED, message=str(exc))
     return outcome, work
-
-
-def _company_of(database: Database, template_id: int) -> str:
-    """The SAP company database a template points at."""
-    with database.session() as session:
-        return session.get_one(Template, template_id).sap_company_db
