@@ -109,13 +109,6 @@ def test_client_patch_with_lost_ack_is_retried_harmlessly(
     assert len(sandbox.lost_acks) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=NotFoundError,
-    reason="app/connectors/sapb1/transport.py:210 marks only POST unsafe, so a DELETE whose "
-    "answer was lost is re-sent (transport.py:288) and the second answers 404 -2028: the client "
-    "raises NotFoundError for a delete that was applied (no sync job deletes today)",
-)
 def test_client_delete_with_lost_ack_reports_success(
     sandbox: ServiceLayerSandbox, client: ServiceLayerClient
 ) -> None:
@@ -126,6 +119,14 @@ def test_client_delete_with_lost_ack_reports_success(
     finally:
         assert sandbox.entity("BusinessPartners", "LD1") is None  # applied either way
         assert len(sandbox.lost_acks) == 1
+
+
+def test_client_delete_of_a_missing_record_without_a_lost_answer_is_still_not_found(
+    sandbox: ServiceLayerSandbox, client: ServiceLayerClient
+) -> None:
+    with pytest.raises(NotFoundError):
+        client.delete("BusinessPartners", "NO-SUCH-BP")
+    assert sandbox.lost_acks == []
 
 
 def test_client_batch_with_lost_ack_applies_the_changeset_once(

@@ -263,12 +263,17 @@ class Transport:
         timeout, a dropped answer, 502, 504 or an empty 500 may come after SAP
         posted it, so they raise ``TransientError(possibly_processed=True)`` at
         once: look the record up (``U_TG_ID``) before posting it again.
+
+        A DELETE is sent again after a dropped answer; when the first one had
+        already been applied, SAP answers the second with 404, which means the
+        record is gone as asked: that answer is turned into 204 No Content.
         """
         settings = self.settings
         all_headers = dict(headers or {})
         if cookie and sl.cookie:
             all_headers["Cookie"] = sl.cookie
         attempt = 0
+        maybe_applied = False
         while True:
             try:
                 response = sl.http.request(
@@ -295,9 +300,14 @@ class Transport:
                     ) from exc
                 if attempt >= settings.max_retries:
                     raise TransientError(0, None, _connection_problem(url, exc)) from exc
+                maybe_applied = maybe_applied or not unsent
                 attempt = self._pause(attempt, f"{type(exc).__name__}")
                 continue
             status = response.status_code
+            if method == "DELETE" and maybe_applied and status == 404:
+                log.info("DELETE %s answered 404 after a dropped answer: it was applied", url)
+                response.status_code, response._content = 204, b""
+                return response
             if is_transient_status(status, response.content):
                 if unsafe and status != 503:
                     error = error_for(status, response.content)
