@@ -296,6 +296,7 @@ class Link(Base):
     __table_args__ = (
         UniqueConstraint("template_id", "object", "tagrain_id"),
         UniqueConstraint("template_id", "object", "sap_key"),
+        Index("ix_links_template_company", "template_id", "sap_company_db"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

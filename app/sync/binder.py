@@ -132,24 +132,34 @@ class Binder:
         self._by_sap: dict[tuple[str, str], Binding] = {}
 
     def check_company(self) -> None:
-        """RunError when the template's links belong to another SAP company."""
+        """RunError when the template's links belong to another SAP company.
+
+        Two index seeks (a key below, a key above this company) however many
+        links there are; the links are counted only to word the refusal.
+        """
+        template = Link.template_id == self.template_id
         with self.database.session() as session:
-            rows = session.execute(
-                select(Link.sap_company_db, func.count())
-                .where(Link.template_id == self.template_id)
-                .group_by(Link.sap_company_db)
-            ).all()
-        others = {
-            company: count for company, count in rows if company not in (None, self.company_db)
-        }
-        if others:
-            company, count = max(others.items(), key=lambda item: item[1])
-            raise RunError(
-                f"this template now points at SAP company {self.company_db!r}, but its "
-                f"{count} links were made in company {company!r}: what is linked there is not "
-                f"in {self.company_db!r}. Point the template back at {company!r}, or add a new "
-                f"template for {self.company_db!r} (Administration → Integration Hub → Templates)"
+            other = None
+            for beyond in (
+                Link.sap_company_db < self.company_db,
+                Link.sap_company_db > self.company_db,
+            ):
+                other = session.scalars(
+                    select(Link.sap_company_db).where(template, beyond).limit(1)
+                ).first()
+                if other is not None:
+                    break
+            if other is None:
+                return
+            count = session.scalar(
+                select(func.count()).where(template, Link.sap_company_db == other)
             )
+        raise RunError(
+            f"this template now points at SAP company {self.company_db!r}, but its "
+            f"{count} links were made in company {other!r}: what is linked there is not "
+            f"in {self.company_db!r}. Point the template back at {other!r}, or add a new "
+            f"template for {self.company_db!r} (Administration → Integration Hub → Templates)"
+        )
 
     def by_tagrain(self, object_name: str, tagrain_id: str) -> Binding | None:
         """The link of a Tagrain record."""
