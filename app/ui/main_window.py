@@ -162,27 +162,25 @@ class MainWindow(QMainWindow):
 
     def _sync_now(self) -> None:
         """Run the object chosen in the active form (the Sync Monitor or the settings)."""
-        center = self.context.sync
-        target = getattr(self.active_form(), "sync_target", lambda: None)()
-        if center is None:
-            return
-        if target is None:
-            self.open_form("sync_monitor")
-            self.messenger.info(CHOOSE_OBJECT)
-            return
-        center.sync_now(*target)
+        self._run_chosen(preview=False)
 
     def _preview(self) -> None:
         """Preview the object chosen in the active form (the Sync Monitor or the settings)."""
+        self._run_chosen(preview=True)
+
+    def _run_chosen(self, *, preview: bool) -> None:
         center = self.context.sync
         target = getattr(self.active_form(), "sync_target", lambda: None)()
         if center is None:
             return
         if target is None:
             self.open_form("sync_monitor")
-            self.messenger.info(CHOOSE_PREVIEW)
+            self.messenger.info(CHOOSE_PREVIEW if preview else CHOOSE_OBJECT)
             return
-        center.preview(*target)
+        if preview:
+            center.preview(*target)
+        else:
+            center.sync_now(*target)
 
     def show_preview(self, report: PreviewReport) -> PreviewForm:
         """Show a finished preview in the Synchronization Preview window (one, reused)."""
