@@ -11,6 +11,7 @@ from app.sandbox.launcher import RunningSandboxes
 from app.store import Database, Run
 from app.sync import leases
 from app.ui.context import Services
+from app.ui.data.runs import DashboardRow
 from app.ui.forms.monitor import SyncMonitorForm
 from app.ui.main_window import MainWindow
 from tests.sync.conftest import sandboxes, template_id
@@ -162,8 +163,13 @@ def test_sync_now_of_every_object_shows_its_outcome_in_the_monitor(
     monitor = _monitor(qtbot, window, object_name)
     window.sync_now_action.trigger()
     wait_idle(qtbot, window)
-    rows = {r.object: r for r in monitor.dashboard_model.rows()}
-    row = rows[object_name]
+
+    def row_now() -> DashboardRow:
+        return {r.object: r for r in monitor.dashboard_model.rows()}[object_name]
+
+    # The monitor reads the dashboard on a worker after the run has ended.
+    qtbot.waitUntil(lambda: row_now().outcome not in ("running", ""), timeout=10_000)
+    row = row_now()
     assert row.last_trigger == "manual"
     assert row.outcome in ("succeeded", "partial"), row
     if object_name != "expenses":
