@@ -35,6 +35,20 @@ def _monitor(qtbot: QtBot, window: MainWindow, object_name: str) -> SyncMonitorF
     return monitor
 
 
+def _settled_row(qtbot: QtBot, monitor: SyncMonitorForm, object_name: str) -> DashboardRow:
+    """The object's dashboard row once the monitor has read it after the run ended.
+
+    The monitor reads its dashboard on a worker when a run ends, so it shows the
+    outcome shortly after Sync Now is idle.
+    """
+
+    def row() -> DashboardRow:
+        return next(r for r in monitor.dashboard_model.rows() if r.object == object_name)
+
+    qtbot.waitUntil(lambda: row().outcome not in ("running", ""), timeout=10_000)
+    return row()
+
+
 def _runs(database: Database) -> int:
     with database.session() as session:
         return session.scalar(select(func.count()).select_from(Run)) or 0
@@ -58,9 +72,7 @@ def test_sync_now_runs_sales_with_progress_and_the_monitor_shows_it(
     assert window.messenger.last is not None
     assert window.messenger.last[0] == "success"
     assert window.messenger.last[1].startswith("Succeeded: ")
-    row = monitor.dashboard_model.rows()[
-        [r.object for r in monitor.dashboard_model.rows()].index("sales")
-    ]
+    row = _settled_row(qtbot, monitor, "sales")
     assert (row.outcome, row.last_trigger, row.failures, row.waiting) == (
         "succeeded",
         "manual",
@@ -91,9 +103,7 @@ def test_cancel_stops_the_run_and_the_client_stays_usable(
         run = session.scalars(select(Run).order_by(Run.id.desc())).first()
         assert run is not None and run.status == "cancelled" and run.total < 60
     assert window.messenger.last is not None and window.messenger.last[1].startswith("Cancelled")
-    row = monitor.dashboard_model.rows()[
-        [r.object for r in monitor.dashboard_model.rows()].index("sales")
-    ]
+    row = _settled_row(qtbot, monitor, "sales")
     assert row.outcome == "cancelled"
 
 
@@ -163,13 +173,7 @@ def test_sync_now_of_every_object_shows_its_outcome_in_the_monitor(
     monitor = _monitor(qtbot, window, object_name)
     window.sync_now_action.trigger()
     wait_idle(qtbot, window)
-
-    def row_now() -> DashboardRow:
-        return {r.object: r for r in monitor.dashboard_model.rows()}[object_name]
-
-    # The monitor reads the dashboard on a worker after the run has ended.
-    qtbot.waitUntil(lambda: row_now().outcome not in ("running", ""), timeout=10_000)
-    row = row_now()
+    row = _settled_row(qtbot, monitor, object_name)
     assert row.last_trigger == "manual"
     assert row.outcome in ("succeeded", "partial"), row
     if object_name != "expenses":
