@@ -290,6 +290,9 @@ def test_schedules_follow_on_each_database(
     qtbot.waitExposed(window)
     form = window.open_form("sync_settings")
     assert isinstance(form, SyncSettingsForm)
+    # As its sibling tests do: the change is made once the watcher has its baseline
+    # (read on a worker; a loaded machine read it only after the change had landed).
+    qtbot.waitUntil(lambda: window.change_watcher.seen is not None, timeout=DEADLINE)
     other = open_database(store_url, upgrade=False)
     try:
         elsewhere(lambda: enable_sales(other, template_id, interval=45))
