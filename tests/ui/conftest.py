@@ -126,6 +126,9 @@ def make_window(
         window.restore_layout()
         window.show()
         qtbot.waitExposed(window)
+        # The change watcher's baseline is read on a worker; a user's client has it long
+        # before anyone edits elsewhere, and the tests that edit elsewhere need it too.
+        qtbot.waitUntil(lambda: window.change_watcher.seen is not None, timeout=15_000)
         windows.append(window)
         return window
 
