@@ -112,6 +112,7 @@ def sandbox_and_sync(home: Path) -> None:
             capture_output=True,
             text=True,
             timeout=600,
+            env=_keyring_session_env(home),
         )
         if result.returncode != 0:
             raise SmokeFailure(
@@ -143,6 +144,22 @@ def sandbox_and_sync(home: Path) -> None:
     finally:
         sandbox.kill()
         sandbox.wait(timeout=10)
+
+
+def _keyring_session_env(home: Path) -> dict[str, str]:
+    """The smoke keyring session's environment: a keyring file of its own in ``home``.
+
+    GNOME Keyring keeps the login keyring under ``$XDG_DATA_HOME/keyrings``; one left
+    there by an earlier session (another random password) could not be unlocked.
+    """
+    keyring_home = home / "keyring-home"
+    keyring_home.mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ,
+        "HOME": str(keyring_home),
+        "XDG_DATA_HOME": str(keyring_home / "data"),
+        "XDG_CONFIG_HOME": str(keyring_home / "config"),
+    }
 
 
 def _keyring_usable() -> bool:
