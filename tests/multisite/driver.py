@@ -92,7 +92,9 @@ def compete(database: Any, config: dict[str, Any]) -> dict[str, Any]:
         SchedulerConfig(
             kind=SERVICE if service else CLIENT,
             poll_seconds=0.2,
-            owner_ttl=timedelta(seconds=3),
+            # Long enough that a loaded 2-core CI machine (three processes syncing on
+            # one PostgreSQL) never lets the service's heartbeat lapse by accident.
+            owner_ttl=timedelta(seconds=6),
             misfire_grace=timedelta(minutes=1),
         ),
     )
