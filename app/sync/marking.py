@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.connectors.sapb1.company import SapListedRecord
+from app.connectors.sapb1.records import SapListedRecord
 from app.store import Database, Link, SyncMark, Template, changes
 from app.sync.context import SyncContext
 from app.sync.jobs.errors import translate_errors

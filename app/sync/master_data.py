@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
 
-from app.connectors.sapb1.company import SapAddress, SapBusinessPartner, SapItem
+from app.connectors.sapb1.records import SapAddress, SapBusinessPartner, SapItem
 from app.store import Database, Link, RecordLog, Run, SyncMark, Template
 from app.sync.context import SyncContext
 from app.sync.jobs.errors import translate_errors

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from app.connectors.sapb1.company import DocumentRef
+from app.connectors.sapb1.records import DocumentRef
 from app.connectors.tagrain.records import (
     Address,
     Customer,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.connectors.sapb1.company import SapAddress, SapBusinessPartner, SapGroup, SapItem
+from app.connectors.sapb1.records import SapAddress, SapBusinessPartner, SapGroup, SapItem
 from app.connectors.tagrain.records import Customer, InventoryResult, Product
 from app.sync.context import StoreRule
 from app.sync.jobs.customers_up import customer_keys, customer_match_keys, customer_payload

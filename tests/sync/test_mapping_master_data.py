@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.connectors.sapb1.company import SapAddress
+from app.connectors.sapb1.records import SapAddress
 from app.connectors.tagrain.records import Address
 from app.sync.mapping.customers import CustomerDependencies, map_customer, new_card_code
 from app.sync.mapping.products import ProductDependencies, map_product

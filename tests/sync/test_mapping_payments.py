@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.connectors.sapb1.company import DocumentRef, PaymentDraft
+from app.connectors.sapb1.records import DocumentRef, PaymentDraft
 from app.connectors.tagrain.records import Tender
 from app.sync.context import StoreRule, TenderRule
 from app.sync.mapping.money import cents, check_money

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.connectors.sapb1.company import CardPayment
+from app.connectors.sapb1.records import CardPayment
 from app.connectors.tagrain.records import SaleLine, Tender
 from app.sync.mapping.money import TaxTable
 from app.sync.mapping.sales import SaleDependencies, map_sale, map_sale_payment

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.connectors.sapb1.company import CREDIT_MEMO, INCOMING_PAYMENT, OUTGOING_PAYMENT
+from app.connectors.sapb1.records import CREDIT_MEMO, INCOMING_PAYMENT, OUTGOING_PAYMENT
 from app.sandbox.launcher import RunningSandboxes
 from app.store import Database, PendingRetry, RecordLog
 from app.sync.context import SyncContext

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.connectors.sapb1.client import ServiceLayerClient
-from app.connectors.sapb1.company import (
+from app.connectors.sapb1.company import SapCompany
+from app.connectors.sapb1.records import (
     CREDIT_MEMO,
     INCOMING_PAYMENT,
     INVOICE,
@@ -30,7 +31,6 @@ from app.connectors.sapb1.company import (
     JournalEntryDraft,
     PaymentDraft,
     SapBusinessPartner,
-    SapCompany,
     SapItem,
 )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from app.connectors.sapb1.company import BusinessPartnerDraft, SapBusinessPartner
+from app.connectors.sapb1.records import BusinessPartnerDraft, SapBusinessPartner
 from app.connectors.tagrain.records import Customer
 from app.sync.binder import note_dependency
 from app.sync.context import SyncContext

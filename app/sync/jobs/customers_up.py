@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from app.connectors.sapb1.company import SapBusinessPartner
+from app.connectors.sapb1.records import SapBusinessPartner
 from app.connectors.tagrain.records import Customer
 from app.sync.binder import Binding
 from app.sync.context import SyncContext

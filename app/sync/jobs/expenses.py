@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from app.connectors.sapb1.company import JOURNAL_ENTRY, JournalEntryDraft
+from app.connectors.sapb1.records import JOURNAL_ENTRY, JournalEntryDraft
 from app.connectors.tagrain.records import Expense
 from app.sync.jobs.common_down import Malformed, TagrainSourceJob, tolerant
 from app.sync.mapping.expenses import ExpenseDependencies, check_expense, map_expense

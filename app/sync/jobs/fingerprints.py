@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from app.connectors.sapb1.company import SapBusinessPartner
+from app.connectors.sapb1.records import SapBusinessPartner
 from app.connectors.tagrain.records import Customer
 from app.sync.binder import Binder
 from app.sync.mapping.customers import tagrain_name, tagrain_street

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from app.connectors.sapb1.company import SapItem
+from app.connectors.sapb1.records import SapItem
 from app.connectors.tagrain.records import InventoryResult
 from app.sync.context import StoreRule, SyncContext
 from app.sync.jobs.common_up import linked_sap_keys

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from app.connectors.sapb1.company import SapCompany, SapGroup
+from app.connectors.sapb1.company import SapCompany
+from app.connectors.sapb1.records import SapGroup
 from app.connectors.tagrain.client import TagrainClient
 from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.sync.binder import note_dependency

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.connectors.sapb1.company import SapItem
+from app.connectors.sapb1.records import SapItem
 from app.connectors.tagrain.parsing import format_decimal
 from app.connectors.tagrain.records import Product
 from app.sync.binder import Binding

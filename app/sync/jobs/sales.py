@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from app.connectors.sapb1.company import (
+from app.connectors.sapb1.records import (
     INCOMING_PAYMENT,
     INVOICE,
     DocumentDraft,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.connectors.sapb1.company import BusinessPartnerDraft, SapAddress
+from app.connectors.sapb1.records import BusinessPartnerDraft, SapAddress
 from app.connectors.tagrain.records import Address, Customer
 from app.sync.context import TemplateRules
 from app.sync.records import RecordError

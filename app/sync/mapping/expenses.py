@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from app.connectors.sapb1.company import JournalEntryDraft, JournalLineDraft
+from app.connectors.sapb1.records import JournalEntryDraft, JournalLineDraft
 from app.connectors.tagrain.records import Expense
 from app.sync.context import StoreRule, TemplateRules
 from app.sync.mapping.money import check_money, check_not_future, local_date

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.connectors.sapb1.company import CardPayment, DocumentRef, PaymentDraft
+from app.connectors.sapb1.records import CardPayment, DocumentRef, PaymentDraft
 from app.connectors.tagrain.records import Tender
 from app.sync.context import StoreRule, TemplateRules
 from app.sync.mapping.money import check_money

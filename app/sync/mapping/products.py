@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.connectors.sapb1.company import ItemDraft
+from app.connectors.sapb1.records import ItemDraft
 from app.connectors.tagrain.records import Product
 from app.sync.context import TemplateRules
 from app.sync.records import RecordError

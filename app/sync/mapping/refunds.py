@@ -11,12 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from app.connectors.sapb1.company import (
-    DocumentDraft,
-    DocumentLineDraft,
-    DocumentRef,
-    PaymentDraft,
-)
+from app.connectors.sapb1.records import DocumentDraft, DocumentLineDraft, DocumentRef, PaymentDraft
 from app.connectors.tagrain.records import Refund, Sale
 from app.sync.context import TemplateRules
 from app.sync.mapping.money import (

@@ -1,0 +1,520 @@
+"""SAP Business One records and drafts, and their Service Layer JSON.
+
+The sync core speaks in drafts and records (``BusinessPartnerDraft``,
+``DocumentDraft``, ``PaymentDraft`` ...); this module turns them into Service
+Layer JSON and back, so the core never sees an entity set name or a property
+name. Money is ``Decimal`` on our side; SAP's JSON numbers are doubles, so
+amounts are rounded to the cent when they cross.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+CENT = Decimal("0.01")
+SAP_EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+INVOICE = "Invoices"
+CREDIT_MEMO = "CreditNotes"
+INCOMING_PAYMENT = "IncomingPayments"
+OUTGOING_PAYMENT = "VendorPayments"
+JOURNAL_ENTRY = "JournalEntries"
+DOCUMENT_KINDS = (INVOICE, CREDIT_MEMO, INCOMING_PAYMENT, OUTGOING_PAYMENT, JOURNAL_ENTRY)
+DOC_KEY = {JOURNAL_ENTRY: "JdtNum"}
+OBJECT_TYPE = {INVOICE: 13, CREDIT_MEMO: 14, INCOMING_PAYMENT: 24, OUTGOING_PAYMENT: 46}
+
+
+def to_decimal(value: Any) -> Decimal:
+    """SAP's JSON number as a Decimal (None as zero)."""
+    if value is None:
+        return Decimal(0)
+    return Decimal(str(value))
+
+
+def money(value: Decimal) -> float:
+    """A Decimal amount as SAP's JSON number, rounded half-up to the cent."""
+    return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def sap_updated_at(entity: dict[str, Any]) -> dt.datetime | None:
+    """UpdateDate + UpdateTime as one datetime (SAP server wall clock, labelled UTC)."""
+    raw_date = entity.get("UpdateDate")
+    if not raw_date:
+        return None
+    day = dt.date.fromisoformat(str(raw_date)[:10])
+    raw_time = entity.get("UpdateTime") or "00:00:00"
+    clock = dt.time.fromisoformat(str(raw_time)[:8])
+    return dt.datetime.combine(day, clock, tzinfo=dt.UTC)
+
+
+def is_yes(value: Any) -> bool:
+    """SAP's yes in any of its spellings (tYES, Y, true)."""
+    return value in ("tYES", "Y", True)
+
+
+@dataclass(frozen=True)
+class SapGroup:
+    """A customer group, item group or manufacturer: a numeric code and a name."""
+
+    code: int
+    name: str
+
+
+@dataclass(frozen=True)
+class SapAddress:
+    """A business partner's bill-to address."""
+
+    street: str | None = None
+    city: str | None = None
+    zip_code: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class SapBusinessPartner:
+    """A customer master record as the sync needs it."""
+
+    card_code: str
+    card_name: str
+    group_code: int
+    email: str | None
+    phone: str | None
+    cellular: str | None
+    federal_tax_id: str | None
+    currency: str | None
+    active: bool
+    tagrain_id: str | None
+    address: SapAddress
+    updated_at: dt.datetime | None
+
+    @classmethod
+    def from_entity(cls, raw: dict[str, Any]) -> SapBusinessPartner:
+        """Read SL's BusinessPartners entity."""
+        bill_to: dict[str, Any] = next(
+            (a for a in raw.get("BPAddresses") or [] if a.get("AddressType") == "bo_BillTo"), {}
+        )
+        return cls(
+            card_code=raw["CardCode"],
+            card_name=raw.get("CardName") or "",
+            group_code=int(raw.get("GroupCode") or 0),
+            email=raw.get("EmailAddress") or None,
+            phone=raw.get("Phone1") or None,
+            cellular=raw.get("Cellular") or None,
+            federal_tax_id=raw.get("FederalTaxID") or None,
+            currency=raw.get("Currency") or None,
+            active=not is_yes(raw.get("Frozen")) and raw.get("Valid", "tYES") != "tNO",
+            tagrain_id=raw.get("U_TG_ID") or None,
+            address=SapAddress(
+                street=bill_to.get("Street") or raw.get("Address") or None,
+                city=bill_to.get("City") or raw.get("City") or None,
+                zip_code=bill_to.get("ZipCode") or raw.get("ZipCode") or None,
+                country=bill_to.get("Country") or raw.get("Country") or None,
+            ),
+            updated_at=sap_updated_at(raw),
+        )
+
+
+BP_FIELDS = [
+    "CardCode",
+    "CardName",
+    "CardType",
+    "GroupCode",
+    "EmailAddress",
+    "Phone1",
+    "Cellular",
+    "FederalTaxID",
+    "Currency",
+    "Valid",
+    "Frozen",
+    "U_TG_ID",
+    "Address",
+    "City",
+    "ZipCode",
+    "Country",
+    "BPAddresses",
+    "UpdateDate",
+    "UpdateTime",
+]
+
+
+@dataclass(frozen=True)
+class BusinessPartnerDraft:
+    """A customer to create in SAP or the fields to change on one."""
+
+    card_code: str
+    card_name: str
+    group_code: int | None = None
+    email: str | None = None
+    phone: str | None = None
+    federal_tax_id: str | None = None
+    currency: str | None = None
+    price_list: int | None = None
+    payment_terms: int | None = None
+    tagrain_id: str | None = None
+    address: SapAddress | None = None
+    active: bool = True
+
+    def to_entity(self, creating: bool) -> dict[str, Any]:
+        """The SL body (POST when creating, PATCH otherwise)."""
+        body: dict[str, Any] = {
+            "CardName": self.card_name[:100],
+            "EmailAddress": self.email,
+            "Phone1": self.phone,
+            "FederalTaxID": self.federal_tax_id,
+            "Frozen": "tNO" if self.active else "tYES",
+        }
+        if creating:
+            body["CardCode"] = self.card_code
+            body["CardType"] = "cCustomer"
+            if self.currency:
+                body["Currency"] = self.currency
+            if self.price_list is not None:
+                body["PriceListNum"] = self.price_list
+            if self.payment_terms is not None:
+                body["PayTermsGrpCode"] = self.payment_terms
+        if self.group_code is not None:
+            body["GroupCode"] = self.group_code
+        if self.tagrain_id:
+            body["U_TG_ID"] = self.tagrain_id
+        if self.address is not None:
+            body["City"] = self.address.city
+            body["ZipCode"] = self.address.zip_code
+            body["Country"] = self.address.country
+            body["Address"] = self.address.street
+        return body
+
+
+@dataclass(frozen=True)
+class SapItem:
+    """An item master record with its price and stock as the sync needs them."""
+
+    item_code: str
+    item_name: str
+    group_code: int
+    manufacturer: int | None
+    barcode: str | None
+    price: Decimal | None
+    serial: bool
+    batch: bool
+    inventory_item: bool
+    sales_item: bool
+    active: bool
+    tagrain_id: str | None
+    updated_at: dt.datetime | None
+    stock: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+
+    @classmethod
+    def from_entity(cls, raw: dict[str, Any], price_list: int | None = None) -> SapItem:
+        """Read SL's Items entity; ``price`` from ``price_list`` when given."""
+        price = None
+        for row in raw.get("ItemPrices") or []:
+            if price_list is not None and row.get("PriceList") == price_list:
+                price = to_decimal(row.get("Price")).quantize(CENT)
+        stock = {
+            row["WarehouseCode"]: (to_decimal(row.get("InStock")), to_decimal(row.get("Committed")))
+            for row in raw.get("ItemWarehouseInfoCollection") or []
+        }
+        manufacturer = raw.get("Manufacturer")
+        return cls(
+            item_code=raw["ItemCode"],
+            item_name=raw.get("ItemName") or "",
+            group_code=int(raw.get("ItemsGroupCode") or 0),
+            manufacturer=None if manufacturer in (None, -1) else int(manufacturer),
+            barcode=raw.get("BarCode") or None,
+            price=price,
+            serial=is_yes(raw.get("ManageSerialNumbers")),
+            batch=is_yes(raw.get("ManageBatchNumbers")),
+            inventory_item=is_yes(raw.get("InventoryItem", "tYES")),
+            sales_item=is_yes(raw.get("SalesItem", "tYES")),
+            active=raw.get("Valid", "tYES") != "tNO" and not is_yes(raw.get("Frozen")),
+            tagrain_id=raw.get("U_TG_ID") or None,
+            updated_at=sap_updated_at(raw),
+            stock=stock,
+        )
+
+    def available(self, warehouse: str) -> Decimal:
+        """InStock − Committed in one warehouse (zero when the item has no row there)."""
+        in_stock, committed = self.stock.get(warehouse, (Decimal(0), Decimal(0)))
+        return in_stock - committed
+
+
+ITEM_FIELDS = [
+    "ItemCode",
+    "ItemName",
+    "ItemsGroupCode",
+    "Manufacturer",
+    "BarCode",
+    "ItemPrices",
+    "ManageSerialNumbers",
+    "ManageBatchNumbers",
+    "InventoryItem",
+    "SalesItem",
+    "Valid",
+    "Frozen",
+    "U_TG_ID",
+    "UpdateDate",
+    "UpdateTime",
+]
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """An item to create in SAP (variant and gift-card products come from Tagrain)."""
+
+    item_code: str
+    item_name: str
+    group_code: int | None = None
+    barcode: str | None = None
+    price_list: int | None = None
+    price: Decimal | None = None
+    inventory_item: bool = True
+    tagrain_id: str | None = None
+
+    def to_entity(self) -> dict[str, Any]:
+        """The SL body of a new item."""
+        body: dict[str, Any] = {
+            "ItemCode": self.item_code,
+            "ItemName": self.item_name[:100],
+            "SalesItem": "tYES",
+            "InventoryItem": "tYES" if self.inventory_item else "tNO",
+        }
+        if self.group_code is not None:
+            body["ItemsGroupCode"] = self.group_code
+        if self.barcode:
+            body["BarCode"] = self.barcode
+        if self.tagrain_id:
+            body["U_TG_ID"] = self.tagrain_id
+        if self.price_list is not None and self.price is not None:
+            body["ItemPrices"] = [{"PriceList": self.price_list, "Price": money(self.price)}]
+        return body
+
+
+@dataclass(frozen=True)
+class DocumentLineDraft:
+    """One line of an A/R invoice or credit memo (net amount; SAP adds the tax code's tax)."""
+
+    item_code: str
+    description: str
+    quantity: Decimal
+    line_total: Decimal
+    tax_code: str
+    warehouse: str | None = None
+    base_entry: int | None = None
+    base_line: int | None = None
+
+    def to_entity(self, base_type: int | None) -> dict[str, Any]:
+        """The SL DocumentLines row."""
+        row: dict[str, Any] = {
+            "ItemCode": self.item_code,
+            "ItemDescription": self.description[:100],
+            "Quantity": float(self.quantity),
+            "LineTotal": money(self.line_total),
+            "TaxCode": self.tax_code,
+        }
+        if self.quantity:
+            row["UnitPrice"] = money(self.line_total / self.quantity)
+        if self.warehouse:
+            row["WarehouseCode"] = self.warehouse
+        if base_type is not None and self.base_entry is not None:
+            row["BaseType"] = base_type
+            row["BaseEntry"] = self.base_entry
+            row["BaseLine"] = self.base_line
+        return row
+
+
+@dataclass(frozen=True)
+class DocumentDraft:
+    """An A/R invoice or credit memo for one POS receipt or refund."""
+
+    card_code: str
+    doc_date: dt.date
+    num_at_card: str
+    tagrain_id: str
+    currency: str
+    lines: tuple[DocumentLineDraft, ...]
+    comments: str | None = None
+    branch: int | None = None
+
+    def to_entity(self, base_type: int | None = None) -> dict[str, Any]:
+        """The SL body of the document."""
+        body: dict[str, Any] = {
+            "CardCode": self.card_code,
+            "DocDate": self.doc_date.isoformat(),
+            "DocDueDate": self.doc_date.isoformat(),
+            "TaxDate": self.doc_date.isoformat(),
+            "NumAtCard": self.num_at_card[:100],
+            "DocCurrency": self.currency,
+            "U_TG_ID": self.tagrain_id,
+            "Comments": (self.comments or "")[:254] or None,
+            "DocumentLines": [line.to_entity(base_type) for line in self.lines],
+        }
+        if self.branch is not None:
+            body["BPL_IDAssignedToInvoice"] = self.branch
+        return body
+
+
+@dataclass(frozen=True)
+class CardPayment:
+    """One credit-card part of a payment."""
+
+    credit_card: int
+    amount: Decimal
+    voucher: str
+
+
+@dataclass(frozen=True)
+class PaymentDraft:
+    """An incoming (sale) or outgoing (refund) payment against one document."""
+
+    card_code: str
+    doc_date: dt.date
+    tagrain_id: str
+    reference: str
+    applies_to: int | None
+    applies_to_type: str  # "invoice" or "credit_memo"
+    cash_sum: Decimal = Decimal(0)
+    cash_account: str | None = None
+    transfer_sum: Decimal = Decimal(0)
+    transfer_account: str | None = None
+    cards: tuple[CardPayment, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        """Everything this payment moves."""
+        return self.cash_sum + self.transfer_sum + sum((c.amount for c in self.cards), Decimal(0))
+
+    def to_entity(self) -> dict[str, Any]:
+        """The SL body of the payment."""
+        body: dict[str, Any] = {
+            "CardCode": self.card_code,
+            "DocDate": self.doc_date.isoformat(),
+            "DocType": "rCustomer",
+            "U_TG_ID": self.tagrain_id,
+            "Remarks": self.reference[:254],
+            "JournalRemarks": self.reference[:50],
+        }
+        if self.cash_sum:
+            body["CashSum"] = money(self.cash_sum)
+            body["CashAccount"] = self.cash_account
+        if self.transfer_sum:
+            body["TransferSum"] = money(self.transfer_sum)
+            body["TransferAccount"] = self.transfer_account
+            body["TransferReference"] = self.reference[:27]
+        if self.cards:
+            body["PaymentCreditCards"] = [
+                {
+                    "CreditCard": card.credit_card,
+                    "CreditCardNumber": "0000",
+                    "CardValidUntil": (self.doc_date + dt.timedelta(days=365)).isoformat(),
+                    "VoucherNum": card.voucher[:20] or self.reference[:20],
+                    "CreditSum": money(card.amount),
+                }
+                for card in self.cards
+            ]
+        if self.applies_to is not None:
+            body["PaymentInvoices"] = [
+                {
+                    "DocEntry": self.applies_to,
+                    "SumApplied": money(self.total),
+                    "InvoiceType": "it_Invoice"
+                    if self.applies_to_type == "invoice"
+                    else "it_CredItnote",
+                }
+            ]
+        return body
+
+
+@dataclass(frozen=True)
+class JournalLineDraft:
+    """One line of a journal entry."""
+
+    account: str
+    debit: Decimal
+    credit: Decimal
+    memo: str
+
+
+@dataclass(frozen=True)
+class JournalEntryDraft:
+    """A journal entry (a petty-cash expense): debits must equal credits."""
+
+    reference_date: dt.date
+    memo: str
+    reference: str
+    tagrain_id: str
+    lines: tuple[JournalLineDraft, ...]
+
+    def to_entity(self) -> dict[str, Any]:
+        """The SL body of the journal entry."""
+        return {
+            "ReferenceDate": self.reference_date.isoformat(),
+            "Memo": self.memo[:50],
+            "Reference": self.reference[:100],
+            "U_TG_ID": self.tagrain_id,
+            "JournalEntryLines": [
+                {
+                    "AccountCode": line.account,
+                    "Debit": money(line.debit),
+                    "Credit": money(line.credit),
+                    "LineMemo": line.memo[:50],
+                }
+                for line in self.lines
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A posted SAP document: its key, number, total and whether it was cancelled."""
+
+    kind: str
+    entry: int
+    number: int | None
+    total: Decimal
+    cancelled: bool
+
+    @property
+    def key(self) -> str:
+        """``Invoices:12`` — how links and logs name it."""
+        return f"{self.kind}:{self.entry}"
+
+    @classmethod
+    def from_entity(cls, kind: str, raw: dict[str, Any]) -> DocumentRef:
+        """Read a posted document, payment or journal entry."""
+        key_name = DOC_KEY.get(kind, "DocEntry")
+        total = raw.get("DocTotal")
+        if total is None:
+            total = (
+                (raw.get("CashSum") or 0)
+                + (raw.get("TransferSum") or 0)
+                + sum(c.get("CreditSum") or 0 for c in raw.get("PaymentCreditCards") or [])
+            )
+        number = raw.get("DocNum", raw.get("Number"))
+        return cls(
+            kind=kind,
+            entry=int(raw[key_name]),
+            number=int(number) if number is not None else None,
+            total=to_decimal(total).quantize(CENT),
+            cancelled=is_yes(raw.get("Cancelled")) or raw.get("Cancelled") == "tYES",
+        )
+
+
+@dataclass(frozen=True)
+class SapListedRecord:
+    """A customer or item as a selection list shows it: code, name, group and item type."""
+
+    code: str
+    name: str
+    group_code: int
+    item_type: str = ""
+
+
+def item_type(raw: dict[str, Any]) -> str:
+    if is_yes(raw.get("ManageSerialNumbers")):
+        return "Serial"
+    if is_yes(raw.get("ManageBatchNumbers")):
+        return "Batch"
+    return "Inventory" if is_yes(raw.get("InventoryItem", "tYES")) else "Non-Inventory"

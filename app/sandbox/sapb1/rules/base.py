@@ -1,0 +1,90 @@
+"""What every rule of the sandbox company needs: the clock, look-ups and common refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from app.sandbox.sapb1.entities import ENTITY_SETS, EntitySet
+from app.sandbox.sapb1.errors import SlError
+from app.sandbox.sapb1.store import Tx
+
+SETS = ENTITY_SETS
+
+FIELD_LENGTHS: dict[str, dict[str, int]] = {
+    "BusinessPartners": {"CardName": 100},
+    "Items": {"ItemName": 200},
+}
+"""Column sizes SL enforces on the strings most likely to be too long (names)."""
+
+
+class RuleBase:
+    """The company's clock and settings, and the look-ups every kind of rule shares."""
+
+    def __init__(self, clock: Callable[[], dt.datetime], negative_stock_allowed: bool) -> None:
+        self.clock = clock
+        self.negative_stock_allowed = negative_stock_allowed
+
+    def _stamp(self, body: dict[str, Any], created: bool) -> None:
+        now = self.clock().replace(microsecond=0)
+        date, time = now.date().isoformat(), now.strftime("%H:%M:%S")
+        body["UpdateDate"], body["UpdateTime"] = date, time
+        if created:
+            for name, value in (("CreateDate", date), ("CreateTime", time), ("CreationDate", date)):
+                if name in body:
+                    body[name] = value
+
+    def _today(self) -> str:
+        return self.clock().date().isoformat()
+
+    def user_fields(self, tx: Tx, table: str) -> set[str]:
+        """The ``U_`` properties registered on an SAP table through UserFieldsMD."""
+        return {
+            f"U_{f['Name']}" for f in tx.query(SETS["UserFieldsMD"]) if f.get("TableName") == table
+        }
+
+    def _check_user_fields(self, tx: Tx, es: EntitySet, body: dict[str, Any]) -> None:
+        wanted = [k for k in body if k.startswith("U_")]
+        if not wanted:
+            return
+        known = self.user_fields(tx, es.table)
+        for name in wanted:
+            if name not in known:
+                raise SlError.malformed(f"Property '{name}' of '{es.entity_type}' is invalid")
+
+    @staticmethod
+    def _check_lengths(es: EntitySet, body: dict[str, Any]) -> None:
+        """SL refuses a string longer than its column (e.g. OCRD.CardName, 100 characters)."""
+        for name, limit in FIELD_LENGTHS.get(es.name, {}).items():
+            value = body.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                raise SlError.malformed(
+                    f"Value too long in property '{name}' of '{es.entity_type}'"
+                )
+
+    def _partner(self, tx: Tx, es: EntitySet, code: Any) -> dict[str, Any]:
+        bp = tx.get(SETS["BusinessPartners"], code) if code else None
+        if bp is None:
+            raise SlError.business(f"Invalid BP code '{code}' [{es.table}.CardCode]")
+        return bp
+
+    def _account(self, tx: Tx, code: Any, where: str) -> None:
+        if not code or not tx.exists(SETS["ChartOfAccounts"], code):
+            raise SlError.business(f"Invalid account code '{code}' {where}")
+
+    @staticmethod
+    def key_of(es: EntitySet, doc: dict[str, Any]) -> Any:
+        """The stored key of an entity body."""
+        if len(es.key) == 1:
+            return doc[es.key[0]]
+        return "|".join(str(doc[k]) for k in es.key)
+
+    def _new_entry(self, tx: Tx, es: EntitySet) -> tuple[int, int]:
+        return tx.next_number(f"{es.name}.DocEntry"), tx.next_number(f"{es.name}.DocNum")
+
+    def _settle(self, tx: Tx, es: EntitySet, doc: dict[str, Any], amount: float) -> None:
+        doc["PaidToDate"] = round(doc["PaidToDate"] + amount, 2)
+        open_amount = round(doc["DocTotal"] - doc["PaidToDate"], 2)
+        doc["DocumentStatus"] = "bost_Close" if open_amount <= 0 else "bost_Open"
+        tx.replace(es, doc["DocEntry"], doc)
