@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.sandbox import demo
@@ -153,10 +154,7 @@ def test_when_sap_cannot_be_asked_the_settings_are_saved_with_a_warning(
 def test_mappings_update_with_an_unknown_warehouse_is_refused_on_its_cell(
     qtbot: QtBot, sandbox_id: int, window: MainWindow, database: Database
 ) -> None:
-    form = open_from_tree(qtbot, window, "mappings")
-    assert isinstance(form, MappingsForm)
-    form.choose_template(sandbox_id)
-    qtbot.waitUntil(lambda: not form.reading, timeout=15_000)
+    form = _mappings(qtbot, window, sandbox_id)
     model = form.models["stores"]
     column = [c.attribute for c in model.columns].index("warehouse_code")
     row = next(n for n, r in enumerate(model.rows()) if r.warehouse_code)
@@ -181,6 +179,52 @@ def test_mappings_update_with_an_unknown_warehouse_is_refused_on_its_cell(
     with database.session() as session:
         stored = session.query(StoreMapping).filter_by(store_id=store_id).one()
         assert stored.warehouse_code == before
+
+
+def _mappings(qtbot: QtBot, window: MainWindow, template: int) -> MappingsForm:
+    form = open_from_tree(qtbot, window, "mappings")
+    assert isinstance(form, MappingsForm)
+    form.choose_template(template)
+    qtbot.waitUntil(lambda: not form.reading, timeout=15_000)
+    return form
+
+
+def _tab_out_of_cell(qtbot: QtBot, form: MappingsForm, row: int, attribute: str, text: str) -> None:
+    grid = form.grids["stores"]
+    index = grid.mapping_model.index(row, grid.mapping_model.column_of(attribute))
+    grid.setFocus()
+    grid.setCurrentIndex(index)
+    grid.edit(index)
+    editors = [e for e in grid.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1
+    editors[0].selectAll()
+    qtbot.keyClicks(editors[0], text)
+    qtbot.keyClick(editors[0], Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState)
+    qtbot.waitUntil(lambda: grid.checking is None, timeout=10_000)
+
+
+def test_tab_out_of_a_mapping_cell_checks_the_code(
+    qtbot: QtBot, sandbox_id: int, window: MainWindow
+) -> None:
+    form = _mappings(qtbot, window, sandbox_id)
+    grid = form.grids["stores"]
+    model = grid.mapping_model
+    _tab_out_of_cell(qtbot, form, 0, "warehouse_code", "CHI")
+    assert grid.dialog is None
+    current = grid.currentIndex()
+    assert (current.row(), current.column()) == (0, model.column_of("cash_account"))
+
+    _tab_out_of_cell(qtbot, form, 0, "warehouse_code", "Denver")
+    qtbot.waitUntil(lambda: grid.dialog is not None and grid.dialog.isVisible(), timeout=10_000)
+    dialog = grid.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=10_000)
+    assert dialog.find_box.text() == "Denver"
+    assert dialog.proxy.rowCount() == 1
+    qtbot.keyClick(dialog.find_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: grid.dialog is None)
+    assert model.rows()[0].warehouse_code == "DEN"
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
