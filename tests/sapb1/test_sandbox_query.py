@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.connectors.sapb1 import ServiceLayerClient
+from app.sandbox import demo
 from app.sandbox.sapb1 import ServiceLayerSandbox
-from tests.sapb1.conftest import CUSTOMERS, RawSession
+from tests.sapb1.conftest import CUSTOMERS, ITEMS, RawSession
 
 
 def _codes(raw: RawSession, entity: str, **params: str) -> list[str]:
@@ -163,3 +165,41 @@ def test_enums_by_name_or_value(raw: RawSession) -> None:
     assert _codes(raw, "BusinessPartners", **{"$filter": "Valid eq 'Y' and Frozen eq 'N'"}) == (
         by_name
     )
+
+
+def _item_codes(raw: RawSession, expression: str) -> list[str]:
+    answer = raw.get(
+        "Items",
+        params={"$filter": expression, "$select": "ItemCode"},
+        headers={"Prefer": "odata.maxpagesize=0"},
+    )
+    assert answer.status_code == 200, answer.text
+    return [row["ItemCode"] for row in answer.json()["value"]]
+
+
+def test_yes_no_enums_filter_the_seeded_item_kinds(raw: RawSession) -> None:
+    kinds = {item.code: item.kind for item in demo.items(ITEMS)}
+    serial = sorted(code for code, kind in kinds.items() if kind == "serial")
+    batch = sorted(code for code, kind in kinds.items() if kind == "batch")
+    services = sorted(code for code, kind in kinds.items() if kind == "non_stock")
+    assert serial and batch and services
+    assert _item_codes(raw, "ManageSerialNumbers eq 'tYES'") == serial
+    assert _item_codes(raw, "ManageSerialNumbers eq 'Y'") == serial
+    assert set(_item_codes(raw, "ManageSerialNumbers eq 'tNO'")).isdisjoint(serial)
+    assert _item_codes(raw, "ManageSerialNumbers ne 'tNO'") == serial
+    assert _item_codes(raw, "ManageBatchNumbers eq 'tYES'") == batch
+    assert _item_codes(raw, "InventoryItem eq 'tNO'") == services
+    not_serial = _item_codes(raw, "ManageSerialNumbers ne 'tYES'")
+    assert set(not_serial) | set(serial) == set(_item_codes(raw, "ItemCode ne ''"))
+    assert set(not_serial).isdisjoint(serial)
+    answer = raw.get("Items/$count", params={"$filter": "ManageSerialNumbers eq 'tYES'"})
+    assert int(answer.text) == len(serial)
+
+
+def test_the_client_reads_serial_items_by_enum_filter(client: ServiceLayerClient) -> None:
+    serial = sorted(item.code for item in demo.items(ITEMS) if item.kind == "serial")
+    found = client.iter_entities(
+        "Items", filter="ManageSerialNumbers eq 'tYES'", select=["ItemCode"], orderby="ItemCode"
+    )
+    assert [row["ItemCode"] for row in found] == serial
+    assert client.count("Items", "ManageSerialNumbers eq 'tYES'") == len(serial)

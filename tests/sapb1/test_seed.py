@@ -77,3 +77,19 @@ def test_stored_seed_reads_back_as_whole_entities() -> None:
         stored = unpack(ENTITY_SETS["Items"], encode(item_compact(item)))
         assert stored == item_body(item)
         assert json.loads(fast.item(item)) == item_compact(item)
+
+
+def test_stored_seed_names_every_property_once() -> None:
+    """SQLite's ``json_extract`` reads the first of two equal names, Python the last."""
+    from app.sandbox.sapb1.seed import _FastJson
+
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        names = [name for name, _ in pairs]
+        assert len(names) == len(set(names)), names
+        return dict(pairs)
+
+    fast = _FastJson()
+    for item in demo.items(60):
+        json.loads(fast.item(item), object_pairs_hook=no_duplicates)
+    for customer in [*demo.customers(20), demo.walk_in_customer()]:
+        json.loads(fast.customer(customer), object_pairs_hook=no_duplicates)

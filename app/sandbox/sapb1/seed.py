@@ -153,6 +153,12 @@ def item_body(item: demo.Item) -> dict[str, Any]:
     return new_body("Items", **item_compact(item))
 
 
+_ITEM_KIND_FLAGS = ("InventoryItem", "ManageSerialNumbers", "ManageBatchNumbers")
+"""Item properties that depend on the item's kind: written once each, never in the head
+(a JSON object with a property twice reads as its last value in Python but as its first
+in SQLite's ``json_extract``, so a ``$filter`` on it would see the template's default)."""
+
+
 class _FastJson:
     """Stored JSON of demo customers and items straight from templates (bulk seeding).
 
@@ -175,6 +181,7 @@ class _FastJson:
             "QuantityOnStock",
             "ItemPrices",
             "ItemBarCodeCollection",
+            *_ITEM_KIND_FLAGS,
         }
         self.item_head = self._head(_ITEM_STATIC, item_varying)
         self.price_tail = {
@@ -239,12 +246,12 @@ class _FastJson:
                 for w, tail in self.warehouse_tails
             )
             parts.append(f',"ItemWarehouseInfoCollection":[{rows}]')
-        else:
-            parts.append(',"InventoryItem":"tNO"')
-        if item.kind == "serial":
-            parts.append(',"ManageSerialNumbers":"tYES"')
-        elif item.kind == "batch":
-            parts.append(',"ManageBatchNumbers":"tYES"')
+        flags = {
+            "InventoryItem": item.kind != "non_stock",
+            "ManageSerialNumbers": item.kind == "serial",
+            "ManageBatchNumbers": item.kind == "batch",
+        }
+        parts += [f',"{name}":"{"tYES" if on else "tNO"}"' for name, on in flags.items()]
         parts.append("}")
         return "".join(parts)
 
