@@ -33,6 +33,7 @@ from app.sandbox.sapb1.entities import EntitySet, entity_set
 from app.sandbox.sapb1.errors import SlError
 from app.sandbox.sapb1.formats import DIALECTS, V2, Dialect, etag
 from app.sandbox.sapb1.odata import QueryOptions, filter_clause
+from app.sandbox.sapb1.paths import decode, key_url, key_value, parse
 from app.sandbox.sapb1.rules import Rules
 from app.sandbox.sapb1.seed import seed
 from app.sandbox.sapb1.sessions import SessionRegistry
@@ -42,7 +43,6 @@ from app.sandbox.sapb1.tls import ensure_certificate, server_context
 SL_VERSION = "1000280"
 DEFAULT_PAGE_SIZE = 20
 _PATH = re.compile(r"^/b1s/(v1|v2)/(.*)$")
-_RESOURCE = re.compile(r"^([A-Za-z_$][\w$]*)(?:\((.*)\))?(?:/(.+))?$")
 _PREFER_PAGE = re.compile(r"odata\.maxpagesize\s*=\s*(\d+)")
 SPOILS = ("unknown_error", "no_body")
 """What ``spoil_next`` does to an answer: ``unknown_error`` answers 400 with an error code
@@ -50,44 +50,6 @@ this client has never seen (the request is not applied); ``no_body`` applies the
 and answers its success status with an empty body, as a proxy that loses the body would."""
 UNKNOWN_ERROR_CODE = -99999
 UNKNOWN_ERROR_MESSAGE = "Internal error (-99999) occurred"
-
-
-def _key_value(es: EntitySet, raw: str) -> Any:
-    """The stored key for the text between the parentheses of ``Set(...)``."""
-    raw = raw.strip()
-    if len(es.key) > 1:
-        values = {}
-        for part in raw.split(","):
-            name, _, value = part.partition("=")
-            values[name.strip()] = value.strip().strip("'")
-        if set(values) != set(es.key):
-            raise SlError.malformed(f"Invalid key for '{es.name}'")
-        return "|".join(values[k] for k in es.key)
-    if "=" in raw and not raw.startswith("'"):
-        raw = raw.partition("=")[2].strip()
-    if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
-        if es.key_is_int:
-            raise SlError.malformed(f"Invalid key for '{es.name}'")
-        return raw[1:-1].replace("''", "'")
-    if es.key_is_int:
-        try:
-            return int(raw)
-        except ValueError as exc:
-            raise SlError.malformed(f"Invalid key for '{es.name}'") from exc
-    raise SlError.malformed(f"Invalid key for '{es.name}'")
-
-
-def _key_literal(es: EntitySet, key: Any) -> str:
-    if len(es.key) > 1:
-        values = str(key).split("|")
-        parts = [
-            f"{k}='{v}'" if k == "TableName" else f"{k}={v}"
-            for k, v in zip(es.key, values, strict=True)
-        ]
-        return ",".join(parts)
-    if es.key_is_int:
-        return str(key)
-    return "'" + str(key).replace("'", "''") + "'"
 
 
 def _case_insensitive(headers: dict[str, str]) -> bool:
@@ -303,7 +265,10 @@ class ServiceLayerSandbox(LoopbackServer):
         if not match:
             return SandboxResponse(404, b"", [("Content-Type", "text/html")])
         dialect = DIALECTS[match.group(1)]
-        resource = match.group(2)
+        try:
+            resource = decode(match.group(2))
+        except SlError as error:
+            return dialect.error(error.status, error.code, error.message)
         if request.header("expect"):
             return SandboxResponse(500, b"", [])
         spoil = self._take_spoil(request.method, resource) if self._spoils else None
@@ -375,11 +340,11 @@ class ServiceLayerSandbox(LoopbackServer):
         headers: dict[str, str],
         body: bytes,
     ) -> SandboxResponse:
-        match = _RESOURCE.match(resource.strip("/"))
-        es = entity_set(match.group(1)) if match else None
-        if match is None or es is None:
+        parsed = parse(resource)
+        es = entity_set(parsed.name) if parsed else None
+        if parsed is None or es is None:
             raise SlError(404, -1000, f"Invalid resource path '{resource}'")
-        raw_key, tail = match.group(2), match.group(3)
+        raw_key, tail = parsed.key, parsed.tail
         if raw_key is None:
             if tail == "$count" and method == "GET":
                 return self._count(tx, es, query, headers)
@@ -390,7 +355,7 @@ class ServiceLayerSandbox(LoopbackServer):
             if method == "POST":
                 return self._create(tx, dialect, es, body, headers)
             raise SlError.not_supported()
-        key = _key_value(es, raw_key)
+        key = key_value(es, raw_key)
         if tail is not None:
             if method != "POST":
                 raise SlError.not_supported()
@@ -435,7 +400,7 @@ class ServiceLayerSandbox(LoopbackServer):
         self, tx: Tx, dialect: Dialect, es: EntitySet, body: bytes, headers: dict[str, str]
     ) -> SandboxResponse:
         key, doc = self.rules.create(tx, es, self._json(body))
-        location = f"{self.url}/b1s/{dialect.version}/{es.name}({_key_literal(es, key)})"
+        location = f"{self.url}/b1s/{dialect.version}/{es.name}({key_url(es, key)})"
         tag = etag(doc)
         extra = [("Location", location)]
         if "return-no-content" in headers.get("prefer", ""):
@@ -584,6 +549,7 @@ class ServiceLayerSandbox(LoopbackServer):
             path = path[len(prefix) :]
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         try:
+            path = decode(path)
             if tx is None:
                 with self.store.transaction() as own:
                     response = self._dispatch(
