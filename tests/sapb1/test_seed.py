@@ -13,8 +13,14 @@ from app.sandbox.sapb1 import ServiceLayerSandbox
 def test_seed_matches_the_demo_company() -> None:
     sandbox = ServiceLayerSandbox(customers=12, items=30)
     try:
-        assert sandbox.count("BusinessPartners") == 13  # + walk-in customer
-        assert sandbox.count("Items") == 30
+        assert sandbox.count("BusinessPartners") == 14  # + walk-in and special-code customers
+        assert sandbox.count("Items") == 30 + len(demo.SPECIAL_CODE_ITEMS)
+        special = sandbox.entity("BusinessPartners", demo.SPECIAL_CODE_CUSTOMER.code)
+        assert special is not None and special["CardName"] == demo.SPECIAL_CODE_CUSTOMER.name
+        for item in demo.SPECIAL_CODE_ITEMS:
+            stored = sandbox.entity("Items", item.code)
+            assert stored is not None and stored["ItemName"] == item.name
+            assert sandbox.stock(item.code, "NY") == float(dict(item.stock)["NY"])
         first = next(demo.customers(1))
         bp = sandbox.entity("BusinessPartners", first.code)
         assert bp is not None and (bp["CardName"], bp["EmailAddress"]) == (first.name, first.email)
@@ -40,7 +46,7 @@ def test_existing_database_is_reused(tmp_path: Path) -> None:
     first.stop()
     second = ServiceLayerSandbox(database, customers=5, items=5)
     try:
-        assert second.count("Invoices") == 1 and second.count("BusinessPartners") == 6
+        assert second.count("Invoices") == 1 and second.count("BusinessPartners") == 7
     finally:
         second.stop()
 
@@ -50,7 +56,7 @@ def test_seeding_is_bulk_fast() -> None:
     sandbox = ServiceLayerSandbox(customers=10_000, items=5_000)
     elapsed = time.monotonic() - started
     try:
-        assert sandbox.count("BusinessPartners") == 10_001
+        assert sandbox.count("BusinessPartners") == 10_002
         assert elapsed < 10
     finally:
         sandbox.stop()
