@@ -3,7 +3,9 @@
 Serves ``/b1s/v1`` and ``/b1s/v2`` (each with its own annotations, error shapes
 and date formats), sessions with SL's cookies and idle timeout, OData queries
 with SL's paging, writes under SAP's business rules, ``$batch`` with atomic
-changesets, optional HTTPS with a self-signed certificate, and the fault plan.
+changesets, ``$metadata`` (CSDL v4 for v2, v3 for v1), keys in paths read as SL
+reads them (percent-decoded, then OData literals), optional HTTPS with a
+self-signed certificate, and the fault plan.
 Tests can also spoil chosen answers (``spoil_next``: an unknown error code, a
 success without a body), expire the session in the middle of a ``$batch``
 (``expire_session_in_batch``), renew the certificate (``renew_certificate``) and
@@ -32,6 +34,7 @@ from app.sandbox.sapb1.batch import BatchAnswer, parse_batch, write_batch
 from app.sandbox.sapb1.entities import EntitySet, entity_set
 from app.sandbox.sapb1.errors import SlError
 from app.sandbox.sapb1.formats import DIALECTS, V2, Dialect, etag
+from app.sandbox.sapb1.metadata import csdl, user_field_types
 from app.sandbox.sapb1.odata import QueryOptions, filter_clause
 from app.sandbox.sapb1.paths import decode, key_url, key_value, parse
 from app.sandbox.sapb1.rules import Rules
@@ -50,6 +53,15 @@ this client has never seen (the request is not applied); ``no_body`` applies the
 and answers its success status with an empty body, as a proxy that loses the body would."""
 UNKNOWN_ERROR_CODE = -99999
 UNKNOWN_ERROR_MESSAGE = "Internal error (-99999) occurred"
+
+
+def _without_annotations(value: Any) -> Any:
+    """A JSON value with every ``@``-annotation (``@odata.type``, ``Prop@odata.type``) left out."""
+    if isinstance(value, dict):
+        return {k: _without_annotations(v) for k, v in value.items() if "@" not in k}
+    if isinstance(value, list):
+        return [_without_annotations(v) for v in value]
+    return value
 
 
 def _case_insensitive(headers: dict[str, str]) -> bool:
@@ -290,6 +302,8 @@ class ServiceLayerSandbox(LoopbackServer):
                 raise SlError.invalid_session()
             if resource == "$batch" and request.method == "POST":
                 return self._batch(dialect, request, request.cookies.get("B1SESSION"))
+            if resource == "$metadata" and request.method == "GET":
+                return self._metadata(dialect)
             with self.store.transaction() as tx:
                 return self._dispatch(
                     tx,
@@ -391,10 +405,23 @@ class ServiceLayerSandbox(LoopbackServer):
 
     @staticmethod
     def _json(body: bytes) -> Any:
+        """A request body's JSON without OData instance annotations (``@odata.type``)."""
         try:
-            return json.loads(body.decode("utf-8")) if body else None
+            value = json.loads(body.decode("utf-8")) if body else None
         except ValueError as exc:
             raise SlError.malformed("Invalid request body: malformed JSON") from exc
+        return _without_annotations(value)
+
+    def _metadata(self, dialect: Dialect) -> SandboxResponse:
+        """``GET $metadata``: the CSDL of the entity sets, with the user fields registered now."""
+        with self.store.transaction() as tx:
+            fields = user_field_types(tx.query(self._set("UserFieldsMD")))
+        version = ("OData-Version", "4.0") if dialect.v2 else ("DataServiceVersion", "3.0")
+        return SandboxResponse(
+            200,
+            csdl(dialect.v2, fields),
+            [("Content-Type", "application/xml;charset=utf-8"), version],
+        )
 
     def _create(
         self, tx: Tx, dialect: Dialect, es: EntitySet, body: bytes, headers: dict[str, str]
