@@ -22,7 +22,7 @@ from app.sync.context import SyncContext, sap_settings
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.mapping.money import local_date
-from app.sync.summary import daily_summary
+from app.sync.summary import as_text, daily_summary
 from app.ui.data.runs import dashboard, list_runs
 from tests.sync.books import assert_every_sale_posted_once, sap_rows
 
@@ -70,6 +70,8 @@ def test_postings_in_a_locked_period_wait_and_go_through_once_it_is_unlocked(
     reason = f"{len(in_month)} waiting: {len(in_month)} posting period locked ({month})"
     summary = {r.object: r for r in daily_summary(database, datetime.now(UTC).date(), UTC)}
     assert summary["sales"].waiting_reasons == reason
+    text = as_text(list(summary.values()), datetime.now(UTC).date())
+    assert "Why records wait:" in text and f"  Sandbox / sales: {reason}\n" in text
     assert list_runs(database, template_id, ["sales"])[0].waiting_reasons == reason
     rows = {r.object: r for r in dashboard(database, OBJECTS, template_id, None)}
     assert rows["sales"].waiting_reasons == reason
