@@ -264,23 +264,6 @@ _FINANCE_PERIOD: dict[str, Any] = {
     "BeginningofFinancialYear": None,
 }
 
-_GOODS_RECEIPT: dict[str, Any] = {
-    "DocEntry": None,
-    "DocNum": None,
-    "DocDate": None,
-    "DocDueDate": None,
-    "TaxDate": None,
-    "Reference1": None,
-    "Reference2": None,
-    "Comments": None,
-    "JournalMemo": None,
-    "DocTotal": 0.0,
-    "BPL_IDAssignedToInvoice": None,
-    "CreationDate": None,
-    "UpdateDate": None,
-    "UpdateTime": None,
-    "DocumentLines": [],
-}
 
 
 def _set(
@@ -311,7 +294,7 @@ COMPANY_SETUP_SETS = (
         True,
         "goods",
         "Document",
-        _GOODS_RECEIPT,
+        _DOCUMENT,
         "OIGN",
         "IGN1",
         "oInventoryGenEntry",
