@@ -265,7 +265,6 @@ _FINANCE_PERIOD: dict[str, Any] = {
 }
 
 
-
 def _set(
     name: str,
     key: str | tuple[str, ...],
