@@ -78,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--fresh", action="store_true", help="throw away the sandbox databases and seed anew"
     )
+    sandbox.add_argument(
+        "--multi-branch",
+        action="store_true",
+        help="a multi-branch SAP company (every posting names a branch)",
+    )
+    sandbox.add_argument(
+        "--block-negative-stock",
+        action="store_true",
+        help='SAP\'s "Block negative inventory" (sales wait for goods receipts)',
+    )
     from app import cli_sync
 
     cli_sync.add_commands(commands)
@@ -236,6 +246,8 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         sap_faults=sap_faults,
         tagrain_faults=tagrain_faults,
         live_interval=args.live,
+        negative_stock_allowed=not args.block_negative_stock,
+        multi_branch=args.multi_branch,
     )
     try:
         running = start_sandboxes(options)
@@ -246,7 +258,9 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         ) from None
     try:
         database = open_database(args.database)
-        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
+        template_id = ensure_sandbox_template(
+            database, running.sap_url, running.tagrain_url, multi_branch=args.multi_branch
+        )
         database.dispose()
         print(f"SAP Business One Service Layer: {running.sap_url}/b1s/v2/  (and /b1s/v1/)")
         print(f"  company {demo.COMPANY_DB}, user/password {demo.SAP_USER}/{demo.SAP_PASSWORD}")

@@ -95,6 +95,16 @@ class Store:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """A branch (business place) of the demo company when it runs multi-branch."""
+
+    id: int
+    name: str
+    warehouse: str
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
 class Account:
     """A G/L account in the SAP chart of accounts."""
 
@@ -169,6 +179,15 @@ STORES = (
     Store("DEN", "Tagrain Denver", "America/Denver", "DEN", "_SYS00000000103", ("R1",)),
     Store("LAX", "Tagrain Los Angeles", "America/Los_Angeles", "LA", "_SYS00000000104", ("R1",)),
 )
+BRANCHES = (
+    Branch(1, "Head Office", "01"),
+    Branch(2, "East Coast Stores", "NY"),
+    Branch(3, "Central Stores", "CHI"),
+    Branch(4, "West Coast Stores", "LA"),
+    Branch(9, "Closed Outlets", "DEN", disabled=True),
+)
+STORE_BRANCHES = {"NYC": 2, "CHI": 3, "DEN": 3, "LAX": 4}
+"""Which branch each demo store posts to in a multi-branch demo company."""
 ACCOUNTS = (
     Account("_SYS00000000101", "Cash - New York Store"),
     Account("_SYS00000000102", "Cash - Chicago Store"),

@@ -43,6 +43,8 @@ class SandboxOptions:
     session_timeout: float = 30 * 60
     negative_stock_allowed: bool = True
     """SAP Business One allows negative inventory unless "Block Negative Inventory" is set."""
+    multi_branch: bool = False
+    """A multi-branch SAP company: every posting names one of the demo branches."""
 
 
 @dataclass
@@ -84,6 +86,7 @@ def start_sandboxes(options: SandboxOptions | None = None) -> RunningSandboxes:
         faults=options.sap_faults,
         session_timeout=options.session_timeout,
         negative_stock_allowed=options.negative_stock_allowed,
+        multi_branch=options.multi_branch,
     ).start(options.host, options.sap_port, tls=options.https)
     try:
         tagrain = TagrainSandbox(

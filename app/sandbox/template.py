@@ -79,9 +79,17 @@ def store_credentials(template_name: str = SANDBOX_TEMPLATE) -> None:
 
 
 def ensure_sandbox_template(
-    database: Database, sap_url: str, tagrain_url: str, sap_ca_file: str | None = None
+    database: Database,
+    sap_url: str,
+    tagrain_url: str,
+    sap_ca_file: str | None = None,
+    *,
+    multi_branch: bool = False,
 ) -> int:
     """Create or refresh the Sandbox template for sandboxes at these URLs; returns its id.
+
+    ``multi_branch``: the SAP sandbox is a multi-branch company, so each store
+    is mapped to its demo branch (``demo.STORE_BRANCHES``) as well.
 
     Over HTTPS the sandbox's self-signed certificate is trusted through its CA
     file, exactly as a user would configure a real Service Layer. The
@@ -117,6 +125,10 @@ def ensure_sandbox_template(
         template.new_customer_code_prefix = template.new_customer_code_prefix or "TG"
 
         mapped_stores = {m.store_id for m in template.store_mappings}
+        if multi_branch:
+            for mapping in template.store_mappings:
+                if mapping.branch_id is None and mapping.store_code in demo.STORE_BRANCHES:
+                    mapping.branch_id = demo.STORE_BRANCHES[mapping.store_code]
         for store in stores:
             known = by_code.get(store.code)
             if known is None or store.id in mapped_stores:
@@ -127,6 +139,7 @@ def ensure_sandbox_template(
                     store_code=store.code,
                     warehouse_code=known.warehouse,
                     cash_account=known.cash_account,
+                    branch_id=demo.STORE_BRANCHES.get(store.code) if multi_branch else None,
                 )
             )
         mapped_tenders = {m.tender_type for m in template.tender_mappings}

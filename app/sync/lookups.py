@@ -22,6 +22,7 @@ SAP_LISTS = (
     "warehouses",
     "credit_cards",
     "currencies",
+    "branches",
 )
 NUMERIC_LISTS = frozenset({"price_lists", "customer_groups", "credit_cards"})
 """SAP lists whose codes are numbers (a typed "abc" is no code of theirs)."""

@@ -20,6 +20,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from app.store import Database, PendingRetry, RecordLog, Run, Template
+from app.sync import waiting as waits
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class SummaryRow:
     retried: int
     failed: int
     waiting: int
+    waiting_reasons: str = ""
+    """Why records wait, grouped: "12 waiting: 9 posting period locked (2026-11), …"."""
 
 
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -52,7 +55,8 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
     ``succeeded`` counts records created, updated, linked or cancelled;
     ``retried`` those of them that had failed before; ``failed`` the failures
     of the day; ``waiting`` the records still queued for a retry now (failed
-    ones and those waiting for another object's record). Previews (dry runs)
+    ones and those waiting for another object's record), and
+    ``waiting_reasons`` why the waiting ones wait. Previews (dry runs)
     wrote nothing and are left out.
     """
     start, end = day_bounds(day, tz)
@@ -108,6 +112,11 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
                 ).group_by(PendingRetry.template_id, PendingRetry.object)
             ).all()
         )
+        queued: dict[tuple[int, str], list[str | None]] = {}
+        for template_id, object_name, message in session.execute(
+            select(PendingRetry.template_id, PendingRetry.object, PendingRetry.last_error)
+        ):
+            queued.setdefault((template_id, object_name), []).append(message)
         names = dict(session.execute(select(Template.id, Template.name)).all())
     counts: dict[tuple[int, str], dict[str, int]] = {}
     for template_id, object_name, status, count in outcomes:
@@ -126,12 +135,22 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
                 retried=retried.get(key, 0),
                 failed=by_status.get("failed", 0),
                 waiting=waiting.get(key, 0),
+                waiting_reasons=waits.describe(queued.get(key, [])),
             )
         )
     return rows
 
 
-HEADER = ("template", "object", "runs", "succeeded", "retried", "failed", "waiting")
+HEADER = (
+    "template",
+    "object",
+    "runs",
+    "succeeded",
+    "retried",
+    "failed",
+    "waiting",
+    "waiting_reasons",
+)
 
 
 def as_csv(rows: list[SummaryRow]) -> str:
@@ -149,6 +168,7 @@ def as_csv(rows: list[SummaryRow]) -> str:
                 row.retried,
                 row.failed,
                 row.waiting,
+                row.waiting_reasons,
             )
         )
     return out.getvalue()
@@ -165,6 +185,11 @@ def as_text(rows: list[SummaryRow], day: date) -> str:
             f"{r.template[:15]:<16}{r.object[:17]:<18}{r.runs:>6}{r.succeeded:>8}"
             f"{r.retried:>9}{r.failed:>8}{r.waiting:>9}"
         )
+    reasons = [r for r in rows if r.waiting_reasons]
+    if reasons:
+        lines.append("")
+        lines.append("Why records wait:")
+        lines.extend(f"  {r.template} / {r.object}: {r.waiting_reasons}" for r in reasons)
     if not rows:
         lines.append("nothing ran")
     return "\n".join(lines) + "\n"

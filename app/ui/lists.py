@@ -24,6 +24,7 @@ class ListKind(enum.StrEnum):
     CUSTOMER_GROUPS = "customer_groups"
     WAREHOUSES = "warehouses"
     CREDIT_CARDS = "credit_cards"
+    BRANCHES = "branches"
     TAGRAIN_STORES = "tagrain_stores"
     TENDER_TYPES = "tender_types"
     EXPENSE_CATEGORIES = "expense_categories"
@@ -38,6 +39,7 @@ LIST_TITLES: dict[ListKind, str] = {
     ListKind.CUSTOMER_GROUPS: "List of Customer Groups",
     ListKind.WAREHOUSES: "List of Warehouses",
     ListKind.CREDIT_CARDS: "List of Credit Cards",
+    ListKind.BRANCHES: "List of Branches",
     ListKind.TAGRAIN_STORES: "List of Tagrain Stores",
     ListKind.TENDER_TYPES: "List of Tagrain Tender Types",
     ListKind.EXPENSE_CATEGORIES: "List of Tagrain Expense Categories",

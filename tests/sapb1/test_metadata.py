@@ -163,7 +163,9 @@ def _fits(value: Any, kind: str, enums: dict[str, list[str]], complex_types: Any
     }[kind]()
 
 
-def test_every_served_property_has_its_declared_type(raw: RawSession) -> None:
+def test_every_served_property_has_its_declared_type(
+    sandbox: ServiceLayerSandbox, raw: RawSession
+) -> None:
     invoice = raw.post("Invoices", invoice_body(quantity=2)).json()
     total = invoice["DocTotal"]
     payment = {
@@ -182,6 +184,9 @@ def test_every_served_property_has_its_declared_type(raw: RawSession) -> None:
     ]
     assert raw.post("JournalEntries", {"JournalEntryLines": lines}).status_code == 201
     assert raw.post("UserFieldsMD", {"TableName": "OCRD", "Name": "TG_NOTE"}).status_code == 201
+    receipt = {"DocumentLines": [{"ItemCode": "A00001", "Quantity": 1, "WarehouseCode": "NY"}]}
+    assert raw.post("InventoryGenEntries", receipt).status_code == 201
+    sandbox.enable_branches()  # BusinessPlaces has rows in a multi-branch company
     schema = _schema(_document(raw, V4), V4)
     entities = _types(schema, V4, "EntityType")
     complex_types = _types(schema, V4, "ComplexType")

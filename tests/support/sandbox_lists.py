@@ -39,6 +39,8 @@ def _rows(kind: ListKind) -> list[CodeName]:
         return [CodeName(w.code, w.name) for w in demo.WAREHOUSES]
     if kind is ListKind.CREDIT_CARDS:
         return [CodeName(str(n), name) for n, name, _account in demo.CREDIT_CARDS]
+    if kind is ListKind.BRANCHES:
+        return [CodeName(str(b.id), b.name) for b in demo.BRANCHES if not b.disabled]
     if kind is ListKind.TAGRAIN_STORES:
         return [CodeName(s.code, s.name) for s in demo.STORES]
     if kind is ListKind.TENDER_TYPES:

@@ -106,4 +106,6 @@ def test_a_day_without_runs_says_so(database: Database) -> None:
     rows = daily_summary(database, datetime(2020, 1, 1).date(), UTC_ZONE)
     assert rows == []
     assert "nothing ran" in as_text(rows, datetime(2020, 1, 1).date())
-    assert as_csv(rows).splitlines() == ["template,object,runs,succeeded,retried,failed,waiting"]
+    assert as_csv(rows).splitlines() == [
+        "template,object,runs,succeeded,retried,failed,waiting,waiting_reasons"
+    ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from app.connectors.sapb1.client import ServiceLayerClient
+from app.connectors.sapb1.credits import InvoiceCredits, read_invoice_credits
 from app.connectors.sapb1.lists import SapLists
 from app.connectors.sapb1.odata import quote
 from app.connectors.sapb1.records import (
@@ -276,6 +277,10 @@ class SapCompany(SapLists):
     def cancel(self, ref: DocumentRef) -> None:
         """Cancel a posted document or payment (SAP does not delete documents)."""
         self.client.cancel(ref.kind, ref.entry)
+
+    def invoice_credits(self, entry: int) -> InvoiceCredits:
+        """An invoice with the live credit memos based on it and what is left to credit."""
+        return read_invoice_credits(self.client, entry)
 
     def stock(self, item_codes: Iterable[str]) -> Iterator[SapItem]:
         """Items with their stock per warehouse, for the inventory snapshot."""

@@ -27,6 +27,7 @@ CHOICE_LISTS: dict[str, tuple[str, str, str, str | None]] = {
     "warehouses": ("Warehouses", "WarehouseCode", "WarehouseName", None),
     "credit_cards": ("CreditCards", "CreditCardCode", "CreditCardName", None),
     "currencies": ("Currencies", "Code", "Name", None),
+    "branches": ("BusinessPlaces", "BPLID", "BPLName", "Disabled eq 'tNO'"),
 }
 """SAP lists a user picks codes from: entity set, code and name properties, filter."""
 

@@ -380,6 +380,7 @@ class PaymentDraft:
     transfer_sum: Decimal = Decimal(0)
     transfer_account: str | None = None
     cards: tuple[CardPayment, ...] = ()
+    branch: int | None = None
 
     @property
     def total(self) -> Decimal:
@@ -396,6 +397,8 @@ class PaymentDraft:
             "Remarks": self.reference[:254],
             "JournalRemarks": self.reference[:50],
         }
+        if self.branch is not None:
+            body["BPLID"] = self.branch
         if self.cash_sum:
             body["CashSum"] = money(self.cash_sum)
             body["CashAccount"] = self.cash_account
@@ -446,9 +449,11 @@ class JournalEntryDraft:
     reference: str
     tagrain_id: str
     lines: tuple[JournalLineDraft, ...]
+    branch: int | None = None
 
     def to_entity(self) -> dict[str, Any]:
-        """The SL body of the journal entry."""
+        """The SL body of the journal entry (each line in ``branch``, when there is one)."""
+        branch = {} if self.branch is None else {"BPLID": self.branch}
         return {
             "ReferenceDate": self.reference_date.isoformat(),
             "Memo": self.memo[:50],
@@ -460,6 +465,7 @@ class JournalEntryDraft:
                     "Debit": money(line.debit),
                     "Credit": money(line.credit),
                     "LineMemo": line.memo[:50],
+                    **branch,
                 }
                 for line in self.lines
             ],

@@ -20,7 +20,7 @@ class EntitySet:
     name: str
     key: tuple[str, ...]
     key_is_int: bool
-    kind: str  # master, document, payment, journal, metadata
+    kind: str  # master, document, payment, journal, goods, metadata
     entity_type: str
     table: str = ""
     line_table: str = ""
@@ -45,7 +45,7 @@ class EntitySet:
     @property
     def undeletable(self) -> bool:
         """Whether DELETE is refused with -5006 (posted documents)."""
-        return self.kind in {"document", "payment", "journal"}
+        return self.kind in {"document", "payment", "journal", "goods"}
 
 
 _STAMPS: dict[str, Any] = {
@@ -223,6 +223,48 @@ _JOURNAL: dict[str, Any] = {
 }
 
 
+_BRANCH: dict[str, Any] = {
+    "BPLID": None,
+    "BPLName": None,
+    "BPLNameForeign": None,
+    "VATRegNum": None,
+    "RepName": None,
+    "Industry": None,
+    "Business": None,
+    "Address": None,
+    "MainBPL": "tNO",
+    "TaxOffice": None,
+    "Disabled": "tNO",
+    "DefaultCustomerID": None,
+    "DefaultVendorID": None,
+    "DefaultWarehouseID": None,
+    "DefaultTaxCode": None,
+    "FederalTaxID": None,
+    "AddressType": None,
+    "Street": None,
+    "City": None,
+    "State": None,
+    "ZipCode": None,
+    "Country": None,
+}
+
+_FINANCE_PERIOD: dict[str, Any] = {
+    "AbsoluteEntry": None,
+    "PeriodCode": None,
+    "PeriodName": None,
+    "SubPeriodType": "spt_Month",
+    "PeriodStatus": "ltUnlocked",
+    "PostingDateFrom": None,
+    "PostingDateTo": None,
+    "DueDateFrom": None,
+    "DueDateTo": None,
+    "DocumentDateFrom": None,
+    "DocumentDateTo": None,
+    "Category": None,
+    "BeginningofFinancialYear": None,
+}
+
+
 def _set(
     name: str,
     key: str | tuple[str, ...],
@@ -239,6 +281,25 @@ def _set(
         name, keys, key_is_int, kind, etype, table, line_table, object_code, dict(defaults)
     )
 
+
+COMPANY_SETUP_SETS = (
+    _set("BusinessPlaces", "BPLID", True, "master", "BusinessPlace", _BRANCH, "OBPL"),
+    _set(
+        "FinancePeriods", "AbsoluteEntry", True, "master", "FinancePeriod", _FINANCE_PERIOD, "OFPR"
+    ),
+    _set(
+        "InventoryGenEntries",
+        "DocEntry",
+        True,
+        "goods",
+        "Document",
+        _DOCUMENT,
+        "OIGN",
+        "IGN1",
+        "oInventoryGenEntry",
+    ),
+)
+"""Branches (multi-branch companies), posting periods and goods receipts."""
 
 ENTITY_SETS: dict[str, EntitySet] = {
     s.name: s
@@ -399,6 +460,7 @@ ENTITY_SETS: dict[str, EntitySet] = {
             "bopot_OutgoingPayments",
         ),
         _set("JournalEntries", "JdtNum", True, "journal", "JournalEntry", _JOURNAL, "OJDT", "JDT1"),
+        *COMPANY_SETUP_SETS,
         _set(
             "UserFieldsMD",
             ("TableName", "FieldID"),

@@ -290,6 +290,7 @@ COMPLEX_TYPES: dict[str, dict[str, str]] = {
         "Reference2": _S,
         "ProjectCode": _S,
         "CostingCode": _S,
+        "BPLID": _I,
     },
     "ValidValueMD": {"Value": _S, "Description": _S},
 }

@@ -31,6 +31,8 @@ from app.sandbox import demo
 from app.sandbox.faults import Fault, FaultInjector, FaultPlan
 from app.sandbox.httpserver import LoopbackServer, SandboxRequest, SandboxResponse
 from app.sandbox.sapb1.batch import BatchAnswer, parse_batch, write_batch
+from app.sandbox.sapb1.company_setup import ensure_periods
+from app.sandbox.sapb1.controls import CompanyControls
 from app.sandbox.sapb1.entities import EntitySet, entity_set
 from app.sandbox.sapb1.errors import SlError
 from app.sandbox.sapb1.formats import DIALECTS, V2, Dialect, etag
@@ -68,12 +70,13 @@ def _case_insensitive(headers: dict[str, str]) -> bool:
     return headers.get("b1s-caseinsensitive", "").strip().lower() == "true"
 
 
-class ServiceLayerSandbox(LoopbackServer):
+class ServiceLayerSandbox(CompanyControls, LoopbackServer):
     """The Service Layer sandbox: a seeded demo company behind SL's HTTP API.
 
     ``database`` is a SQLite file (reused if already seeded) or None for memory;
     ``customers``/``items`` size the demo company; ``session_timeout`` is the idle
-    timeout in seconds; ``negative_stock_allowed`` mirrors the company setting.
+    timeout in seconds; ``negative_stock_allowed`` mirrors the company setting;
+    ``multi_branch`` makes it a multi-branch company (see ``CompanyControls``).
     """
 
     def __init__(
@@ -85,15 +88,18 @@ class ServiceLayerSandbox(LoopbackServer):
         faults: FaultPlan | None = None,
         session_timeout: float = 30 * 60,
         negative_stock_allowed: bool = False,
+        multi_branch: bool = False,
     ) -> None:
         super().__init__(FaultInjector(faults or FaultPlan()))
         self.database = Path(database) if database is not None else None
         self.store = SandboxStore(database)
         seed(self.store, customers, items)
         self.store.ensure_indexes()
+        ensure_periods(self.store)
         self.sessions = SessionRegistry(session_timeout)
         self.clock: Callable[[], dt.datetime] = dt.datetime.now
         self.rules = Rules(lambda: self.clock(), negative_stock_allowed)
+        self.enable_branches(multi_branch)
         self.credentials = {
             "CompanyDB": demo.COMPANY_DB,
             "UserName": demo.SAP_USER,

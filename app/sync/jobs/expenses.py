@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from app.connectors.sapb1.records import JOURNAL_ENTRY, JournalEntryDraft
 from app.connectors.tagrain.records import Expense
 from app.sync.jobs.common_down import Malformed, TagrainSourceJob, tolerant
+from app.sync.jobs.posting import waiting_on_sap
 from app.sync.mapping.expenses import ExpenseDependencies, check_expense, map_expense
 from app.sync.records import Action, LinkWrite, Outcome
 
@@ -43,7 +44,8 @@ class ExpensesJob(TagrainSourceJob[Expense]):
                 link=LinkWrite(tagrain_id=expense.id, sap_key=found.key),
             )
         draft = self.journal_entry(expense)
-        entry = self.ctx.sap.create_journal_entry(draft)
+        with waiting_on_sap(draft.reference_date):
+            entry = self.ctx.sap.create_journal_entry(draft)
         return Outcome(
             Action.CREATED,
             target_key=entry.key,

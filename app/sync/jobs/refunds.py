@@ -40,6 +40,7 @@ from app.sync.jobs.common_down import (
     tolerant,
 )
 from app.sync.jobs.customers_down import CustomerResolver
+from app.sync.jobs.posting import waiting_on_sap
 from app.sync.jobs.products_down import ProductResolver
 from app.sync.mapping.refunds import (
     RefundDependencies,
@@ -79,13 +80,15 @@ class RefundsJob(TagrainSourceJob[Refund]):
         created, message = False, None
         if memo is None or memo.cancelled:
             draft, message = self.credit_memo_draft(refund)
-            memo = sap.create_credit_memo(draft)
+            with waiting_on_sap(draft.doc_date, [(x.item_code, x.warehouse) for x in draft.lines]):
+                memo = sap.create_credit_memo(draft)
             created = True
         paid_now = False
         if refund.status == "completed" and (payment is None or payment.cancelled):
             payment_draft = self.payment_draft(refund, memo)
             if payment_draft is not None:
-                payment = sap.create_outgoing_payment(payment_draft)
+                with waiting_on_sap(payment_draft.doc_date):
+                    payment = sap.create_outgoing_payment(payment_draft)
                 paid_now = True
         if created:
             action = Action.CREATED

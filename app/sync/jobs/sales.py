@@ -4,7 +4,8 @@
 - On-account sale: invoice only; when it is paid later its ``updated_at`` moves
   and the next run adds the payment.
 - Walk-in sale (no customer): the template's default cash customer.
-- Sale voided after it was posted: the payment and the invoice are cancelled.
+- Sale voided after it was posted: the payment and the invoice are cancelled;
+  after a refund, what is left is credited instead (``voids``).
 
 Exactly once: the invoice and payment carry the sale id in ``U_TG_ID`` (and the
 receipt number in ``NumAtCard``); a sale without a link is looked up by that
@@ -37,7 +38,9 @@ from app.sync.jobs.common_down import (
     tolerant,
 )
 from app.sync.jobs.customers_down import CustomerResolver
+from app.sync.jobs.posting import waiting_on_sap
 from app.sync.jobs.products_down import ProductResolver
+from app.sync.jobs.voids import SaleVoids
 from app.sync.mapping.sales import SaleDependencies, check_sale, map_sale, map_sale_payment
 from app.sync.records import Action, LinkWrite, Outcome
 
@@ -53,6 +56,7 @@ class SalesJob(TagrainSourceJob[Sale]):
         super().__init__(ctx, down)
         self.customers = CustomerResolver(self.down)
         self.products = ProductResolver(self.down)
+        self.voids = SaleVoids(self.down)
 
     def list_records(self, since: datetime | None) -> Iterator[Sale | Malformed]:
         return self.ctx.tagrain.iter_records("sales", tolerant(Sale.from_json), updated_since=since)
@@ -90,13 +94,15 @@ class SalesJob(TagrainSourceJob[Sale]):
         created = False
         if invoice is None or invoice.cancelled:
             draft = self.invoice_draft(sale)
-            invoice = sap.create_invoice(draft)
+            with waiting_on_sap(draft.doc_date, [(x.item_code, x.warehouse) for x in draft.lines]):
+                invoice = sap.create_invoice(draft)
             created = True
         paid_now = False
         if sale.status == "completed" and (payment is None or payment.cancelled):
             draft_payment = self.payment_draft(sale, invoice)
             if draft_payment is not None:
-                payment = sap.create_incoming_payment(draft_payment)
+                with waiting_on_sap(draft_payment.doc_date):
+                    payment = sap.create_incoming_payment(draft_payment)
                 paid_now = True
         message = None
         if invoice.total != sale.total:
@@ -132,15 +138,8 @@ class SalesJob(TagrainSourceJob[Sale]):
             return Outcome(Action.SKIPPED, message="voided before it was posted; nothing to cancel")
         if invoice.cancelled and (payment is None or payment.cancelled):
             return Outcome(Action.SKIPPED, target_key=invoice.key, message="already cancelled")
-        if payment is not None and not payment.cancelled:
-            self.ctx.sap.cancel(payment)
-        if not invoice.cancelled:
-            self.ctx.sap.cancel(invoice)
-        return Outcome(
-            Action.CANCELLED,
-            target_key=invoice.key,
-            message="voided in Tagrain: invoice and payment cancelled",
-            link=LinkWrite(tagrain_id=sale.id, sap_key=invoice.key),
+        return self.voids.void(
+            sale, invoice, payment, self.customers.card_code_for(sale.customer_id)
         )
 
     def dependencies(self, sale: Sale) -> SaleDependencies:

@@ -1,7 +1,7 @@
 """A Tagrain expense → a balanced SAP journal entry.
 
 Debit the G/L account the template maps the category to, credit the till's
-cash account, dated by the store's local date.
+cash account, dated by the store's local date, in the store's branch.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from app.connectors.sapb1.records import JournalEntryDraft, JournalLineDraft
 from app.connectors.tagrain.records import Expense
 from app.sync.context import StoreRule, TemplateRules
 from app.sync.mapping.money import check_money, check_not_future, local_date
-from app.sync.mapping.payments import till_cash_account
+from app.sync.mapping.payments import store_branch, till_cash_account
 from app.sync.records import RecordError
 
 
@@ -63,4 +63,5 @@ def map_expense(
             JournalLineDraft(account, expense.amount, zero, memo),
             JournalLineDraft(cash, zero, expense.amount, memo),
         ),
+        branch=store_branch(rules, deps.store_rule),
     )

@@ -27,6 +27,13 @@ def store_not_mapped(store_code: str, store_id: str) -> RecordError:
     )
 
 
+def store_branch(rules: TemplateRules, store_rule: StoreRule | None) -> int | None:
+    """The branch a store's postings go to: the store's own, else the template's (or none)."""
+    if store_rule is not None and store_rule.branch is not None:
+        return store_rule.branch
+    return rules.branch
+
+
 def till_cash_account(
     rules: TemplateRules, store_id: str, store_code: str, store_rule: StoreRule | None
 ) -> str:
@@ -130,4 +137,5 @@ def map_tender_payment(
         transfer_sum=transfer,
         transfer_account=transfer_account,
         cards=tuple(cards),
+        branch=store_branch(rules, deps.store_rule),
     )

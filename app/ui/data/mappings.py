@@ -9,7 +9,7 @@ mappings in one transaction; incomplete rows are refused, empty ones dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -43,10 +43,30 @@ class StoreRow:
     store_id: str = ""
     store_code: str | None = None
     branch_id: int | None = None
+    branch_input: str = field(default="", repr=False)
+    """Branch text that is not a branch number (BPLID), kept to be shown and refused."""
+
+    @property
+    def branch(self) -> str:
+        """The branch as the grid shows and edits it: its BPLID, empty for none."""
+        if self.branch_input:
+            return self.branch_input
+        return "" if self.branch_id is None else str(self.branch_id)
+
+    @branch.setter
+    def branch(self, text: str) -> None:
+        text = text.strip()
+        if text and not text.isdigit():
+            self.branch_input = text
+            return
+        self.branch_id = int(text) if text else None
+        self.branch_input = ""
 
     def problem(self) -> str | None:
         """Why the row is not usable yet, or None when it is mapped."""
-        return None if self.warehouse_code else "No SAP warehouse"
+        if not self.warehouse_code:
+            return "No SAP warehouse"
+        return "Branch is not a branch number" if self.branch_input else None
 
 
 @dataclass
@@ -181,8 +201,13 @@ def _names(known: Sequence[CodeName], stored: Mapping[str, object]) -> dict[str,
 
 def _check(mappings: MappingSet) -> None:
     for s in mappings.stores:
-        if s.cash_account and not s.warehouse_code:
+        if (s.cash_account or s.branch_id is not None) and not s.warehouse_code:
             raise InputError(f"Store {s.store}: choose the SAP warehouse too.", "stores")
+        if s.branch_input:
+            raise InputError(
+                f"Store {s.store}: the branch is a branch number (BPLID), not {s.branch_input!r}.",
+                "stores",
+            )
     for t in mappings.tenders:
         if not t.payment_means and (t.account_code or t.credit_card_code):
             raise InputError(f"Tender {t.tender_type}: choose the payment means.", "tenders")

@@ -2,6 +2,7 @@
 
 Preview runs (dry runs) are listed with the others, flagged ``dry_run``; the
 dashboard's last run and outcome leave them out, since a preview changed nothing.
+Runs and objects with waiting records say why they wait, grouped by reason.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.scheduling import SchedulerStatus
 from app.scheduling.rows import live_leases, run_objects
 from app.store import Database, PendingRetry, RecordLog, Run
+from app.sync import waiting as waits
 from app.sync.engine import SyncObjectSpec
 
 RUN_LIMIT = 500
@@ -41,6 +44,8 @@ class RunRow:
     message: str | None
     waiting: int = 0
     dry_run: bool = False
+    waiting_reasons: str = ""
+    """Why its records wait, grouped ("3 waiting: 2 posting period locked (2026-11), …")."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class DashboardRow:
     waiting: int
     failures: int
     running_on: str | None
+    waiting_reasons: str = ""
+    """Why the records in its retry queue wait, grouped by reason."""
 
 
 def list_runs(
@@ -93,6 +100,7 @@ def list_runs(
         query = query.where(Run.status == status)
     with db.session() as session:
         runs = session.scalars(query.order_by(Run.id.desc()).limit(RUN_LIMIT)).all()
+        reasons = _run_waiting_reasons(session, [r.id for r in runs if r.waiting])
         return [
             RunRow(
                 r.id,
@@ -109,9 +117,24 @@ def list_runs(
                 r.message,
                 r.waiting,
                 r.dry_run,
+                reasons.get(r.id, ""),
             )
             for r in runs
         ]
+
+
+def _run_waiting_reasons(session: Session, run_ids: Sequence[int]) -> dict[int, str]:
+    """Why the waiting records of these runs wait, per run (``app.sync.waiting.describe``)."""
+    if not run_ids:
+        return {}
+    messages: dict[int, list[str | None]] = {}
+    for run_id, message in session.execute(
+        select(RecordLog.run_id, RecordLog.message).where(
+            RecordLog.run_id.in_(run_ids), RecordLog.status == "waiting"
+        )
+    ):
+        messages.setdefault(run_id, []).append(message)
+    return {run_id: waits.describe(texts) for run_id, texts in messages.items()}
 
 
 def list_records(db: Database, template_id: int, run_id: int, status: str = "") -> list[RecordRow]:
@@ -165,6 +188,13 @@ def dashboard(
                 .group_by(PendingRetry.object)
             )
         }
+        queued: dict[str, list[str | None]] = {}
+        for name, message in session.execute(
+            select(PendingRetry.object, PendingRetry.last_error).where(
+                PendingRetry.template_id == template_id
+            )
+        ):
+            queued.setdefault(name, []).append(message)
         rows = []
         for name, spec in objects.items():
             names = run_objects(spec)
@@ -194,6 +224,7 @@ def dashboard(
                         (leases[(template_id, n)] for n in names if (template_id, n) in leases),
                         None,
                     ),
+                    waiting_reasons=waits.describe(m for n in names for m in queued.get(n, [])),
                 )
             )
         return rows

@@ -36,6 +36,7 @@ COLUMNS = (
     ("Retried", lambda r: r.retried),
     ("Failed", lambda r: r.failed),
     ("Waiting", lambda r: r.waiting),
+    ("Why Waiting", lambda r: r.waiting_reasons),
 )
 
 

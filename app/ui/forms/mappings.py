@@ -39,6 +39,7 @@ STORE_COLUMNS = (
     Column("Store Name", "store_name"),
     Column("SAP Warehouse", "warehouse_code", editable=True, list_kind=ListKind.WAREHOUSES),
     Column("Cash Account", "cash_account", editable=True, list_kind=ListKind.ACCOUNTS),
+    Column("Branch", "branch", editable=True, list_kind=ListKind.BRANCHES),
 )
 TENDER_COLUMNS = (
     Column("Tender Type", "tender_type"),

@@ -141,6 +141,7 @@ class DashboardModel(RowsModel[DashboardRow]):
                 ("Running On", lambda r: self._lease_text(r, "machine")),
                 ("Process", lambda r: self._lease_text(r, "process")),
                 ("Since", lambda r: self._lease_text(r, "since")),
+                ("Why Waiting", lambda r: r.waiting_reasons),
             ],
             parent,
         )
@@ -194,6 +195,7 @@ class RunsModel(RowsModel[RunRow]):
                 ("Failed", lambda r: r.failed),
                 ("Waiting", lambda r: r.waiting),
                 ("Message", lambda r: r.message or ""),
+                ("Why Waiting", lambda r: r.waiting_reasons),
             ],
             parent,
         )

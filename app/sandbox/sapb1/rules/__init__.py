@@ -8,7 +8,9 @@ of each line's warehouse and credit memos put it back; payments and credit
 memos settle invoices.
 
 Each kind of entity has its own module: ``masters``, ``documents``,
-``payments``, ``journals``; ``Rules`` routes a request to them.
+``payments``, ``journals``, ``stock`` (goods receipts); branches, posting
+periods and target documents are checked by small helpers of their own
+(``branches``, ``periods``, ``targets``); ``Rules`` routes a request to them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from app.sandbox.sapb1.rules.documents import DocumentRules
 from app.sandbox.sapb1.rules.journals import JournalRules
 from app.sandbox.sapb1.rules.masters import MasterRules
 from app.sandbox.sapb1.rules.payments import PaymentRules
+from app.sandbox.sapb1.rules.periods import check_period_patch
+from app.sandbox.sapb1.rules.stock import StockRules
 from app.sandbox.sapb1.store import Tx
 
 _COLLECTION_KEYS = {
@@ -36,7 +40,7 @@ _COLLECTION_KEYS = {
 _POSTED_LINE_FIELDS = ("ItemCode", "Quantity", "UnitPrice", "Price", "WarehouseCode")
 
 
-class Rules(MasterRules, DocumentRules, PaymentRules, JournalRules):
+class Rules(MasterRules, StockRules, DocumentRules, PaymentRules, JournalRules):
     """Applies SAP's rules to writes against one sandbox database transaction."""
 
     def create(self, tx: Tx, es: EntitySet, body: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -52,6 +56,8 @@ class Rules(MasterRules, DocumentRules, PaymentRules, JournalRules):
             doc = self._create_payment(tx, es, body)
         elif es.kind == "journal":
             doc = self._create_journal(tx, es, body)
+        elif es.kind == "goods":
+            doc = self._create_goods_receipt(tx, es, body)
         elif es.name == "UserFieldsMD":
             doc = self._create_user_field(tx, es, body)
         else:
@@ -72,6 +78,8 @@ class Rules(MasterRules, DocumentRules, PaymentRules, JournalRules):
         if if_match and if_match != "*" and if_match != etag(doc):
             raise SlError(412, -2039, ETAG_MISMATCH)
         patch = normalize_dates(patch)
+        if es.name == "FinancePeriods":
+            check_period_patch(patch)
         self._check_user_fields(tx, es, patch)
         self._check_lengths(es, patch)
         for name, value in patch.items():

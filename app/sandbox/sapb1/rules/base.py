@@ -22,6 +22,9 @@ FIELD_LENGTHS: dict[str, dict[str, int]] = {
 class RuleBase:
     """The company's clock and settings, and the look-ups every kind of rule shares."""
 
+    multi_branch: bool = False
+    """Whether the company has branches: then every posting names an active one."""
+
     def __init__(self, clock: Callable[[], dt.datetime], negative_stock_allowed: bool) -> None:
         self.clock = clock
         self.negative_stock_allowed = negative_stock_allowed

@@ -14,6 +14,9 @@ from app.sandbox import demo
 from app.sandbox.sapb1.entities import READ_ONLY, EntitySet
 from app.sandbox.sapb1.errors import SlError
 from app.sandbox.sapb1.rules.base import SETS, RuleBase
+from app.sandbox.sapb1.rules.branches import check_branch
+from app.sandbox.sapb1.rules.periods import check_period
+from app.sandbox.sapb1.rules.targets import check_no_target_documents
 from app.sandbox.sapb1.seed import new_body, warehouse_info
 from app.sandbox.sapb1.store import Tx
 
@@ -38,6 +41,8 @@ class DocumentRules(RuleBase):
         doc["DocDate"] = doc.get("DocDate") or self._today()
         doc["DocDueDate"] = doc.get("DocDueDate") or doc["DocDate"]
         doc["TaxDate"] = doc.get("TaxDate") or doc["DocDate"]
+        check_branch(tx, self.multi_branch, doc.get("BPL_IDAssignedToInvoice"), f"{es.table}.BPLId")
+        check_period(tx, es.table, doc["DocDate"], f"{es.table}.DocDate")
         lines = [self._document_line(tx, es, bp, line, n) for n, line in enumerate(lines_in)]
         subtotal = sum(line["LineTotal"] for line in lines)
         vat = round(sum(line["TaxTotal"] for line in lines), 2)
@@ -203,10 +208,11 @@ class DocumentRules(RuleBase):
     def _cancel_document(self, tx: Tx, es: EntitySet, doc: dict[str, Any]) -> None:
         if doc.get("Cancelled") == "tYES" or doc.get("CancelStatus") == "csCancellation":
             raise SlError.business("Document is already cancelled")
+        if es.name == "Invoices":
+            check_no_target_documents(tx, doc["DocEntry"])
         if es.name == "Invoices" and doc.get("PaidToDate", 0) > 0:
             raise SlError.business(
-                "Cannot cancel a document that is linked to a payment or "
-                "a credit memo; cancel those first"
+                "You cannot cancel fully or partially paid documents; cancel payments first"
             )
         self._move_stock(tx, es, doc["DocumentLines"], +1 if es.name == "Invoices" else -1)
         for entry, amount in doc.get("_applied", []):

@@ -8,6 +8,8 @@ from typing import Any
 from app.sandbox.sapb1.entities import READ_ONLY, EntitySet
 from app.sandbox.sapb1.errors import SlError
 from app.sandbox.sapb1.rules.base import SETS, RuleBase
+from app.sandbox.sapb1.rules.branches import check_branch
+from app.sandbox.sapb1.rules.periods import check_period
 from app.sandbox.sapb1.seed import new_body
 from app.sandbox.sapb1.store import Tx
 
@@ -34,6 +36,7 @@ class JournalRules(RuleBase):
                     )
                 account = account or bp.get("DebitorAccount")
             self._account(tx, account, f"[JDT1.Account][line: {n + 1}]")
+            check_branch(tx, self.multi_branch, line.get("BPLID"), f"JDT1.BPLId][line: {n + 1}")
             row = {
                 "Line_ID": n,
                 "AccountCode": account,
@@ -46,6 +49,7 @@ class JournalRules(RuleBase):
                 "DueDate": None,
                 "TaxDate": None,
                 "CostingCode": None,
+                "BPLID": None,
             }
             row.update({k: v for k, v in line.items() if k != "Line_ID"})
             row["AccountCode"] = account
@@ -56,6 +60,7 @@ class JournalRules(RuleBase):
             raise SlError.business("Unbalanced transaction")
         doc["JournalEntryLines"] = out
         doc["ReferenceDate"] = doc.get("ReferenceDate") or self._today()
+        check_period(tx, es.table, doc["ReferenceDate"], "OJDT.RefDate")
         doc["DueDate"] = doc.get("DueDate") or doc["ReferenceDate"]
         doc["TaxDate"] = doc.get("TaxDate") or doc["ReferenceDate"]
         number = tx.next_number("JournalEntries.JdtNum")

@@ -7,6 +7,8 @@ from typing import Any
 from app.sandbox.sapb1.entities import READ_ONLY, EntitySet
 from app.sandbox.sapb1.errors import SlError
 from app.sandbox.sapb1.rules.base import SETS, RuleBase
+from app.sandbox.sapb1.rules.branches import check_branch
+from app.sandbox.sapb1.rules.periods import check_period
 from app.sandbox.sapb1.seed import new_body
 from app.sandbox.sapb1.store import Tx
 
@@ -23,6 +25,8 @@ class PaymentRules(RuleBase):
         doc["DocDate"] = doc.get("DocDate") or self._today()
         doc["DueDate"] = doc.get("DueDate") or doc["DocDate"]
         doc["TaxDate"] = doc.get("TaxDate") or doc["DocDate"]
+        check_branch(tx, self.multi_branch, doc.get("BPLID"), f"{es.table}.BPLId")
+        check_period(tx, es.table, doc["DocDate"], f"{es.table}.DocDate")
         total = 0.0
         if float(doc.get("CashSum") or 0):
             self._account(tx, doc.get("CashAccount"), f"[{es.table}.CashAcct]")
