@@ -12,6 +12,7 @@ from typing import Any
 
 from app.sandbox import demo
 from app.sandbox.sapb1.entities import ENTITY_SETS, USER_FIELD_TABLES
+from app.sandbox.sapb1.seed_tracking import seed_tracking
 from app.sandbox.sapb1.store import SandboxStore, Tx, encode
 
 SEED_DATE = "2024-01-02"
@@ -363,3 +364,4 @@ def _seed(tx: Tx, customers: int, items: int) -> None:
     tx.bulk_insert_packed(bps, [(walk_in.code, fast.customer(walk_in))])
     tx.bulk_insert_packed(bps, ((c.code, fast.customer(c)) for c in demo.customers(customers)))
     tx.bulk_insert_packed(ENTITY_SETS["Items"], ((i.code, fast.item(i)) for i in demo.items(items)))
+    seed_tracking(tx, items)
