@@ -17,6 +17,7 @@ import ssl
 import threading
 from collections import deque
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +233,20 @@ class TagrainSandbox(LoopbackServer):
     def refund_sale(self, id: str) -> dict[str, Any]:
         """Ring up a full or partial refund of a sale now; returns the refund."""
         return self.live.refund(id)
+
+    def ring_up(
+        self, store_code: str, items: list[tuple[str, Decimal]], scan: bool = True
+    ) -> dict[str, Any]:
+        """Sell (SKU, quantity) pairs now at a store's till, walk-in, cash; returns the sale.
+
+        Serial and batch products get the numbers the cashier scans off the
+        store's shelf (``scan`` False: none, as when the cashier skipped them).
+        """
+        return self.live.ring_up(store_code, items, scan)
+
+    def scan_missing(self, sale_id: str) -> dict[str, Any]:
+        """Scan the serial and batch numbers a sale lacks, as the store's back office would."""
+        return self.live.scan_missing(sale_id)
 
     def inventory_level(self, store_id: str, sku: str) -> dict[str, Any] | None:
         """One stored inventory level, or None."""
