@@ -3,8 +3,10 @@
 It seeds its own SQLite database (a file or in memory) with the demo company,
 answers the contract through ``api.TagrainApi``, injects the faults of a
 ``FaultPlan`` (rate limiting answers 429 with ``Retry-After``), can run a live
-till, and offers helpers that tests use to change records behind a client's
-back or to serve broken answers (see ``BAD_ANSWERS``) or to revoke the API key.
+till, and offers helpers that tests use to ring up sales (``ring_up``, with or
+without scanned serial/batch numbers), to change records behind a client's
+back (``touch``, ``scan_missing``) or to serve broken answers (see
+``BAD_ANSWERS``) or to revoke the API key.
 A write can be applied and its answer lost (``lose_next_acks`` or the plan's
 ``lost_ack_rate``): the idempotency key is remembered with the write, so a retry
 under the same key gets the first answer replayed.
