@@ -119,6 +119,7 @@ def test_a_sale_without_its_numbers_waits_until_the_store_scans_them(
     first = sync(database, template_id, "sales")["sales"]
 
     assert first.waiting == 1 and first.failed == 0, first
+    assert first.created > 0, "the rest of the run went on"
     assert context.sap.find_document(INVOICE, sale["id"]) is None
     waiting = pending(database, sale["id"])
     assert waiting is not None
