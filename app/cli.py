@@ -148,6 +148,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     from app.sync.connection_check import check_sap, check_tagrain
     from app.sync.engine import Engine
     from app.sync.jobs import OBJECTS
+    from app.ui.code_check import LiveCodeCheck
     from app.ui.connection_check import ConnectionReport
     from app.ui.context import Services
     from app.ui.main import run
@@ -180,6 +181,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             tagrain_checker=tagrain_checker,
             engine_factory=make_engine,
             scheduler_factory=make_scheduler,
+            code_check=LiveCodeCheck(database),
         )
         return run(args.database, services=services)
     finally:

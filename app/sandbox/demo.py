@@ -208,6 +208,48 @@ SERIAL_STOCK_SPREAD = 17
 """A serial item holds 8 to 24 units (serial numbers) in each warehouse."""
 BATCHES_PER_ITEM = 2
 
+SPECIAL_CODE_ITEMS = tuple(
+    Item(
+        code=code,
+        name=name,
+        group_number=ITEM_GROUPS[1 + n % (len(ITEM_GROUPS) - 1)].number,
+        manufacturer=MANUFACTURERS[n % len(MANUFACTURERS)].code,
+        barcode=f"{490000000000 + n:012d}",
+        price=Decimal(price),
+        kind="standard",
+        stock=tuple((w.code, Decimal(5 * (n + k))) for k, w in enumerate(WAREHOUSES)),
+    )
+    for n, (code, name, price) in enumerate(
+        (
+            ("Bügel-Ø", "Bügel Ø 40 cm", "12.90"),
+            ('Bolt 3/8" #2', "Bolt 3/8 inch, size 2", "0.35"),
+            ("O'Reilly & Sons", "O'Reilly & Sons Tea Tin", "7.50"),
+            ("Sale 50%+1", "Clearance bundle, 50% + 1", "9.99"),
+            ("X?Y=1", "Puzzle X?Y", "4.20"),
+            ("Kit(2),%41", "Kit of 2, lot %41", "15.00"),
+        ),
+        start=1,
+    )
+)
+"""Items whose codes hold characters that mean something in a URL (``/ # % ? & + = ( ) ,``,
+spaces, quotes, non-ASCII letters), as real companies have. The SAP sandbox seeds them
+after the generated items (Tagrain does not know them); every code sorts after ``A…``."""
+
+SPECIAL_CODE_CUSTOMER = Customer(
+    code="Ø'Neil & Co/#1",
+    name="Ø'Neil & Co",
+    first_name="Øystein",
+    last_name="O'Neil",
+    email="oystein.oneil@example.com",
+    phone="+1-555-0199",
+    group_code=CUSTOMER_GROUPS[1].code,
+    city="Chicago",
+    country="US",
+    zip_code="60601",
+)
+"""A customer whose code holds a quote, spaces, ``&``, ``/``, ``#`` and a non-ASCII letter
+(15 characters, SAP's CardCode size); the SAP sandbox seeds it after the generated ones."""
+
 
 def customer_code(n: int) -> str:
     """The SAP CardCode of the n-th demo customer (1-based)."""

@@ -56,6 +56,13 @@ class SyncJob(ABC):
         """Whether the job's context only previews (its clients write nothing)."""
         return False
 
+    def preflight(self) -> None:
+        """Check what the run will use before it reads or writes (RunError when wrong).
+
+        Jobs without a context have nothing to check.
+        """
+        return None
+
     def count(self, since: datetime | None) -> int | None:
         """How many records ``read`` will yield, when cheap to know (for progress)."""
         return None
@@ -77,3 +84,9 @@ class ContextJob(SyncJob):
     @property
     def preview(self) -> bool:
         return self.ctx.preview
+
+    def preflight(self) -> None:
+        """Every SAP code of the template this object uses must exist (``app.sync.preflight``)."""
+        from app.sync.preflight import require
+
+        require(self.ctx, self.object_name)

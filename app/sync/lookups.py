@@ -23,6 +23,8 @@ SAP_LISTS = (
     "credit_cards",
     "currencies",
 )
+NUMERIC_LISTS = frozenset({"price_lists", "customer_groups", "credit_cards"})
+"""SAP lists whose codes are numbers (a typed "abc" is no code of theirs)."""
 EXPENSES_SCANNED = 5000
 
 
@@ -50,3 +52,24 @@ def choices(database: Database, template_id: int, kind: str) -> list[tuple[str, 
     finally:
         ctx.close()
     raise LookupError(f"unknown list {kind!r}")
+
+
+def find_code(database: Database, template_id: int, kind: str, code: str) -> tuple[str, str] | None:
+    """One code of a list as SAP spells it, with its name; None when the list has no such code.
+
+    SAP lists are asked for that code alone (a code field checked as the user
+    leaves it); other lists are read and searched.
+    """
+    if kind not in SAP_LISTS:
+        rows = choices(database, template_id, kind)
+        return next(((c, n) for c, n in rows if c.casefold() == code.casefold()), None)
+    if kind in NUMERIC_LISTS and not code.strip().isdigit():
+        return None
+    wanted: str | int = int(code) if kind in NUMERIC_LISTS else code
+    ctx = SyncContext(database, template_id)
+    try:
+        with translate_errors():
+            found = ctx.sap.existing_codes(kind, [wanted])
+    finally:
+        ctx.close()
+    return next(((c, n) for c, n in found.items() if c.casefold() == str(wanted).casefold()), None)

@@ -183,6 +183,7 @@ class Runner:
     ) -> tuple[str, str | None]:
         state = Progress()
         recorder.binder.check_company()
+        job.preflight()
         chosen = only_ids is not None
         retries = (
             list(dict.fromkeys(only_ids)) if only_ids is not None else recorder.pending_retries()

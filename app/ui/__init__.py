@@ -12,6 +12,10 @@ small injection points:
   thread; absent, ``FormContext.lists`` reads them live through
   ``app.sync.lookups.choices`` (``app.ui.live_lists.live_lists(database)``),
   and ``app.ui.live_lists.LiveLists(reader)`` wraps any other reader;
+- ``Services.code_check``: a ``CodeCheck`` (``app.ui.code_check``) that General
+  Settings and Mappings ask on a worker thread before Update stores their
+  codes (absent: stored unchecked; the client wires ``LiveCodeCheck``, the
+  sync core's pre-flight);
 - ``app.ui.registry``: one ``FormSpec`` per form; the Main Menu, the Modules
   menu and the toolbar are built from it;
 - ``MainWindow.sync_now_requested`` / ``set_sync_now_available`` for Sync Now

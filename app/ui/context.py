@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.store import Database
+from app.ui.code_check import CodeCheck
 from app.ui.connection_check import ConnectionChecker
 from app.ui.lists import ListSource
 from app.ui.live_lists import live_lists
@@ -32,7 +33,9 @@ class Services:
     ``engine_factory`` makes the sync engine behind Sync Now, Retry and the
     monitor (absent: Sync Now stays disabled); ``scheduler_factory`` makes the
     embedded scheduler the client starts (absent: the forms show what the
-    store says about the service's scheduling).
+    store says about the service's scheduling). ``code_check`` asks SAP whether
+    the codes General Settings and Mappings are about to save exist (absent:
+    they are stored unchecked; each run's pre-flight still checks them).
     """
 
     sap_checker: ConnectionChecker | None = None
@@ -40,6 +43,7 @@ class Services:
     lists: ListSource | None = None
     engine_factory: Callable[[Database], Engine] | None = None
     scheduler_factory: Callable[[Database, EventCallback], SyncScheduler] | None = None
+    code_check: CodeCheck | None = None
 
 
 class StoreEvents(QObject):

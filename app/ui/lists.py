@@ -63,6 +63,16 @@ class ListSource(Protocol):
         """The rows of a list for a template (may raise; the caller shows the message)."""
         ...
 
+    def find(self, kind: ListKind, template_id: int | None, code: str) -> CodeName | None:
+        """The row of one typed code as the list spells it; None when unknown (may raise)."""
+        ...
+
     def origin(self, kind: ListKind) -> str:
         """Where the rows come from, shown above the grid (e.g. "Sandbox company")."""
         ...
+
+
+def find_in_rows(rows: Sequence[CodeName], code: str) -> CodeName | None:
+    """The row whose code is ``code`` (ignoring case, as SAP's usual collation does)."""
+    wanted = code.strip().casefold()
+    return next((row for row in rows if row.code.casefold() == wanted), None)

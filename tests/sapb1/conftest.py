@@ -15,6 +15,11 @@ from app.sandbox.sapb1 import ServiceLayerSandbox
 
 CUSTOMERS = 45
 ITEMS = 60
+SEEDED_CUSTOMERS = CUSTOMERS + 2
+"""Business partners a sandbox starts with: the generated customers, the walk-in customer
+and the demo's customer with a code special in URLs."""
+SEEDED_ITEMS = ITEMS + len(demo.SPECIAL_CODE_ITEMS)
+"""Items a sandbox starts with: the generated ones and the demo's codes special in URLs."""
 FIXED_NOW = dt.datetime(2026, 3, 14, 9, 26, 53)
 
 

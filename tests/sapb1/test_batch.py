@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.connectors.sapb1 import BatchRequest, ChangeSet, ServiceLayerClient
 from app.connectors.sapb1.batch import build_batch, parse_batch_response
 from app.sandbox.sapb1 import ServiceLayerSandbox
-from tests.sapb1.conftest import RawSession, invoice_body
+from tests.sapb1.conftest import SEEDED_ITEMS, RawSession, invoice_body
 
 
 def test_changeset_with_reference(sandbox: ServiceLayerSandbox, client: ServiceLayerClient) -> None:
@@ -63,7 +63,7 @@ def test_batch_status_per_version(sandbox: ServiceLayerSandbox) -> None:
         )
         assert answer.status_code == expected
         parts = parse_batch_response(answer.headers["Content-Type"], answer.content)
-        assert parts[0].body == b"60"
+        assert parts[0].body == str(SEEDED_ITEMS).encode()
 
 
 def test_sandbox_reads_lf_only_batches(sandbox: ServiceLayerSandbox) -> None:

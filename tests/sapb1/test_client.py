@@ -15,7 +15,13 @@ from app.connectors.sapb1 import (
 )
 from app.sandbox import demo
 from app.sandbox.sapb1 import ServiceLayerSandbox
-from tests.sapb1.conftest import CUSTOMERS, FIXED_NOW, Clock, invoice_body
+from tests.sapb1.conftest import (
+    FIXED_NOW,
+    SEEDED_CUSTOMERS,
+    SEEDED_ITEMS,
+    Clock,
+    invoice_body,
+)
 
 
 def test_ping(client: ServiceLayerClient) -> None:
@@ -38,23 +44,25 @@ def test_iter_entities_follows_next_links(
             "BusinessPartners", select=["CardCode"], filter="GroupCode ne 999"
         )
     ]
-    assert len(codes) == CUSTOMERS + 1 and len(set(codes)) == len(codes)
+    assert len(codes) == SEEDED_CUSTOMERS and len(set(codes)) == len(codes)
     gets = [r for r in sandbox.requests if r.path.endswith("BusinessPartners")]
-    assert len(gets) == 3  # pages of 20, 20, 6: the default page size
+    assert len(gets) == 3  # pages of 20, 20, 7: the default page size
 
 
 def test_page_size_and_orderby(sandbox: ServiceLayerSandbox, client: ServiceLayerClient) -> None:
     pages = list(
         client.iter_pages("Items", select=["ItemCode"], orderby="ItemCode desc", page_size=25)
     )
-    assert [len(p) for p in pages] == [25, 25, 10]
-    assert pages[0][0]["ItemCode"] == "A00060"
+    assert [len(p) for p in pages] == [25, 25, SEEDED_ITEMS - 50]
+    codes = [item["ItemCode"] for page in pages for item in page]
+    assert codes == sorted(codes, reverse=True)
+    assert codes[0] == "X?Y=1" and codes[len(demo.SPECIAL_CODE_ITEMS)] == "A00060"
     answers = [r for r in sandbox.requests if r.path.endswith("/Items")]
     assert all(r.header("prefer") == "odata.maxpagesize=25" for r in answers)
 
 
 def test_count_and_first(client: ServiceLayerClient) -> None:
-    assert client.count("Items") == 60
+    assert client.count("Items") == SEEDED_ITEMS
     assert client.count("BusinessPartners", filter="startswith(CardCode,'C00001')") == 10
     assert client.first("BusinessPartners", "CardCode eq 'C-WALKIN'")["CardName"] == (  # type: ignore[index]
         "Walk-in Customer"

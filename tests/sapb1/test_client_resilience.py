@@ -18,7 +18,7 @@ from app.connectors.sapb1 import (
 )
 from app.sandbox.faults import FaultPlan
 from app.sandbox.sapb1 import ServiceLayerSandbox
-from tests.sapb1.conftest import invoice_body, settings_for
+from tests.sapb1.conftest import SEEDED_ITEMS, invoice_body, settings_for
 
 
 def _posts(sandbox: ServiceLayerSandbox, path: str) -> int:
@@ -40,13 +40,13 @@ def test_idle_timeout_relogs_in(
 ) -> None:
     sandbox = make_sandbox(session_timeout=0.3)
     with ServiceLayerClient(settings_for(sandbox, version)) as client:
-        assert client.count("Items") == 60
+        assert client.count("Items") == SEEDED_ITEMS
         before = client.transport.logins
         deadline = time.monotonic() + 5
         while sandbox.sessions.live():
             assert time.monotonic() < deadline, "session never idled out"
             time.sleep(0.05)
-        assert client.count("Items") == 60
+        assert client.count("Items") == SEEDED_ITEMS
         assert client.transport.logins == before + 1
 
 

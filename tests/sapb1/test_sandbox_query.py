@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.connectors.sapb1 import ServiceLayerClient
+from app.sandbox import demo
 from app.sandbox.sapb1 import ServiceLayerSandbox
-from tests.sapb1.conftest import CUSTOMERS, RawSession
+from tests.sapb1.conftest import ITEMS, SEEDED_CUSTOMERS, SEEDED_ITEMS, RawSession
 
 
 def _codes(raw: RawSession, entity: str, **params: str) -> list[str]:
@@ -22,8 +24,11 @@ def _codes(raw: RawSession, entity: str, **params: str) -> list[str]:
         ("CardCode eq 'C000003'", ["C000003"]),
         ("CardCode lt 'C000003'", ["C-WALKIN", "C000001", "C000002"]),
         ("CardCode le 'C000002' and CardCode ne 'C-WALKIN'", ["C000001", "C000002"]),
-        ("CardCode gt 'C000043' and CardCode ne 'C-WALKIN'", ["C000044", "C000045"]),
-        ("CardCode ge 'C000044' and CardCode ne 'C-WALKIN'", ["C000044", "C000045"]),
+        (
+            "CardCode gt 'C000043' and CardCode ne 'C-WALKIN'",
+            ["C000044", "C000045", "Ø'Neil & Co/#1"],
+        ),
+        ("CardCode ge 'C000044' and CardCode lt 'D'", ["C000044", "C000045"]),
         (
             "(CardCode eq 'C000001' or CardCode eq 'C000002') and not (CardCode eq 'C000001')",
             ["C000002"],
@@ -40,7 +45,7 @@ def test_filter_operators(raw: RawSession, expression: str, expected: list[str])
 
 def test_date_and_time_literals_in_both_forms(sandbox: ServiceLayerSandbox) -> None:
     v2, v1 = RawSession(sandbox, "v2"), RawSession(sandbox, "v1")
-    everyone = CUSTOMERS + 1
+    everyone = SEEDED_CUSTOMERS
     assert (
         len(_codes(v2, "BusinessPartners", **{"$filter": "UpdateDate eq 2024-01-02"})) == everyone
     )
@@ -98,7 +103,7 @@ def test_default_page_is_20_with_relative_next_link(raw: RawSession) -> None:
     second = raw.get(link).json()
     assert len(second["value"]) == 20
     third = raw.get(second["@odata.nextLink"]).json()
-    assert len(third["value"]) == CUSTOMERS + 1 - 40 and "@odata.nextLink" not in third
+    assert len(third["value"]) == SEEDED_CUSTOMERS - 40 and "@odata.nextLink" not in third
 
 
 def test_v1_next_link_annotation(sandbox: ServiceLayerSandbox) -> None:
@@ -111,7 +116,7 @@ def test_maxpagesize_is_applied_and_announced(raw: RawSession) -> None:
     assert answer.headers["Preference-Applied"] == "odata.maxpagesize=50"
     assert len(answer.json()["value"]) == 50
     everything = raw.get("Items", headers={"Prefer": "odata.maxpagesize=0"}).json()
-    assert len(everything["value"]) == 60 and "@odata.nextLink" not in everything
+    assert len(everything["value"]) == SEEDED_ITEMS and "@odata.nextLink" not in everything
 
 
 def test_top_larger_than_page_pages_with_remaining_top(raw: RawSession) -> None:
@@ -122,13 +127,13 @@ def test_top_larger_than_page_pages_with_remaining_top(raw: RawSession) -> None:
 
 
 def test_count_and_inline_count(sandbox: ServiceLayerSandbox, raw: RawSession) -> None:
-    assert raw.get("Items/$count").text == "60"
+    assert raw.get("Items/$count").text == str(SEEDED_ITEMS)
     assert (
         raw.get("BusinessPartners/$count", params={"$filter": "startswith(CardCode,'C00001')"}).text
         == "10"
     )
     v1 = RawSession(sandbox, "v1").get("Items", params={"$inlinecount": "allpages", "$top": "1"})
-    assert v1.json()["odata.count"] == "60"
+    assert v1.json()["odata.count"] == str(SEEDED_ITEMS)
 
 
 def test_user_field_filter(sandbox: ServiceLayerSandbox, raw: RawSession) -> None:
@@ -159,7 +164,45 @@ def test_case_insensitive_header(raw: RawSession) -> None:
 def test_enums_by_name_or_value(raw: RawSession) -> None:
     by_name = _codes(raw, "BusinessPartners", **{"$filter": "CardType eq 'cCustomer'"})
     assert _codes(raw, "BusinessPartners", **{"$filter": "CardType eq 'C'"}) == by_name
-    assert len(by_name) == CUSTOMERS + 1
+    assert len(by_name) == SEEDED_CUSTOMERS
     assert _codes(raw, "BusinessPartners", **{"$filter": "Valid eq 'Y' and Frozen eq 'N'"}) == (
         by_name
     )
+
+
+def _item_codes(raw: RawSession, expression: str) -> list[str]:
+    answer = raw.get(
+        "Items",
+        params={"$filter": expression, "$select": "ItemCode"},
+        headers={"Prefer": "odata.maxpagesize=0"},
+    )
+    assert answer.status_code == 200, answer.text
+    return [row["ItemCode"] for row in answer.json()["value"]]
+
+
+def test_yes_no_enums_filter_the_seeded_item_kinds(raw: RawSession) -> None:
+    kinds = {item.code: item.kind for item in demo.items(ITEMS)}
+    serial = sorted(code for code, kind in kinds.items() if kind == "serial")
+    batch = sorted(code for code, kind in kinds.items() if kind == "batch")
+    services = sorted(code for code, kind in kinds.items() if kind == "non_stock")
+    assert serial and batch and services
+    assert _item_codes(raw, "ManageSerialNumbers eq 'tYES'") == serial
+    assert _item_codes(raw, "ManageSerialNumbers eq 'Y'") == serial
+    assert set(_item_codes(raw, "ManageSerialNumbers eq 'tNO'")).isdisjoint(serial)
+    assert _item_codes(raw, "ManageSerialNumbers ne 'tNO'") == serial
+    assert _item_codes(raw, "ManageBatchNumbers eq 'tYES'") == batch
+    assert _item_codes(raw, "InventoryItem eq 'tNO'") == services
+    not_serial = _item_codes(raw, "ManageSerialNumbers ne 'tYES'")
+    assert set(not_serial) | set(serial) == set(_item_codes(raw, "ItemCode ne ''"))
+    assert set(not_serial).isdisjoint(serial)
+    answer = raw.get("Items/$count", params={"$filter": "ManageSerialNumbers eq 'tYES'"})
+    assert int(answer.text) == len(serial)
+
+
+def test_the_client_reads_serial_items_by_enum_filter(client: ServiceLayerClient) -> None:
+    serial = sorted(item.code for item in demo.items(ITEMS) if item.kind == "serial")
+    found = client.iter_entities(
+        "Items", filter="ManageSerialNumbers eq 'tYES'", select=["ItemCode"], orderby="ItemCode"
+    )
+    assert [row["ItemCode"] for row in found] == serial
+    assert client.count("Items", "ManageSerialNumbers eq 'tYES'") == len(serial)

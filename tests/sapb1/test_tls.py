@@ -9,7 +9,7 @@ import pytest
 
 from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerError
 from app.sandbox.sapb1 import ServiceLayerSandbox
-from tests.sapb1.conftest import settings_for
+from tests.sapb1.conftest import SEEDED_ITEMS, settings_for
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def test_https_with_the_certificate_as_ca_bundle(tls_sandbox: ServiceLayerSandbo
     assert tls_sandbox.url.startswith("https://") and tls_sandbox.certificate_path
     settings = settings_for(tls_sandbox, "v2", ca_file=str(tls_sandbox.certificate_path))
     with ServiceLayerClient(settings) as client:
-        assert client.count("Items") == 60
+        assert client.count("Items") == SEEDED_ITEMS
 
 
 def test_self_signed_certificate_is_refused_by_default(tls_sandbox: ServiceLayerSandbox) -> None:
@@ -39,7 +39,7 @@ def test_accepting_any_certificate_is_explicit_and_logged(
 ) -> None:
     caplog.set_level(logging.WARNING)
     with ServiceLayerClient(settings_for(tls_sandbox, "v1", verify=False)) as client:
-        assert client.count("Items") == 60
+        assert client.count("Items") == SEEDED_ITEMS
     assert "verification is OFF" in caplog.text
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from app.connectors.tagrain.records import TENDER_TYPES
 from app.sandbox import demo
-from app.ui.lists import CodeName, ListKind
+from app.ui.lists import CodeName, ListKind, find_in_rows
 
 SANDBOX_CUSTOMERS = 100
 
@@ -54,6 +54,10 @@ class SandboxCompanyLists:
     def rows(self, kind: ListKind, template_id: int | None) -> Sequence[CodeName]:
         """The sandbox company's rows of the list."""
         return _rows(kind)
+
+    def find(self, kind: ListKind, template_id: int | None, code: str) -> CodeName | None:
+        """The row of one code, looked up in the list's rows."""
+        return find_in_rows(self.rows(kind, template_id), code)
 
     def origin(self, kind: ListKind) -> str:
         """Says plainly that these are demo rows, not the user's company."""

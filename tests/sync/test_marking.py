@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from app.sandbox import demo
 from app.sandbox.launcher import RunningSandboxes
 from app.store import Database, Link, SyncMark, Template
 from app.sync import marking
 from app.sync.marking import CUSTOMER, ITEM, Criteria, MarkConflict
+from tests.sync.conftest import SMALL
 
 
 def _other_template(database: Database) -> int:
@@ -51,7 +53,10 @@ def test_customer_group_range_filters(
 
 def test_items_carry_group_and_type(database: Database, template_id: int) -> None:
     rows = _rows(database, Criteria(ITEM, template_id, "", ""))
-    assert len(rows) == 80
+    assert len(rows) == SMALL.items + len(demo.SPECIAL_CODE_ITEMS)
+    codes = [row.code for row in rows]
+    assert codes == sorted(codes)
+    assert codes[SMALL.items :] == sorted(item.code for item in demo.SPECIAL_CODE_ITEMS)
     assert {row.item_type for row in rows} >= {"Inventory", "Non-Inventory"}
     assert all(row.group for row in rows)
     item_groups = dict(marking.choices(database, template_id, "item_groups"))

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, select
 
+from app.sandbox import demo
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
 from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, Link, RecordLog, SyncMark, Template
@@ -291,7 +292,7 @@ def test_choose_from_list_reads_the_templates_sap_company(
     dialog = form.code_from.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: not dialog.reading, timeout=10_000)
-    assert dialog.model.rowCount() == SMALL.items
+    assert dialog.model.rowCount() == SMALL.items + len(demo.SPECIAL_CODE_ITEMS)
     qtbot.keyClicks(dialog.find_box, "A00007")
     qtbot.keyClick(dialog.find_box, Qt.Key.Key_Return)
     assert form.code_from.text() == "A00007"

@@ -129,9 +129,12 @@ def test_business_partner_browse_and_find(
     assert step(qtbot, form, "next") == "C000001"
     assert step(qtbot, form, "next") == "C000002"
     assert step(qtbot, form, "previous") == "C000001"
-    assert step(qtbot, form, "last") == "C000030"
-    assert step(qtbot, form, "next") == "C000030"
+    special = demo.SPECIAL_CODE_CUSTOMER
+    assert step(qtbot, form, "last") == special.code
+    assert form.name_edit.text() == special.name
+    assert step(qtbot, form, "next") == special.code
     assert status(window) == ("error", "This is the last business partner.")
+    assert step(qtbot, form, "previous") == "C000030"
     assert step(qtbot, form, "first") == demo.WALK_IN_CUSTOMER
 
     qtbot.keyClick(form.code_edit, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
@@ -139,10 +142,10 @@ def test_business_partner_browse_and_find(
     form.code_edit.setFocus()
     qtbot.keyClick(form.code_edit, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     wait_read(qtbot, form)
-    assert code(form) == "C000030"
+    assert code(form) == special.code
     qtbot.keyClick(form.code_edit, Qt.Key.Key_PageUp)
     wait_read(qtbot, form)
-    assert code(form) == "C000029"
+    assert code(form) == "C000030"
 
     find(qtbot, form, "C000007")
     assert code(form) == "C000007"
@@ -326,8 +329,14 @@ def test_item_browse_find_price_stock_and_sync(
     assert isinstance(form, ItemMasterDataForm)
     assert code(form) == "A00001"
     assert step(qtbot, form, "next") == "A00002"
-    assert step(qtbot, form, "last") == "A00030"
-    assert step(qtbot, form, "previous") == "A00029"
+    special = sorted(demo.SPECIAL_CODE_ITEMS, key=lambda item: item.code)
+    assert step(qtbot, form, "last") == special[-1].code
+    assert form.name_edit.text() == special[-1].name
+    assert step(qtbot, form, "previous") == special[-2].code
+    assert form.name_edit.text() == special[-2].name
+    kit = next(item for item in special if item.code == "Kit(2),%41")
+    find(qtbot, form, kit.code)
+    assert code(form) == kit.code and form.barcode.text() == kit.barcode
     assert step(qtbot, form, "first") == "A00001"
     find(qtbot, form, "A00017")
     assert code(form) == "A00017"

@@ -19,7 +19,7 @@ Public surface (what the sync core uses)::
     client.update("BusinessPartners", "C1", patch, etag=None)   # PATCH, 204
     client.delete("Items", "A1")
     client.post_action("Invoices(5)/Cancel")         # actions; client.cancel("Invoices", 5)
-    client.batch([BatchRequest("GET", "Items('A1')"),
+    client.batch([BatchRequest("GET", key_path("Items", "A1")),
                   ChangeSet([BatchRequest("POST", "BusinessPartners", body),
                              BatchRequest("PATCH", "$1", patch)])])  # list[BatchResponse]
     client.close()                                   # logs out
@@ -30,7 +30,8 @@ never retried), ``SessionError``, ``NotFoundError``, ``BusinessRuleError``
 (``PreconditionFailedError``), ``ForbiddenError`` and ``TransientError``
 (``possibly_processed`` when a POST may have been applied: look the record up
 by its ``U_TG_ID`` before posting it again). Helpers: ``changed_since_filter``,
-``key_path``, ``quote``.
+``key_path`` (an entity's URL path with its key percent-encoded: build every
+path that names a key with it, in a ``$batch`` too), ``quote``.
 
 Retries: reads, PATCH and DELETE are retried (bounded, with backoff) on
 connection errors, timeouts, 502/503/504 and empty 500s. A POST that creates

@@ -2,7 +2,10 @@
 
 A changeset is atomic on the server: all its writes are applied or none. Each
 request in a changeset gets a ``Content-ID`` (mandatory in v2) and a later one
-may point at an earlier created entity as ``$<id>``. Answers are read
+may point at an earlier created entity as ``$<id>``. Paths are URLs as in a
+plain request: a key goes in through ``odata.key_path`` (percent-encoded), and
+what is left that cannot stand in a request line (a space, a non-ASCII letter)
+is escaped as ``requests`` escapes it on a plain request. Answers are read
 leniently: CRLF or bare LF line ends both work.
 """
 
@@ -14,6 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from requests.utils import requote_uri
+
 from app.connectors.sapb1.errors import ServiceLayerError, error_for
 
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
@@ -21,7 +26,10 @@ _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
 
 @dataclass(frozen=True)
 class BatchRequest:
-    """One request in a batch; ``path`` is relative to the service root (or ``$1``)."""
+    """One request in a batch; ``path`` is relative to the service root (or ``$1``).
+
+    Name an entity with ``key_path``: ``BatchRequest("PATCH", key_path("Items", "A#1"), ...)``.
+    """
 
     method: str
     path: str
@@ -65,7 +73,8 @@ def _http_request(service_path: str, request: BatchRequest, content_id: str | No
     lines = ["Content-Type: application/http", "Content-Transfer-Encoding: binary"]
     if content_id:
         lines.append(f"Content-ID: {content_id}")
-    target = request.path if request.path.startswith("$") else service_path + request.path
+    path = requote_uri(request.path)
+    target = path if path.startswith("$") else service_path + path
     lines += ["", f"{request.method.upper()} {target} HTTP/1.1"]
     body = ""
     if request.body is not None:

@@ -6,11 +6,11 @@ SAP page by page through these helpers; they never post anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from app.connectors.sapb1.client import ServiceLayerClient
-from app.connectors.sapb1.odata import quote
+from app.connectors.sapb1.odata import literal, quote
 from app.connectors.sapb1.records import SapListedRecord, item_type
 
 CHOICE_LISTS: dict[str, tuple[str, str, str, str | None]] = {
@@ -29,6 +29,13 @@ CHOICE_LISTS: dict[str, tuple[str, str, str, str | None]] = {
     "currencies": ("Currencies", "Code", "Name", None),
 }
 """SAP lists a user picks codes from: entity set, code and name properties, filter."""
+
+CHECKED_LISTS: dict[str, tuple[str, str, str, str | None]] = {
+    "branches": ("BusinessPlaces", "BPLID", "BPLName", None),
+    "payment_terms": ("PaymentTermsTypes", "GroupNumber", "PaymentTermsGroupName", None),
+}
+"""Lists whose codes are checked but not (yet) picked from: entity set, code, name, filter."""
+CODES_PER_FILTER = 40
 
 BROWSE_STEPS = ("first", "previous", "next", "last")
 _BROWSABLE: dict[str, tuple[str, str, str, str | None]] = {
@@ -58,6 +65,26 @@ class SapLists:
             if len(rows) >= limit:
                 break
         return rows
+
+    def existing_codes(self, kind: str, codes: Iterable[str | int]) -> dict[str, str]:
+        """Which of ``codes`` exist in the list ``kind``: SAP's spelling of each code → its name.
+
+        One GET per 40 codes (``Code eq A or Code eq B ...``), not one per code.
+        Numeric lists (price lists, groups, credit cards, branches) take ints.
+        ``kind`` is one of CHOICE_LISTS or CHECKED_LISTS.
+        """
+        entity, code_field, name_field, condition = CHOICE_LISTS.get(kind) or CHECKED_LISTS[kind]
+        wanted = list(dict.fromkeys(codes))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), CODES_PER_FILTER):
+            chunk = wanted[start : start + CODES_PER_FILTER]
+            listed = " or ".join(f"{code_field} eq {literal(code)}" for code in chunk)
+            where = f"{condition} and ({listed})" if condition else listed
+            for raw in self.client.iter_entities(
+                entity, filter=where, select=[code_field, name_field], page_size=500
+            ):
+                found[str(raw[code_field])] = str(raw.get(name_field) or "")
+        return found
 
     def customers_in_ranges(
         self,

@@ -1,10 +1,17 @@
-"""OData pieces the client writes: key literals, string quoting, changed-since filters."""
+"""OData pieces the client writes: key literals, string quoting, changed-since filters.
+
+Keys go into URL paths percent-encoded (RFC 3986): the OData literal is built
+first (``'O''Brien'``) and then every character but the unreserved ones and
+the literal's quotes is escaped, so ``A#1``, ``X?Y``, ``50%`` or ``a/b`` reach
+the Service Layer as the key they are, not as a fragment, a query or a path.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote as percent_encode
 from urllib.parse import urljoin
 
 Key = int | str | Mapping[str, Any]
@@ -24,13 +31,33 @@ def literal(value: Any) -> str:
     return quote(str(value))
 
 
+def path_segment(text: str) -> str:
+    """Text percent-encoded for a URL path (UTF-8; ``/ ? # % & + = ( ) ,`` and spaces escaped)."""
+    return percent_encode(text, safe="")
+
+
+def key_literal(value: Any) -> str:
+    """A key value as it goes into a URL path: its OData literal, percent-encoded.
+
+    The literal's own quotes (and a quote doubled inside it) stay as they are:
+    ``O'Brien #1`` is ``'O''Brien%20%231'``.
+    """
+    return percent_encode(literal(value), safe="'")
+
+
 def key_path(entity: str, key: Key) -> str:
-    """``Items('A1')``, ``Invoices(22)``, ``UserFieldsMD(TableName='OINV',FieldID=0)``."""
+    """The URL path of one entity, ready to append to the service root.
+
+    ``Items('A1')``, ``Invoices(22)``, ``UserFieldsMD(TableName='OINV',FieldID=0)``;
+    key values are percent-encoded, e.g. ``Items('A%231')`` for item ``A#1``.
+    """
     if isinstance(key, Mapping):
-        inner = ",".join(f"{name}={literal(value)}" for name, value in key.items())
+        inner = ",".join(
+            f"{path_segment(name)}={key_literal(value)}" for name, value in key.items()
+        )
     else:
-        inner = literal(key)
-    return f"{entity}({inner})"
+        inner = key_literal(key)
+    return f"{path_segment(entity)}({inner})"
 
 
 def date_literal(day: dt.date, version: str) -> str:

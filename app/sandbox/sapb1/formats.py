@@ -14,7 +14,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]*Z?)?$")
 _DATE_NAMES = ("Date", "From", "To", "Until")
 
 
-def _is_date_property(name: str) -> bool:
+def is_date_property(name: str) -> bool:
+    """Whether a property holds a date (``DocDate``, ``UpdateDate``, ``CardValidUntil``...)."""
     return name.endswith(_DATE_NAMES)
 
 
@@ -30,7 +31,7 @@ def normalize_dates(value: Any, name: str = "") -> Any:
         return {k: normalize_dates(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [normalize_dates(v, name) for v in value]
-    if isinstance(value, str) and _is_date_property(name) and _DATE.match(value):
+    if isinstance(value, str) and is_date_property(name) and _DATE.match(value):
         return value[:10]
     return value
 
@@ -93,7 +94,7 @@ class Dialect:
             return [self._dates(v, name) for v in value]
         if (
             isinstance(value, str)
-            and _is_date_property(name)
+            and is_date_property(name)
             and len(value) == 10
             and _DATE.match(value)
         ):

@@ -1,5 +1,8 @@
 """Seeds the sandbox company from ``app.sandbox.demo``, deterministically and in bulk.
 
+The generated customers and items come first, then the demo's few records whose
+codes hold characters that mean something in a URL (``SPECIAL_CODE_*``).
+
 Seeding is idempotent: a database that already carries the seed marker is
 reused as it is, so a sandbox file survives restarts with its documents.
 """
@@ -103,8 +106,11 @@ _PRICE_STATIC = {
 }
 
 
-def item_compact(item: demo.Item) -> dict[str, Any]:
-    """A demo item as stored, with its prices and per-warehouse stock; nulls left out."""
+def item_compact(item: demo.Item, barcode_entry: int | None = None) -> dict[str, Any]:
+    """A demo item as stored, with its prices and per-warehouse stock; nulls left out.
+
+    ``barcode_entry`` is the AbsEntry of its bar code (by default the number in its code).
+    """
     stock = dict(item.stock)
     inventory = item.kind != "non_stock"
     wholesale = round(item.price * 90 / 100, 2)
@@ -129,7 +135,7 @@ def item_compact(item: demo.Item) -> dict[str, Any]:
         "ItemPrices": prices,
         "ItemBarCodeCollection": [
             {
-                "AbsEntry": int(item.code[1:]),
+                "AbsEntry": int(item.code[1:]) if barcode_entry is None else barcode_entry,
                 "UoMEntry": -1,
                 "Barcode": item.barcode,
                 "FreeText": None,
@@ -154,6 +160,12 @@ def item_body(item: demo.Item) -> dict[str, Any]:
     return new_body("Items", **item_compact(item))
 
 
+_ITEM_KIND_FLAGS = ("InventoryItem", "ManageSerialNumbers", "ManageBatchNumbers")
+"""Item properties that depend on the item's kind: written once each, never in the head
+(a JSON object with a property twice reads as its last value in Python but as its first
+in SQLite's ``json_extract``, so a ``$filter`` on it would see the template's default)."""
+
+
 class _FastJson:
     """Stored JSON of demo customers and items straight from templates (bulk seeding).
 
@@ -176,6 +188,7 @@ class _FastJson:
             "QuantityOnStock",
             "ItemPrices",
             "ItemBarCodeCollection",
+            *_ITEM_KIND_FLAGS,
         }
         self.item_head = self._head(_ITEM_STATIC, item_varying)
         self.price_tail = {
@@ -240,12 +253,12 @@ class _FastJson:
                 for w, tail in self.warehouse_tails
             )
             parts.append(f',"ItemWarehouseInfoCollection":[{rows}]')
-        else:
-            parts.append(',"InventoryItem":"tNO"')
-        if item.kind == "serial":
-            parts.append(',"ManageSerialNumbers":"tYES"')
-        elif item.kind == "batch":
-            parts.append(',"ManageBatchNumbers":"tYES"')
+        flags = {
+            "InventoryItem": item.kind != "non_stock",
+            "ManageSerialNumbers": item.kind == "serial",
+            "ManageBatchNumbers": item.kind == "batch",
+        }
+        parts += [f',"{name}":"{"tYES" if on else "tNO"}"' for name, on in flags.items()]
         parts.append("}")
         return "".join(parts)
 
@@ -364,4 +377,13 @@ def _seed(tx: Tx, customers: int, items: int) -> None:
     tx.bulk_insert_packed(bps, [(walk_in.code, fast.customer(walk_in))])
     tx.bulk_insert_packed(bps, ((c.code, fast.customer(c)) for c in demo.customers(customers)))
     tx.bulk_insert_packed(ENTITY_SETS["Items"], ((i.code, fast.item(i)) for i in demo.items(items)))
+    special = demo.SPECIAL_CODE_CUSTOMER
+    tx.bulk_insert(bps, [(special.code, customer_compact(special))])
+    tx.bulk_insert(
+        ENTITY_SETS["Items"],
+        [
+            (i.code, item_compact(i, barcode_entry=items + n))
+            for n, i in enumerate(demo.SPECIAL_CODE_ITEMS, start=1)
+        ],
+    )
     seed_tracking(tx, items)

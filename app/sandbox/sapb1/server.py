@@ -3,7 +3,9 @@
 Serves ``/b1s/v1`` and ``/b1s/v2`` (each with its own annotations, error shapes
 and date formats), sessions with SL's cookies and idle timeout, OData queries
 with SL's paging, writes under SAP's business rules, ``$batch`` with atomic
-changesets, optional HTTPS with a self-signed certificate, and the fault plan.
+changesets, ``$metadata`` (CSDL v4 for v2, v3 for v1), keys in paths read as SL
+reads them (percent-decoded, then OData literals), optional HTTPS with a
+self-signed certificate, and the fault plan.
 Tests can also spoil chosen answers (``spoil_next``: an unknown error code, a
 success without a body), expire the session in the middle of a ``$batch``
 (``expire_session_in_batch``), renew the certificate (``renew_certificate``) and
@@ -32,7 +34,9 @@ from app.sandbox.sapb1.batch import BatchAnswer, parse_batch, write_batch
 from app.sandbox.sapb1.entities import EntitySet, entity_set
 from app.sandbox.sapb1.errors import SlError
 from app.sandbox.sapb1.formats import DIALECTS, V2, Dialect, etag
+from app.sandbox.sapb1.metadata import csdl, user_field_types
 from app.sandbox.sapb1.odata import QueryOptions, filter_clause
+from app.sandbox.sapb1.paths import decode, key_url, key_value, parse
 from app.sandbox.sapb1.rules import Rules
 from app.sandbox.sapb1.seed import seed
 from app.sandbox.sapb1.sessions import SessionRegistry
@@ -42,7 +46,6 @@ from app.sandbox.sapb1.tls import ensure_certificate, server_context
 SL_VERSION = "1000280"
 DEFAULT_PAGE_SIZE = 20
 _PATH = re.compile(r"^/b1s/(v1|v2)/(.*)$")
-_RESOURCE = re.compile(r"^([A-Za-z_$][\w$]*)(?:\((.*)\))?(?:/(.+))?$")
 _PREFER_PAGE = re.compile(r"odata\.maxpagesize\s*=\s*(\d+)")
 SPOILS = ("unknown_error", "no_body")
 """What ``spoil_next`` does to an answer: ``unknown_error`` answers 400 with an error code
@@ -52,42 +55,13 @@ UNKNOWN_ERROR_CODE = -99999
 UNKNOWN_ERROR_MESSAGE = "Internal error (-99999) occurred"
 
 
-def _key_value(es: EntitySet, raw: str) -> Any:
-    """The stored key for the text between the parentheses of ``Set(...)``."""
-    raw = raw.strip()
-    if len(es.key) > 1:
-        values = {}
-        for part in raw.split(","):
-            name, _, value = part.partition("=")
-            values[name.strip()] = value.strip().strip("'")
-        if set(values) != set(es.key):
-            raise SlError.malformed(f"Invalid key for '{es.name}'")
-        return "|".join(values[k] for k in es.key)
-    if "=" in raw and not raw.startswith("'"):
-        raw = raw.partition("=")[2].strip()
-    if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
-        if es.key_is_int:
-            raise SlError.malformed(f"Invalid key for '{es.name}'")
-        return raw[1:-1].replace("''", "'")
-    if es.key_is_int:
-        try:
-            return int(raw)
-        except ValueError as exc:
-            raise SlError.malformed(f"Invalid key for '{es.name}'") from exc
-    raise SlError.malformed(f"Invalid key for '{es.name}'")
-
-
-def _key_literal(es: EntitySet, key: Any) -> str:
-    if len(es.key) > 1:
-        values = str(key).split("|")
-        parts = [
-            f"{k}='{v}'" if k == "TableName" else f"{k}={v}"
-            for k, v in zip(es.key, values, strict=True)
-        ]
-        return ",".join(parts)
-    if es.key_is_int:
-        return str(key)
-    return "'" + str(key).replace("'", "''") + "'"
+def _without_annotations(value: Any) -> Any:
+    """A JSON value with every ``@``-annotation (``@odata.type``, ``Prop@odata.type``) left out."""
+    if isinstance(value, dict):
+        return {k: _without_annotations(v) for k, v in value.items() if "@" not in k}
+    if isinstance(value, list):
+        return [_without_annotations(v) for v in value]
+    return value
 
 
 def _case_insensitive(headers: dict[str, str]) -> bool:
@@ -303,7 +277,10 @@ class ServiceLayerSandbox(LoopbackServer):
         if not match:
             return SandboxResponse(404, b"", [("Content-Type", "text/html")])
         dialect = DIALECTS[match.group(1)]
-        resource = match.group(2)
+        try:
+            resource = decode(match.group(2))
+        except SlError as error:
+            return dialect.error(error.status, error.code, error.message)
         if request.header("expect"):
             return SandboxResponse(500, b"", [])
         spoil = self._take_spoil(request.method, resource) if self._spoils else None
@@ -325,6 +302,8 @@ class ServiceLayerSandbox(LoopbackServer):
                 raise SlError.invalid_session()
             if resource == "$batch" and request.method == "POST":
                 return self._batch(dialect, request, request.cookies.get("B1SESSION"))
+            if resource == "$metadata" and request.method == "GET":
+                return self._metadata(dialect)
             with self.store.transaction() as tx:
                 return self._dispatch(
                     tx,
@@ -375,11 +354,11 @@ class ServiceLayerSandbox(LoopbackServer):
         headers: dict[str, str],
         body: bytes,
     ) -> SandboxResponse:
-        match = _RESOURCE.match(resource.strip("/"))
-        es = entity_set(match.group(1)) if match else None
-        if match is None or es is None:
+        parsed = parse(resource)
+        es = entity_set(parsed.name) if parsed else None
+        if parsed is None or es is None:
             raise SlError(404, -1000, f"Invalid resource path '{resource}'")
-        raw_key, tail = match.group(2), match.group(3)
+        raw_key, tail = parsed.key, parsed.tail
         if raw_key is None:
             if tail == "$count" and method == "GET":
                 return self._count(tx, es, query, headers)
@@ -390,7 +369,7 @@ class ServiceLayerSandbox(LoopbackServer):
             if method == "POST":
                 return self._create(tx, dialect, es, body, headers)
             raise SlError.not_supported()
-        key = _key_value(es, raw_key)
+        key = key_value(es, raw_key)
         if tail is not None:
             if method != "POST":
                 raise SlError.not_supported()
@@ -426,16 +405,29 @@ class ServiceLayerSandbox(LoopbackServer):
 
     @staticmethod
     def _json(body: bytes) -> Any:
+        """A request body's JSON without OData instance annotations (``@odata.type``)."""
         try:
-            return json.loads(body.decode("utf-8")) if body else None
+            value = json.loads(body.decode("utf-8")) if body else None
         except ValueError as exc:
             raise SlError.malformed("Invalid request body: malformed JSON") from exc
+        return _without_annotations(value)
+
+    def _metadata(self, dialect: Dialect) -> SandboxResponse:
+        """``GET $metadata``: the CSDL of the entity sets, with the user fields registered now."""
+        with self.store.transaction() as tx:
+            fields = user_field_types(tx.query(self._set("UserFieldsMD")))
+        version = ("OData-Version", "4.0") if dialect.v2 else ("DataServiceVersion", "3.0")
+        return SandboxResponse(
+            200,
+            csdl(dialect.v2, fields),
+            [("Content-Type", "application/xml;charset=utf-8"), version],
+        )
 
     def _create(
         self, tx: Tx, dialect: Dialect, es: EntitySet, body: bytes, headers: dict[str, str]
     ) -> SandboxResponse:
         key, doc = self.rules.create(tx, es, self._json(body))
-        location = f"{self.url}/b1s/{dialect.version}/{es.name}({_key_literal(es, key)})"
+        location = f"{self.url}/b1s/{dialect.version}/{es.name}({key_url(es, key)})"
         tag = etag(doc)
         extra = [("Location", location)]
         if "return-no-content" in headers.get("prefer", ""):
@@ -584,6 +576,7 @@ class ServiceLayerSandbox(LoopbackServer):
             path = path[len(prefix) :]
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         try:
+            path = decode(path)
             if tx is None:
                 with self.store.transaction() as own:
                     response = self._dispatch(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -17,6 +18,9 @@ from app.store import Database, ExpenseMapping, StoreMapping, Template, TenderMa
 from app.sync.leases import this_process
 from app.ui.data.errors import InputError
 from app.ui.lists import CodeName
+
+if TYPE_CHECKING:
+    from app.sync.preflight import Problem
 
 PAYMENT_MEANS = ("cash", "credit_card", "transfer")
 PAYMENT_MEANS_LABELS = {"cash": "Cash", "credit_card": "Credit Card", "transfer": "Bank Transfer"}
@@ -190,6 +194,46 @@ def _check(mappings: MappingSet) -> None:
             raise InputError(
                 f"Tender {t.tender_type}: the credit card code is a number.", "tenders"
             )
+
+
+def validate_mappings(mappings: MappingSet) -> None:
+    """Refuse incomplete rows (InputError naming the grid) before anything else is asked."""
+    _check(mappings)
+
+
+def check_mappings(db: Database, template_id: int, mappings: MappingSet) -> list[Problem]:
+    """The codes of the rows about to be saved that SAP does not know (the run's pre-flight).
+
+    The rows are read as ``save_mappings`` stores them; raises the sync core's
+    errors when SAP cannot be asked.
+    """
+    from app.sync.context import StoreRule, TenderRule
+    from app.sync.preflight import check_mappings as preflight_mappings
+
+    _check(mappings)
+    stores = [
+        StoreRule(
+            s.store_id or s.store,
+            s.store_code,
+            s.warehouse_code,
+            s.cash_account or None,
+            s.branch_id,
+        )
+        for s in mappings.stores
+        if s.warehouse_code
+    ]
+    tenders = [
+        TenderRule(
+            t.tender_type,
+            t.payment_means,
+            (t.account_code or None) if t.payment_means != "credit_card" else None,
+            int(t.credit_card_code) if t.payment_means == "credit_card" else None,
+        )
+        for t in mappings.tenders
+        if t.payment_means
+    ]
+    expenses = {e.category: e.account_code for e in mappings.expenses if e.account_code}
+    return preflight_mappings(db, template_id, stores, tenders, expenses)
 
 
 def save_mappings(db: Database, template_id: int, mappings: MappingSet) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +12,9 @@ from app.secrets import SecretKind
 from app.store import Database, Template, changes
 from app.sync.leases import this_process
 from app.ui.data.errors import InputError
+
+if TYPE_CHECKING:
+    from app.sync.preflight import Problem
 
 SAP_VERSIONS = ("v2", "v1")
 
@@ -136,3 +140,13 @@ def save_general(db: Database, template_id: int, settings: GeneralSettings) -> N
         for name in GENERAL_FIELDS:
             setattr(t, name, getattr(settings, name))
         changes.bump(session, changes.TEMPLATES, this_process())
+
+
+def check_general(db: Database, template_id: int, settings: GeneralSettings) -> list[Problem]:
+    """The codes of ``settings`` SAP does not know (the run's pre-flight, before saving).
+
+    Raises the sync core's errors when SAP cannot be asked.
+    """
+    from app.sync.preflight import check_general as preflight_general
+
+    return preflight_general(db, template_id, asdict(settings))

@@ -1,17 +1,29 @@
-"""General Settings: a template's posting defaults, with Choose From List on code fields."""
+"""General Settings: a template's posting defaults, with Choose From List on code fields.
+
+Tab in a code field checks the code in SAP (unknown: the list opens); Update
+checks every code in SAP before storing (``app.ui.forms.save_check``).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from app.ui.context import FormContext
 from app.ui.data import settings as store
+from app.ui.data.errors import InputError
 from app.ui.data.validation import check_code, check_currency, check_int
+from app.ui.forms.save_check import SaveCheck, problem_text
 from app.ui.lists import LIST_TITLES, CodeName, ListKind, RowProvider
 from app.ui.widgets.cfl import CFL_BUTTON_GAP, CFL_BUTTON_SIZE, CodeField
 from app.ui.widgets.layout import add_row, form_group
 from app.ui.widgets.template_form import TemplateForm
+
+if TYPE_CHECKING:
+    from app.sync.preflight import Problem
 
 
 class GeneralSettingsForm(TemplateForm):
@@ -48,7 +60,12 @@ class GeneralSettingsForm(TemplateForm):
         row.addWidget(customers, 2)
         row.setAlignment(sales, Qt.AlignmentFlag.AlignTop)
         row.setAlignment(customers, Qt.AlignmentFlag.AlignTop)
+        self.save_check = SaveCheck(self, [self.content, self.template_combo], self._refuse_code)
         self.refresh_templates()
+
+    def busy(self) -> bool:
+        """Asking SAP about the codes before storing them."""
+        return self.save_check.running
 
     def sizeHint(self) -> QSize:
         """Both groups side by side with room for account codes."""
@@ -60,8 +77,20 @@ class GeneralSettingsForm(TemplateForm):
 
         return rows
 
+    def _lookup(self, kind: ListKind) -> Callable[[str], Callable[[], CodeName | None]]:
+        def lookup(code: str) -> Callable[[], CodeName | None]:
+            lists, template_id = self.context.lists, self.template_id
+            return lambda: lists.find(kind, template_id, code)
+
+        return lookup
+
     def _code(self, name: str, kind: ListKind) -> CodeField:
-        field = CodeField(self._provider(kind), LIST_TITLES[kind], self.context.lists.origin(kind))
+        field = CodeField(
+            self._provider(kind),
+            LIST_TITLES[kind],
+            self.context.lists.origin(kind),
+            lookup=self._lookup(kind),
+        )
         field.edit.setObjectName(name)
         field.list_failed.connect(self.messenger.error)
         self.watch(name, field)
@@ -85,12 +114,36 @@ class GeneralSettingsForm(TemplateForm):
             widget = getattr(self, name)
             widget.setText("" if value is None else str(value))
 
+    def run_save(self) -> bool:
+        """With a code check installed: check in SAP on a worker, then store (or refuse)."""
+        check = self.context.services.code_check
+        template_id = self.template_id
+        if check is None or template_id is None:
+            return super().run_save()
+        try:
+            settings = self.collect()
+        except InputError as exc:
+            self.refuse(exc)
+            return False
+        self.save_check.start(
+            lambda: check.general(template_id, settings),
+            lambda: self.store(template_id, settings),
+        )
+        return False
+
+    def _refuse_code(self, problem: Problem, others: int) -> None:
+        self.refuse(InputError(problem_text(problem, others), problem.field))
+
     def save(self) -> None:
         """Validate and store the defaults in one transaction."""
         template_id = self.template_id
         if template_id is None:
             return
-        settings = store.GeneralSettings(
+        self.store(template_id, self.collect())
+
+    def collect(self) -> store.GeneralSettings:
+        """The fields as settings to store (InputError names a field that is wrong)."""
+        return store.GeneralSettings(
             default_price_list=check_int(
                 self.default_price_list.text(), "default_price_list", "default price list"
             ),
@@ -115,6 +168,9 @@ class GeneralSettingsForm(TemplateForm):
                 self.new_customer_code_prefix.text(), "new_customer_code_prefix", "code prefix", 20
             ),
         )
+
+    def store(self, template_id: int, settings: store.GeneralSettings) -> None:
+        """Write the settings and show them as stored."""
         store.save_general(self.context.database, template_id, settings)
         self.begin_loading()
         self.load(template_id)

@@ -1,8 +1,14 @@
-"""Mappings: Tagrain stores, tenders and expense categories to their SAP counterparts."""
+"""Mappings: Tagrain stores, tenders and expense categories to their SAP counterparts.
+
+Update checks every SAP code of the grids in SAP before storing
+(``app.ui.forms.save_check``): an unknown code refuses the save on its cell.
+"""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Slot
 from PySide6.QtWidgets import (
@@ -18,11 +24,15 @@ from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data import mappings as store
 from app.ui.data.errors import InputError
+from app.ui.forms.save_check import SaveCheck, problem_text
 from app.ui.lists import CodeName, ListKind
 from app.ui.models.mapping_model import Column, MappingModel, count_label
 from app.ui.resources import icon
 from app.ui.widgets.mapping_grid import MappingGrid
 from app.ui.widgets.template_form import TemplateForm
+
+if TYPE_CHECKING:
+    from app.sync.preflight import Problem
 
 STORE_COLUMNS = (
     Column("Tagrain Store", "store"),
@@ -115,11 +125,12 @@ class MappingsForm(TemplateForm):
         self.reading = False
         self._generation = 0
         self._known = _Known([], [], [])
+        self.save_check = SaveCheck(self, [self.content, self.template_combo], self._refuse_code)
         self.refresh_templates()
 
     def busy(self) -> bool:
-        """Reading Tagrain's values."""
-        return self.reading
+        """Reading Tagrain's values, or asking SAP about the codes before storing them."""
+        return self.reading or self.save_check.running
 
     def follow_change(self, scope: str) -> None:
         """Mappings changed on another desktop: show the stored rows again (no new read)."""
@@ -217,16 +228,57 @@ class MappingsForm(TemplateForm):
         finally:
             self.end_loading()
 
+    def run_save(self) -> bool:
+        """With a code check installed: check in SAP on a worker, then store (or refuse)."""
+        check = self.context.services.code_check
+        template_id = self.template_id
+        if check is None or template_id is None:
+            return super().run_save()
+        mapping_set = self._mapping_set()
+        try:
+            store.validate_mappings(mapping_set)
+        except InputError as exc:
+            self.refuse(exc)
+            return False
+        draft = copy.deepcopy(mapping_set)  # the worker's own rows, never the grid's
+        self.save_check.start(
+            lambda: check.mappings(template_id, draft),
+            lambda: self._store(template_id, mapping_set),
+        )
+        return False
+
+    def _refuse_code(self, problem: Problem, others: int) -> None:
+        """Refuse on the problem's tab and select its cell."""
+        self.refuse(InputError(problem_text(problem, others), problem.field))
+        model, grid = self.models.get(problem.field), self.grids.get(problem.field)
+        if model is None or grid is None or problem.column is None:
+            return
+        names = [column.attribute for column in model.columns]
+        keys = {"stores": ("store_id", "store"), "tenders": ("tender_type",)}
+        for number, row in enumerate(model.rows()):
+            key = next(
+                (v for a in keys.get(problem.field, ("category",)) if (v := getattr(row, a, ""))),
+                None,
+            )
+            if key == problem.row and problem.column in names:
+                grid.setCurrentIndex(model.index(number, names.index(problem.column)))
+                return
+
+    def _mapping_set(self) -> store.MappingSet:
+        return store.MappingSet(
+            stores=self.models["stores"].rows(),
+            tenders=self.models["tenders"].rows(),
+            expenses=self.models["expenses"].rows(),
+        )
+
     def save(self) -> None:
         """Replace the template's mappings with the grids' complete rows (one transaction)."""
         template_id = self.template_id
         if template_id is None:
             return
-        mapping_set = store.MappingSet(
-            stores=self.models["stores"].rows(),
-            tenders=self.models["tenders"].rows(),
-            expenses=self.models["expenses"].rows(),
-        )
+        self._store(template_id, self._mapping_set())
+
+    def _store(self, template_id: int, mapping_set: store.MappingSet) -> None:
         store.save_mappings(self.context.database, template_id, mapping_set)
         self._fill(template_id)
         missing = sum(model.unmapped_count() for model in self.models.values())

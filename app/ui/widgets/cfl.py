@@ -4,11 +4,16 @@ The dialog reads its rows from a row provider (any callable returning
 CodeName rows), so the same dialog shows demo rows today and live SAP rows
 later. Tab or Shift+F2 in an empty code field opens it; the Find box filters
 code and name; Enter or a double-click picks the current row.
+
+Tab in a field with a code checks it as SAP Business One does when the user
+leaves a field: on a worker thread (``CodeLookup``), a known code takes the
+list's spelling and its name and focus moves on; an unknown one opens the
+list filtered by what was typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -43,6 +48,9 @@ Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("#", "Code", "Name")
 CFL_BUTTON_SIZE = 20
 CFL_BUTTON_GAP = 2
+
+CodeLookup = Callable[[str], Callable[[], CodeName | None]]
+"""Given a typed code (on the GUI thread), the work a worker runs to find its row."""
 
 
 class CodeNameModel(QAbstractTableModel):
@@ -208,6 +216,7 @@ class CodeField(QWidget):
 
     edited = Signal()
     list_failed = Signal(str)
+    name_found = Signal(str)
 
     def __init__(
         self,
@@ -215,12 +224,17 @@ class CodeField(QWidget):
         title: str,
         origin: str,
         parent: QWidget | None = None,
+        *,
+        lookup: CodeLookup | None = None,
     ) -> None:
         super().__init__(parent)
         self.provider = provider
         self.title = title
         self.origin = origin
+        self.lookup = lookup
         self.dialog: ChooseFromListDialog | None = None
+        self.checking: str | None = None
+        self._known: str | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(CFL_BUTTON_GAP)
@@ -243,7 +257,8 @@ class CodeField(QWidget):
         return self.edit.text()
 
     def setText(self, text: str) -> None:
-        """Set the code without counting it as a user edit."""
+        """Set the code without counting it as a user edit (Tab checks it again)."""
+        self._known = None
         self.edit.setText(text)
 
     def open_list(self) -> None:
@@ -259,9 +274,54 @@ class CodeField(QWidget):
         self.dialog.find_box.setText(self.edit.text())
         self.dialog.open()
 
-    def _picked(self, row: CodeName) -> None:
-        self.edit.setText(row.code)
+    def check_code(self) -> bool:
+        """Tab in a field with a code: check it on a worker; False when there is nothing to check.
+
+        A code the list knows takes the list's spelling and name and focus moves
+        on; an unknown code opens the list filtered by the typed text. When the
+        list cannot be asked, focus moves on (Update checks the codes again).
+        """
+        text = self.edit.text().strip()
+        if self.lookup is None or not text or text == self._known:
+            return False
+        self.checking = text
+        call = BackgroundCall(self.lookup(text))
+        call.finished.connect(self._code_found)
+        call.failed.connect(self._code_not_checked)
+        call.start()
+        return True
+
+    @Slot(object)
+    def _code_found(self, row: CodeName | None) -> None:
+        text, self.checking = self.checking, None
+        if text is None or text != self.edit.text().strip():
+            return
+        if row is None:
+            self.open_list()
+            return
+        self._accept(row)
+        self._move_on()
+
+    @Slot(str)
+    def _code_not_checked(self, _message: str) -> None:
+        text, self.checking = self.checking, None
+        if text is not None and text == self.edit.text().strip():
+            self._move_on()
+
+    def _move_on(self) -> None:
+        if self.edit.hasFocus():
+            self.edit.focusNextPrevChild(True)
+
+    def _accept(self, row: CodeName) -> None:
+        self._known = row.code
+        if self.edit.text() != row.code:
+            self.edit.setText(row.code)
+            self.edited.emit()
         self.edit.setToolTip(row.name)
+        self.name_found.emit(row.name)
+
+    def _picked(self, row: CodeName) -> None:
+        self._accept(row)
         self.edited.emit()
         self.edit.setFocus()
 
@@ -284,5 +344,7 @@ class _CodeLineEdit(QLineEdit):
             )
             if opens and self.owner.provider is not None:
                 self.owner.open_list()
+                return True
+            if key == Qt.Key.Key_Tab and not mods and self.owner.check_code():
                 return True
         return super().event(event)
