@@ -222,6 +222,11 @@ TAX_CODES = (("EX", "Exempt", Decimal("0")), ("TX", "Sales Tax 8%", Decimal("8")
 """Sales tax codes with their rates in percent; Tagrain products use the same codes."""
 
 
+SERIAL_STOCK_MIN = 8
+SERIAL_STOCK_SPREAD = 17
+"""A serial item holds 8 to 24 units (serial numbers) in each warehouse."""
+BATCHES_PER_ITEM = 2
+
 SPECIAL_CODE_ITEMS = tuple(
     Item(
         code=code,
@@ -317,7 +322,8 @@ def items(count: int, seed: int = 11) -> Iterator[Item]:
     """The first ``count`` demo items with prices and stock in every store warehouse.
 
     Every 10th item is serial-managed, every 15th batch-managed, every 25th a
-    non-stock (service) item; the rest are standard.
+    non-stock (service) item; the rest are standard. A serial item holds a few
+    units per warehouse (each is one serial number, see ``serial_numbers``).
     """
     rng = random.Random(seed)
     for n in range(1, count + 1):
@@ -335,6 +341,8 @@ def items(count: int, seed: int = 11) -> Iterator[Item]:
         stock: tuple[tuple[str, Decimal], ...] = ()
         if kind != "non_stock":
             stock = tuple((w.code, Decimal(rng.randrange(0, 400))) for w in WAREHOUSES)
+        if kind == "serial":
+            stock = tuple((w, SERIAL_STOCK_MIN + q % SERIAL_STOCK_SPREAD) for w, q in stock)
         yield Item(
             code=item_code(n),
             name=f"{rng.choice(PRODUCT_ADJECTIVES)} {rng.choice(PRODUCT_WORDS)} {n}",
@@ -345,3 +353,33 @@ def items(count: int, seed: int = 11) -> Iterator[Item]:
             kind=kind,
             stock=stock,
         )
+
+
+def serial_numbers(item: Item, warehouse: str) -> list[str]:
+    """The serial numbers of a serial item in stock in a warehouse when the demo starts.
+
+    One per unit, unique across items and warehouses (``A00010-NY-0001``...).
+    """
+    if item.kind != "serial":
+        return []
+    units = int(dict(item.stock).get(warehouse, 0))
+    return [f"{item.code}-{warehouse}-{k:04d}" for k in range(1, units + 1)]
+
+
+def batch_number(item_code: str, k: int) -> str:
+    """The k-th batch (1-based) of a batch item; the same batch lies in several warehouses."""
+    return f"{item_code}-L{k:02d}"
+
+
+def batches(item: Item, warehouse: str) -> list[tuple[str, Decimal]]:
+    """The batches of a batch item in a warehouse when the demo starts, with their quantities.
+
+    The warehouse's stock is split over ``BATCHES_PER_ITEM`` batches, the first
+    holding the larger half; batches left empty are not listed.
+    """
+    if item.kind != "batch":
+        return []
+    units = dict(item.stock).get(warehouse, Decimal(0))
+    first = units - units // BATCHES_PER_ITEM
+    parts = [first, units - first]
+    return [(batch_number(item.code, k), q) for k, q in enumerate(parts, start=1) if q > 0]

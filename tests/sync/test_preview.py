@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,10 @@ SAP_SETS = (
     "IncomingPayments",
     "VendorPayments",
     "JournalEntries",
+    "SerialNumberDetails",
+    "BatchNumberDetails",
 )
-"""Every entity set the sync writes."""
+"""Every entity set the sync writes (serials and batches move with the documents)."""
 TAGRAIN_COLLECTIONS = (
     "customer-groups",
     "product-groups",
@@ -168,6 +171,8 @@ def test_a_sales_preview_lists_the_customers_items_invoices_and_payments_it_woul
     assert "would create SAP A/R invoice Invoices:-" in text
     assert "would create SAP incoming payment" in text
     assert "would create SAP business partner" in text, "a new customer is previewed, not created"
+    assert re.search(r"; line \d+ A\d{5} serials A\d{5}-[A-Z]+-\d{4}", text), "serials listed"
+    assert re.search(r"; line \d+ A\d{5} batches A\d{5}-L\d{2} × \d", text), "batches listed"
     assert result.created > 0 and result.preview
 
 

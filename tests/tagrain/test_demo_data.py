@@ -166,3 +166,47 @@ def test_sale_ids_and_receipts_stay_unique_after_live_ticks(
         sandbox.live_tick()
     sales = list(client.iter_sales(limit=500))
     assert len({s.receipt_number for s in sales}) == len(sales)
+
+
+def test_serial_and_batch_lines_carry_numbers_sap_holds_in_the_stores_warehouse(
+    make_client: ClientFactory, demo_sandbox: TagrainSandbox, sandbox: TagrainSandbox
+) -> None:
+    sandbox.live_tick()
+    for server in (demo_sandbox, sandbox):
+        check_scanned_numbers(make_client(server))
+
+
+def check_scanned_numbers(client: TagrainClient) -> None:
+    products = {p.id: p for p in client.iter_products(limit=500)}
+    items = {i.code: i for i in demo.items(300)}
+    warehouse = {
+        s.id: next(d.warehouse for d in demo.STORES if d.code == s.code)
+        for s in client.list_stores()
+    }
+    sold: Counter[str] = Counter()
+    taken: Counter[tuple[str, str, str]] = Counter()
+    sales = {s.id: s for s in client.iter_sales(limit=500)}
+    for sale in sales.values():
+        for line in sale.lines:
+            kind = products[line.product_id].type
+            if kind == "serial":
+                held = set(demo.serial_numbers(items[line.sku], warehouse[sale.store_id]))
+                assert len(line.serial_numbers) == line.quantity
+                assert set(line.serial_numbers) <= held, (sale.id, line.serial_numbers)
+                sold.update(line.serial_numbers)
+            elif kind == "batch":
+                assert sum(p.quantity for p in line.batches) == line.quantity
+                for pick in line.batches:
+                    taken[(warehouse[sale.store_id], line.sku, pick.batch)] += int(pick.quantity)
+            else:
+                assert line.serial_numbers == () and line.batches == ()
+    assert sold and taken, "the demo sells serial and batch items"
+    assert max(sold.values()) == 1, "a serial was sold twice"
+    for (wh, sku, batch), quantity in taken.items():
+        assert quantity <= dict(demo.batches(items[sku], wh))[batch]
+    for refund in client.iter_refunds(limit=500):
+        sale_lines = {line.line_no: line for line in sales[refund.sale_id].lines}
+        for line in refund.lines:
+            sold_line = sale_lines[line.sale_line_no]
+            assert set(line.serial_numbers) <= set(sold_line.serial_numbers)
+            assert len(line.serial_numbers) == (line.quantity if sold_line.serial_numbers else 0)

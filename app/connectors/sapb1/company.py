@@ -232,16 +232,17 @@ class SapCompany(SapLists):
                     found[raw["U_TG_ID"]] = ref
         return found
 
-    def existing_items(self, item_codes: Iterable[str]) -> set[str]:
-        """Which of these item codes SAP has (one request per 40 codes)."""
-        present: set[str] = set()
+    def item_tracking(self, item_codes: Iterable[str]) -> dict[str, str]:
+        """Which of these items SAP has, each with how it is tracked: serial, batch or none."""
+        found: dict[str, str] = {}
+        fields = ["ItemCode", "ManageSerialNumbers", "ManageBatchNumbers"]
         for chunk in _chunks(list(item_codes), 40):
             listed = " or ".join(f"ItemCode eq {quote(c)}" for c in chunk)
             for raw in self.client.iter_entities(
-                "Items", filter=listed, select=["ItemCode"], page_size=100
+                "Items", filter=listed, select=fields, page_size=100
             ):
-                present.add(raw["ItemCode"])
-        return present
+                found[raw["ItemCode"]] = SapItem.from_entity(raw).tracking
+        return found
 
     def document(self, kind: str, entry: int) -> DocumentRef:
         """A posted document by key."""

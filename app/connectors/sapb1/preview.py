@@ -26,6 +26,7 @@ from app.connectors.sapb1.records import (
     OUTGOING_PAYMENT,
     BusinessPartnerDraft,
     DocumentDraft,
+    DocumentLineDraft,
     DocumentRef,
     ItemDraft,
     JournalEntryDraft,
@@ -139,7 +140,18 @@ def _document_detail(draft: DocumentDraft, total: Decimal) -> str:
     return (
         f"{draft.card_code}, {lines} line{'s' if lines != 1 else ''}, {total} {draft.currency}, "
         f"{draft.doc_date.isoformat()}, ref {draft.num_at_card}"
+        + "".join(_numbers_detail(n, line) for n, line in enumerate(draft.lines, start=1))
     )
+
+
+def _numbers_detail(n: int, line: DocumentLineDraft) -> str:
+    """The serials and batches of a line, as the preview lists them ("" for plain lines)."""
+    if line.serials:
+        return f"; line {n} {line.item_code} serials {', '.join(line.serials)}"
+    if line.batches:
+        picks = ", ".join(f"{p.batch} × {p.quantity}" for p in line.batches)
+        return f"; line {n} {line.item_code} batches {picks}"
+    return ""
 
 
 def _payment_detail(draft: PaymentDraft) -> str:

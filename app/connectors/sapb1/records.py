@@ -235,6 +235,11 @@ class SapItem:
             stock=stock,
         )
 
+    @property
+    def tracking(self) -> str:
+        """How SAP tracks the item's units: "serial", "batch" or "none"."""
+        return "serial" if self.serial else "batch" if self.batch else "none"
+
     def available(self, warehouse: str) -> Decimal:
         """InStock − Committed in one warehouse (zero when the item has no row there)."""
         in_stock, committed = self.stock.get(warehouse, (Decimal(0), Decimal(0)))
@@ -293,8 +298,20 @@ class ItemDraft:
 
 
 @dataclass(frozen=True)
+class BatchPick:
+    """A quantity taken from (or returned to) one batch of a batch-managed item."""
+
+    batch: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
 class DocumentLineDraft:
-    """One line of an A/R invoice or credit memo (net amount; SAP adds the tax code's tax)."""
+    """One line of an A/R invoice or credit memo (net amount; SAP adds the tax code's tax).
+
+    ``serials`` (one per unit of a serial-managed item) and ``batches`` (of a
+    batch-managed item, adding up to the quantity) are the numbers the POS scanned.
+    """
 
     item_code: str
     description: str
@@ -304,9 +321,11 @@ class DocumentLineDraft:
     warehouse: str | None = None
     base_entry: int | None = None
     base_line: int | None = None
+    serials: tuple[str, ...] = ()
+    batches: tuple[BatchPick, ...] = ()
 
-    def to_entity(self, base_type: int | None) -> dict[str, Any]:
-        """The SL DocumentLines row."""
+    def to_entity(self, base_type: int | None, line_num: int = 0) -> dict[str, Any]:
+        """The SL DocumentLines row (``line_num``: its position, SL's ``BaseLineNumber``)."""
         row: dict[str, Any] = {
             "ItemCode": self.item_code,
             "ItemDescription": self.description[:100],
@@ -322,6 +341,20 @@ class DocumentLineDraft:
             row["BaseType"] = base_type
             row["BaseEntry"] = self.base_entry
             row["BaseLine"] = self.base_line
+        if self.serials:
+            row["SerialNumbers"] = [
+                {"InternalSerialNumber": serial, "Quantity": 1.0, "BaseLineNumber": line_num}
+                for serial in self.serials
+            ]
+        if self.batches:
+            row["BatchNumbers"] = [
+                {
+                    "BatchNumber": pick.batch,
+                    "Quantity": float(pick.quantity),
+                    "BaseLineNumber": line_num,
+                }
+                for pick in self.batches
+            ]
         return row
 
 
@@ -349,7 +382,7 @@ class DocumentDraft:
             "DocCurrency": self.currency,
             "U_TG_ID": self.tagrain_id,
             "Comments": (self.comments or "")[:254] or None,
-            "DocumentLines": [line.to_entity(base_type) for line in self.lines],
+            "DocumentLines": [line.to_entity(base_type, n) for n, line in enumerate(self.lines)],
         }
         if self.branch is not None:
             body["BPL_IDAssignedToInvoice"] = self.branch

@@ -125,6 +125,12 @@ class Reader:
         assert value is not None
         return value
 
+    def opt_objects(self, field: str) -> list[Any]:
+        """An array that may be null or absent (read as empty)."""
+        if self.raw.get(field) is None:
+            return []
+        return self.objects(field)
+
     def opt_object(self, field: str) -> dict[str, Any] | None:
         """An object or null."""
         return self._convert(field, _object, optional=True)

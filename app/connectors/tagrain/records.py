@@ -245,8 +245,38 @@ class Tender:
 
 
 @dataclass(frozen=True)
+class LotPick:
+    """Units of a batch product taken from (or returned to) one batch, as the POS scanned them."""
+
+    batch: str
+    quantity: Decimal
+
+    @classmethod
+    def from_reader(cls, r: Reader) -> LotPick:
+        """Parse one batch pick."""
+        return cls(r.text("batch"), r.decimal("quantity"))
+
+
+def _serials(r: Reader) -> tuple[str, ...]:
+    serials = []
+    for n, value in enumerate(r.opt_objects("serial_numbers")):
+        if not isinstance(value, str) or not value.strip():
+            raise r.fail(f"serial_numbers[{n}]", "is not a serial number")
+        serials.append(value)
+    return tuple(serials)
+
+
+def _batches(r: Reader) -> tuple[LotPick, ...]:
+    return tuple(LotPick.from_reader(r.child("batch", x)) for x in r.opt_objects("batches"))
+
+
+@dataclass(frozen=True)
 class SaleLine:
-    """A sale line: ``line_total = quantity * unit_price - discount``, tax apart."""
+    """A sale line: ``line_total = quantity * unit_price - discount``, tax apart.
+
+    A serial product's line carries one serial number per unit, a batch
+    product's the batches its units came from (empty for other products).
+    """
 
     line_no: int
     product_id: str
@@ -257,6 +287,8 @@ class SaleLine:
     discount: Decimal
     tax_amount: Decimal
     line_total: Decimal
+    serial_numbers: tuple[str, ...] = ()
+    batches: tuple[LotPick, ...] = ()
 
     @classmethod
     def from_reader(cls, r: Reader) -> SaleLine:
@@ -271,6 +303,8 @@ class SaleLine:
             r.decimal("discount"),
             r.decimal("tax_amount"),
             r.decimal("line_total"),
+            _serials(r),
+            _batches(r),
         )
 
 
@@ -319,7 +353,10 @@ class Sale:
 
 @dataclass(frozen=True)
 class RefundLine:
-    """A refunded line: ``line_total = quantity * unit_price`` (net unit price), tax apart."""
+    """A refunded line: ``line_total = quantity * unit_price`` (net unit price), tax apart.
+
+    Serial and batch products carry the serials and batches coming back.
+    """
 
     line_no: int
     sale_line_no: int
@@ -329,6 +366,8 @@ class RefundLine:
     unit_price: Decimal
     tax_amount: Decimal
     line_total: Decimal
+    serial_numbers: tuple[str, ...] = ()
+    batches: tuple[LotPick, ...] = ()
 
     @classmethod
     def from_reader(cls, r: Reader) -> RefundLine:
@@ -342,6 +381,8 @@ class RefundLine:
             r.decimal("unit_price"),
             r.decimal("tax_amount"),
             r.decimal("line_total"),
+            _serials(r),
+            _batches(r),
         )
 
 

@@ -19,7 +19,8 @@
 
 Modules: ``server`` (HTTP routes), ``rules`` (SAP's business rules), ``odata``
 (query options), ``formats`` (v1/v2 wire formats), ``store`` (SQLite), ``seed``
-(demo company), ``batch`` (multipart), ``sessions``, ``tls``, ``entities``.
+(demo company; ``seed_tracking``: its serials and batches per warehouse),
+``batch`` (multipart), ``sessions``, ``tls``, ``entities``.
 """
 
 from app.sandbox.sapb1.server import ServiceLayerSandbox

@@ -20,7 +20,7 @@ class EntitySet:
     name: str
     key: tuple[str, ...]
     key_is_int: bool
-    kind: str  # master, document, payment, journal, goods, metadata
+    kind: str  # master, document, payment, journal, goods, metadata, tracking (serials, batches)
     entity_type: str
     table: str = ""
     line_table: str = ""
@@ -45,7 +45,7 @@ class EntitySet:
     @property
     def undeletable(self) -> bool:
         """Whether DELETE is refused with -5006 (posted documents)."""
-        return self.kind in {"document", "payment", "journal", "goods"}
+        return self.kind in {"document", "payment", "journal", "goods", "tracking"}
 
 
 _STAMPS: dict[str, Any] = {
@@ -264,6 +264,41 @@ _FINANCE_PERIOD: dict[str, Any] = {
     "BeginningofFinancialYear": None,
 }
 
+_SERIAL: dict[str, Any] = {
+    "DocEntry": None,
+    "ItemCode": None,
+    "ItemDescription": None,
+    "Status": "sdsStatus_Released",
+    "MfrSerialNo": None,
+    "SerialNumber": None,
+    "LotNumber": None,
+    "SystemNumber": None,
+    "AdmissionDate": None,
+    "ManufacturingDate": None,
+    "ExpirationDate": None,
+    "MfrWarrantyStart": None,
+    "MfrWarrantyEnd": None,
+    "Location": None,
+    "Details": None,
+}
+"""SerialNumberDetails: one serial of an item; the sandbox keeps its warehouse in ``_Warehouse``."""
+
+_BATCH: dict[str, Any] = {
+    "DocEntry": None,
+    "ItemCode": None,
+    "ItemDescription": None,
+    "Status": "bdsStatus_Released",
+    "Batch": None,
+    "BatchAttribute1": None,
+    "BatchAttribute2": None,
+    "AdmissionDate": None,
+    "ManufacturingDate": None,
+    "ExpirationDate": None,
+    "Details": None,
+    "SystemNumber": None,
+}
+"""BatchNumberDetails: one batch of an item; its quantity per warehouse is in ``_Quantities``."""
+
 
 def _set(
     name: str,
@@ -458,6 +493,24 @@ ENTITY_SETS: dict[str, EntitySet] = {
             "OVPM",
             "VPM2",
             "bopot_OutgoingPayments",
+        ),
+        _set(
+            "SerialNumberDetails",
+            "DocEntry",
+            True,
+            "tracking",
+            "SerialNumberDetail",
+            _SERIAL,
+            "OSRN",
+        ),
+        _set(
+            "BatchNumberDetails",
+            "DocEntry",
+            True,
+            "tracking",
+            "BatchNumberDetail",
+            _BATCH,
+            "OBTN",
         ),
         _set("JournalEntries", "JdtNum", True, "journal", "JournalEntry", _JOURNAL, "OJDT", "JDT1"),
         *COMPANY_SETUP_SETS,

@@ -120,6 +120,7 @@ _ENUM_BY_ENTITY_PROPERTY = {
 _INT32 = frozenset(
     {
         "DocEntry",
+        "SystemNumber",
         "DocNum",
         "JdtNum",
         "Number",
@@ -156,6 +157,8 @@ _COLLECTIONS = {
     "ItemWarehouseInfoCollection": "ItemWarehouseInfo",
     "ItemBarCodeCollection": "ItemBarCode",
     "DocumentLines": "DocumentLine",
+    "SerialNumbers": "SerialNumber",
+    "BatchNumbers": "BatchNumber",
     "PaymentChecks": "PaymentCheck",
     "PaymentInvoices": "PaymentInvoice",
     "PaymentCreditCards": "PaymentCreditCard",
@@ -240,7 +243,18 @@ COMPLEX_TYPES: dict[str, dict[str, str]] = {
         "FreeText": _S,
         "DocEntry": _I,
         "U_TG_ID": _S,
+        "SerialNumbers": "",
+        "BatchNumbers": "",
     },
+    "SerialNumber": {
+        "ManufacturerSerialNumber": _S,
+        "InternalSerialNumber": _S,
+        "SystemSerialNumber": _I,
+        "BaseLineNumber": _I,
+        "Quantity": _D,
+        "ItemCode": _S,
+    },
+    "BatchNumber": {"BatchNumber": _S, "Quantity": _D, "BaseLineNumber": _I, "ItemCode": _S},
     "PaymentCheck": {
         "LineNum": _I,
         "DueDate": "",

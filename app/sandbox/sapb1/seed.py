@@ -15,6 +15,7 @@ from typing import Any
 
 from app.sandbox import demo
 from app.sandbox.sapb1.entities import ENTITY_SETS, USER_FIELD_TABLES
+from app.sandbox.sapb1.seed_tracking import seed_tracking
 from app.sandbox.sapb1.store import SandboxStore, Tx, encode
 
 SEED_DATE = "2024-01-02"
@@ -385,3 +386,4 @@ def _seed(tx: Tx, customers: int, items: int) -> None:
             for n, i in enumerate(demo.SPECIAL_CODE_ITEMS, start=1)
         ],
     )
+    seed_tracking(tx, items)

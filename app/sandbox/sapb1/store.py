@@ -20,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 
 from app.sandbox.sapb1.entities import ENTITY_SETS, EntitySet
 
-INDEXED = ("U_TG_ID", "NumAtCard", "EmailAddress", "BarCode", "CardCode")
+INDEXED = ("U_TG_ID", "NumAtCard", "EmailAddress", "BarCode", "CardCode", "ItemCode")
 """Properties with an index wherever an entity set has them."""
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))

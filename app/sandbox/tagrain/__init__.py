@@ -3,6 +3,7 @@
 ``server.TagrainSandbox`` is the entry point; the other modules each do one job:
 ``clock`` (timestamps), ``amounts`` (money and tax rules), ``db`` (SQLite
 storage and paging), ``activity`` (ringing up demo sales, refunds and expenses),
-``seed`` (the demo data), ``writes`` (validation of POST/PATCH payloads),
+``scanning`` (the serials and batches a store's till can scan), ``seed`` (the
+demo data), ``writes`` (validation of POST/PATCH payloads),
 ``api`` (routing requests to answers) and ``live`` (live mode).
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from app.sandbox import demo
 from app.sandbox.tagrain.amounts import ZERO, cents, money, quantity, tax
 from app.sandbox.tagrain.clock import render
 from app.sandbox.tagrain.db import Database
+from app.sandbox.tagrain.scanning import ShelfStock, returned
 
 Body = dict[str, Any]
 NextNumber = Callable[[str], int]
@@ -40,6 +41,7 @@ class ShopStore:
     code: str
     zone: ZoneInfo
     register_ids: tuple[str, ...]
+    warehouse: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,20 +58,26 @@ class Sellable:
 
 @dataclass(frozen=True)
 class Catalog:
-    """Stores, customers and products the till picks from."""
+    """Stores, customers and products the till picks from, and the numbers it can scan."""
 
     stores: tuple[ShopStore, ...]
     customer_ids: tuple[str, ...]
     erp_products: tuple[Sellable, ...]
     pos_products: tuple[Sellable, ...]
     tax_codes: dict[str, str]
+    shelf: ShelfStock = field(default_factory=lambda: ShelfStock(()))
 
     @classmethod
     def load(cls, db: Database) -> Catalog:
         """Read the catalog from the database (active records only)."""
+        warehouses = {s.code: s.warehouse for s in demo.STORES}
         stores = tuple(
             ShopStore(
-                b["id"], b["code"], ZoneInfo(b["timezone"]), tuple(r["id"] for r in b["registers"])
+                b["id"],
+                b["code"],
+                ZoneInfo(b["timezone"]),
+                tuple(r["id"] for r in b["registers"]),
+                warehouses.get(b["code"], ""),
             )
             for b in db.bodies("stores")
             if b["active"]
@@ -86,7 +94,10 @@ class Catalog:
                 b["id"], b["sku"], b["name"], Decimal(b["price"]), b["type"], b["tax_code"]
             )
             (pos if b["type"] in ("variant", "gift_card") else erp).append(item)
-        return cls(stores, customers, tuple(erp), tuple(pos), tax_codes)
+        shelf = ShelfStock.for_products(
+            db.bodies("products"), db.bodies("sales"), {s.id: s.warehouse for s in stores}
+        )
+        return cls(stores, customers, tuple(erp), tuple(pos), tax_codes, shelf)
 
 
 class Till:
@@ -105,7 +116,7 @@ class Till:
         customer_id: str | None = None
         if self.catalog.customer_ids and rng.random() < 0.6:
             customer_id = rng.choice(self.catalog.customer_ids)
-        lines = self._sale_lines()
+        lines = self._sale_lines(store)
         subtotal = sum((Decimal(line["line_total"]) for line in lines), ZERO)
         tax_total = sum((Decimal(line["tax_amount"]) for line in lines), ZERO)
         total = subtotal + tax_total
@@ -131,7 +142,60 @@ class Till:
             "total": money(total),
         }
 
-    def _sale_lines(self) -> list[Body]:
+    def ring_up(
+        self,
+        id: str,
+        sold_us: int,
+        store: ShopStore,
+        items: list[tuple[str, Decimal]],
+        scan: bool = True,
+    ) -> Body:
+        """A walk-in sale paid in cash of the given (SKU, quantity) pairs at ``sold_us``.
+
+        ``scan`` False: the cashier did not scan the serial or batch numbers.
+        """
+        products = {p.sku: p for p in (*self.catalog.erp_products, *self.catalog.pos_products)}
+        lines = [
+            self.line(n, products[sku], qty, ZERO, store, scan)
+            for n, (sku, qty) in enumerate(items, start=1)
+        ]
+        subtotal = sum((Decimal(line["line_total"]) for line in lines), ZERO)
+        tax_total = sum((Decimal(line["tax_amount"]) for line in lines), ZERO)
+        register = store.register_ids[0]
+        receipt = self.next_number(f"receipt:{register}")
+        stamp = render(sold_us)
+        return {
+            "id": id,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "receipt_number": f"{register.removeprefix('rg_').replace('_', '-')}-{receipt:06d}",
+            "store_id": store.id,
+            "register_id": register,
+            "customer_id": None,
+            "status": "completed",
+            "sold_at": render(sold_us, store.zone),
+            "currency": demo.CURRENCY,
+            "lines": lines,
+            "tenders": [self._tender("cash", subtotal + tax_total)],
+            "subtotal": money(subtotal),
+            "tax_total": money(tax_total),
+            "total": money(subtotal + tax_total),
+        }
+
+    def scan_missing(self, sale: Body, when_us: int) -> Body:
+        """The sale with the serial and batch numbers the cashier missed scanned now."""
+        store = self.store(sale["store_id"])
+        lines = []
+        for line in sale["lines"]:
+            units = Decimal(line["quantity"])
+            if self.catalog.shelf.tracked(line["sku"]) and not (
+                line.get("serial_numbers") or line.get("batches")
+            ):
+                line = {**line, **self.catalog.shelf.scan(store.warehouse, line["sku"], units)}
+            lines.append(line)
+        return {**sale, "lines": lines, "updated_at": render(when_us)}
+
+    def _sale_lines(self, store: ShopStore) -> list[Body]:
         rng = self.rng
         lines: list[Body] = []
         for line_no in range(1, rng.choice((1, 1, 1, 2, 2, 3, 4)) + 1):
@@ -143,24 +207,47 @@ class Till:
                 qty = Decimal(1)
             else:
                 qty = Decimal(rng.choice((1, 1, 1, 2, 2, 3, 5)))
+            product = self._on_shelf(product, qty, store)
             unit_discount = ZERO
             if product.type != "gift_card" and rng.random() < 0.15:
                 unit_discount = cents(product.price * rng.choice((5, 10, 20)) / 100)
-            net = qty * (product.price - unit_discount)
-            lines.append(
-                {
-                    "line_no": line_no,
-                    "product_id": product.id,
-                    "sku": product.sku,
-                    "description": product.name,
-                    "quantity": quantity(qty),
-                    "unit_price": money(product.price),
-                    "discount": money(qty * unit_discount),
-                    "tax_amount": money(tax(net, product.tax_code)),
-                    "line_total": money(net),
-                }
-            )
+            lines.append(self.line(line_no, product, qty, unit_discount, store))
         return lines
+
+    def line(
+        self,
+        line_no: int,
+        product: Sellable,
+        qty: Decimal,
+        unit_discount: Decimal,
+        store: ShopStore,
+        scan: bool = True,
+    ) -> Body:
+        """A sale line, with the serials or batches the cashier scans (``scan``) off the shelf."""
+        net = qty * (product.price - unit_discount)
+        numbers: Body = {"serial_numbers": [], "batches": []}
+        if scan and self.catalog.shelf.tracked(product.sku):
+            numbers = self.catalog.shelf.scan(store.warehouse, product.sku, qty)
+        return {
+            "line_no": line_no,
+            "product_id": product.id,
+            "sku": product.sku,
+            "description": product.name,
+            "quantity": quantity(qty),
+            "unit_price": money(product.price),
+            "discount": money(qty * unit_discount),
+            "tax_amount": money(tax(net, product.tax_code)),
+            "line_total": money(net),
+            **numbers,
+        }
+
+    def _on_shelf(self, product: Sellable, qty: Decimal, store: ShopStore) -> Sellable:
+        """The product, or when its serials or batches ran out in the store, a standard one."""
+        shelf = self.catalog.shelf
+        if not shelf.tracked(product.sku) or shelf.available(store.warehouse, product.sku) >= qty:
+            return product
+        untracked = [p for p in self.catalog.erp_products if not shelf.tracked(p.sku)]
+        return (untracked or list(self.catalog.pos_products) or [product])[0]
 
     def _tenders(self, total: Decimal, known_customer: bool) -> list[Body]:
         rng = self.rng
@@ -223,6 +310,7 @@ class Till:
                     "unit_price": money(unit),
                     "tax_amount": money(tax(net, tax_code)),
                     "line_total": money(net),
+                    **returned(line, qty),
                 }
             )
         total = sum((Decimal(x["line_total"]) + Decimal(x["tax_amount"]) for x in lines), ZERO)

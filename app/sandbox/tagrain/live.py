@@ -12,6 +12,7 @@ import random
 import threading
 from collections import deque
 from collections.abc import Iterable
+from decimal import Decimal
 
 from app.sandbox.tagrain.activity import Body, Catalog, Till
 from app.sandbox.tagrain.clock import Clock, parse
@@ -106,6 +107,26 @@ class LiveMode:
             refund = self._ready().refund(self._new_id("refunds"), sale, self.clock.now_us())
             self._insert("refunds", refund)
             return refund
+
+    def ring_up(self, store_code: str, items: list[tuple[str, Decimal]], scan: bool = True) -> Body:
+        """Sell these (SKU, quantity) pairs now in a store, walk-in, cash; returns the sale."""
+        with self._tick_lock, self.db.transaction():
+            till = self._ready()
+            store = next(s for s in till.catalog.stores if s.code == store_code)
+            sale = till.ring_up(self._new_id("sales"), self.clock.now_us(), store, items, scan)
+            self._insert("sales", sale)
+            self._refunded.add(sale["id"])
+            return sale
+
+    def scan_missing(self, sale_id: str) -> Body:
+        """Add the serial and batch numbers a sale's lines lack now (its ``updated_at`` moves)."""
+        with self._tick_lock, self.db.transaction():
+            sale = self.db.get("sales", sale_id)
+            if sale is None:
+                raise KeyError(sale_id)
+            changed = self._ready().scan_missing(sale, self.clock.now_us())
+            self.db.replace("sales", sale_id, parse(changed["updated_at"]), None, changed)
+            return changed
 
     def settle(self, sale_id: str) -> Body:
         """Pay an on-account sale now (by card); returns the changed sale."""

@@ -3,8 +3,10 @@
 It seeds its own SQLite database (a file or in memory) with the demo company,
 answers the contract through ``api.TagrainApi``, injects the faults of a
 ``FaultPlan`` (rate limiting answers 429 with ``Retry-After``), can run a live
-till, and offers helpers that tests use to change records behind a client's
-back or to serve broken answers (see ``BAD_ANSWERS``) or to revoke the API key.
+till, and offers helpers that tests use to ring up sales (``ring_up``, with or
+without scanned serial/batch numbers), to change records behind a client's
+back (``touch``, ``scan_missing``) or to serve broken answers (see
+``BAD_ANSWERS``) or to revoke the API key.
 A write can be applied and its answer lost (``lose_next_acks`` or the plan's
 ``lost_ack_rate``): the idempotency key is remembered with the write, so a retry
 under the same key gets the first answer replayed.
@@ -17,6 +19,7 @@ import ssl
 import threading
 from collections import deque
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +235,20 @@ class TagrainSandbox(LoopbackServer):
     def refund_sale(self, id: str) -> dict[str, Any]:
         """Ring up a full or partial refund of a sale now; returns the refund."""
         return self.live.refund(id)
+
+    def ring_up(
+        self, store_code: str, items: list[tuple[str, Decimal]], scan: bool = True
+    ) -> dict[str, Any]:
+        """Sell (SKU, quantity) pairs now at a store's till, walk-in, cash; returns the sale.
+
+        Serial and batch products get the numbers the cashier scans off the
+        store's shelf (``scan`` False: none, as when the cashier skipped them).
+        """
+        return self.live.ring_up(store_code, items, scan)
+
+    def scan_missing(self, sale_id: str) -> dict[str, Any]:
+        """Scan the serial and batch numbers a sale lacks, as the store's back office would."""
+        return self.live.scan_missing(sale_id)
 
     def inventory_level(self, store_id: str, sku: str) -> dict[str, Any] | None:
         """One stored inventory level, or None."""

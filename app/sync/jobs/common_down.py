@@ -105,11 +105,22 @@ class DownContext:
         )
 
     def prefetch_items(self, skus: Iterable[str]) -> None:
-        """Learn in one request which of these SKUs SAP has."""
+        """Learn in one request which of these SKUs SAP has, and how it tracks them."""
         wanted = sorted(set(skus))
-        present = self.ctx.sap.existing_items(wanted)
+        present = self.ctx.sap.item_tracking(wanted)
         for sku in wanted:
             self.cache.put("item", sku, sku in present)
+            if sku in present:
+                self.cache.put("tracking", sku, present[sku])
+
+    def item_tracking(self, sku: str) -> str:
+        """How SAP tracks an item's units: "serial", "batch" or "none" (cached for the run)."""
+
+        def load() -> str:
+            item = self.ctx.sap.item(sku)
+            return "none" if item is None else item.tracking
+
+        return self.cache.get("tracking", sku, load)
 
     def item_exists(self, sku: str) -> bool:
         """Whether SAP has the item (cached for the run)."""

@@ -186,6 +186,7 @@ class RefundsJob(TagrainSourceJob[Refund]):
             invoice=invoice,
             sale=sale,
             now=datetime.now(UTC),
+            tracking={ln.sku: self.down.item_tracking(ln.sku) for ln in refund.lines},
         )
 
     def credit_memo_draft(self, refund: Refund) -> tuple[DocumentDraft, str | None]:

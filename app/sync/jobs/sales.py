@@ -159,6 +159,7 @@ class SalesJob(TagrainSourceJob[Sale]):
             timezone=self.down.store(sale.store_id).timezone,
             taxes=self.down.tax_table((ln.product_id, ln.tax_amount) for ln in sale.lines),
             now=datetime.now(UTC),
+            tracking={ln.sku: self.down.item_tracking(ln.sku) for ln in sale.lines},
         )
 
     def invoice_draft(self, sale: Sale) -> DocumentDraft:

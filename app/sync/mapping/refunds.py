@@ -7,7 +7,8 @@ is not in Tagrain stands alone, and says so in its remarks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from app.sync.mapping.money import (
     local_date,
 )
 from app.sync.mapping.payments import PaymentDependencies, document_card_code, map_tender_payment
+from app.sync.mapping.tracking import scanned_numbers
 from app.sync.records import RecordError
 
 
@@ -32,7 +34,8 @@ class RefundDependencies:
     ``invoice`` and ``sale`` are the base invoice in SAP and the refunded sale,
     both None for a standalone return (the sale is not in Tagrain);
     ``card_code`` None is a walk-in; ``timezone`` the store's (the memo is
-    dated by the local date there).
+    dated by the local date there); ``tracking`` how SAP tracks each SKU's
+    units ("serial", "batch"; absent: neither).
     """
 
     card_code: str | None
@@ -43,6 +46,7 @@ class RefundDependencies:
     invoice: DocumentRef | None
     sale: Sale | None
     now: datetime
+    tracking: Mapping[str, str] = field(default_factory=dict)
 
 
 def check_refund(refund: Refund, now: datetime) -> None:
@@ -95,7 +99,10 @@ def base_lines(refund: Refund, sale: Sale | None) -> dict[int, int]:
 def map_refund(
     refund: Refund, deps: RefundDependencies, rules: TemplateRules
 ) -> tuple[DocumentDraft, str | None]:
-    """The credit memo of a refund and, when it cannot refer to an invoice, why."""
+    """The credit memo of a refund and, when it cannot refer to an invoice, why.
+
+    WaitingError when a serial or batch item's line lacks the numbers coming back.
+    """
     check_refund(refund, deps.now)
     invoice = deps.invoice
     based = base_lines(refund, deps.sale)
@@ -108,6 +115,14 @@ def map_refund(
     lines = []
     for line in sorted(refund.lines, key=lambda ln: ln.line_no):
         base_line = based.get(line.line_no) if invoice is not None else None
+        serials, batches = scanned_numbers(
+            line_no=line.line_no,
+            sku=line.sku,
+            quantity=line.quantity,
+            tracking=deps.tracking.get(line.sku, "none"),
+            serials=line.serial_numbers,
+            batches=line.batches,
+        )
         lines.append(
             DocumentLineDraft(
                 item_code=line.sku,
@@ -125,6 +140,8 @@ def map_refund(
                 warehouse=deps.warehouse,
                 base_entry=invoice.entry if invoice is not None else None,
                 base_line=base_line,
+                serials=serials,
+                batches=batches,
             )
         )
     draft = DocumentDraft(

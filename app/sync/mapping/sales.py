@@ -8,11 +8,12 @@ receipt total to the cent, or the receipt is refused with the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.connectors.sapb1.records import DocumentDraft, DocumentLineDraft, DocumentRef, PaymentDraft
-from app.connectors.tagrain.records import Sale
+from app.connectors.tagrain.records import Sale, SaleLine
 from app.sync.context import TemplateRules
 from app.sync.mapping.money import (
     TaxTable,
@@ -22,6 +23,7 @@ from app.sync.mapping.money import (
     local_date,
 )
 from app.sync.mapping.payments import PaymentDependencies, document_card_code, map_tender_payment
+from app.sync.mapping.tracking import scanned_numbers
 from app.sync.records import RecordError
 
 
@@ -31,7 +33,8 @@ class SaleDependencies:
 
     ``card_code`` None is a walk-in; ``timezone`` is the store's (the invoice
     is dated by the local date there); ``now`` is when the record is mapped
-    (dates ahead of it are a wrong till clock).
+    (dates ahead of it are a wrong till clock); ``tracking`` how SAP tracks
+    each SKU's units ("serial", "batch"; absent: neither).
     """
 
     card_code: str | None
@@ -41,6 +44,7 @@ class SaleDependencies:
     timezone: str
     taxes: TaxTable
     now: datetime
+    tracking: Mapping[str, str] = field(default_factory=dict)
 
 
 def check_sale(sale: Sale, now: datetime) -> None:
@@ -70,25 +74,13 @@ def check_sale(sale: Sale, now: datetime) -> None:
 
 
 def map_sale(sale: Sale, deps: SaleDependencies, rules: TemplateRules) -> DocumentDraft:
-    """The A/R invoice of a receipt; RecordError names what is wrong with it."""
+    """The A/R invoice of a receipt; RecordError names what is wrong with it.
+
+    WaitingError when a serial or batch item's line lacks the numbers SAP needs.
+    """
     check_sale(sale, deps.now)
     lines = tuple(
-        DocumentLineDraft(
-            item_code=line.sku,
-            description=line.description,
-            quantity=line.quantity,
-            line_total=line.line_total,
-            tax_code=line_tax_code(
-                deps.taxes,
-                rules,
-                product_id=line.product_id,
-                net=line.line_total,
-                tax=line.tax_amount,
-                line_no=line.line_no,
-            ),
-            warehouse=deps.warehouse,
-        )
-        for line in sorted(sale.lines, key=lambda ln: ln.line_no)
+        _invoice_line(line, deps, rules) for line in sorted(sale.lines, key=lambda ln: ln.line_no)
     )
     return DocumentDraft(
         card_code=document_card_code(deps.card_code, rules),
@@ -99,6 +91,36 @@ def map_sale(sale: Sale, deps: SaleDependencies, rules: TemplateRules) -> Docume
         lines=lines,
         comments=f"Tagrain receipt {sale.receipt_number}, store {deps.store_code}",
         branch=deps.branch or rules.branch,
+    )
+
+
+def _invoice_line(
+    line: SaleLine, deps: SaleDependencies, rules: TemplateRules
+) -> DocumentLineDraft:
+    serials, batches = scanned_numbers(
+        line_no=line.line_no,
+        sku=line.sku,
+        quantity=line.quantity,
+        tracking=deps.tracking.get(line.sku, "none"),
+        serials=line.serial_numbers,
+        batches=line.batches,
+    )
+    return DocumentLineDraft(
+        item_code=line.sku,
+        description=line.description,
+        quantity=line.quantity,
+        line_total=line.line_total,
+        tax_code=line_tax_code(
+            deps.taxes,
+            rules,
+            product_id=line.product_id,
+            net=line.line_total,
+            tax=line.tax_amount,
+            line_no=line.line_no,
+        ),
+        warehouse=deps.warehouse,
+        serials=serials,
+        batches=batches,
     )
 
 

@@ -50,6 +50,8 @@ class Rules(MasterRules, StockRules, DocumentRules, PaymentRules, JournalRules):
         body = normalize_dates(body)
         self._check_user_fields(tx, es, body)
         self._check_lengths(es, body)
+        if es.kind == "tracking":
+            raise SlError.not_supported()
         if es.kind == "document":
             doc = self._create_document(tx, es, body)
         elif es.kind == "payment":

@@ -1,7 +1,9 @@
 """Rules for marketing documents: A/R invoices and credit memos, their stock and cancellation.
 
-Invoices take stock out of each line's warehouse and credit memos put it back;
-a credit memo based on an invoice settles it.
+Invoices take stock out of each line's warehouse and credit memos put it back
+(with their serial and batch numbers, ``serials``); a credit memo based on an
+invoice settles it and takes what its lines leave out from the invoice lines
+(``base_lines``).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from typing import Any
 from app.sandbox import demo
 from app.sandbox.sapb1.entities import READ_ONLY, EntitySet
 from app.sandbox.sapb1.errors import SlError
-from app.sandbox.sapb1.rules.base import SETS, RuleBase
+from app.sandbox.sapb1.rules.base import SETS
+from app.sandbox.sapb1.rules.base_lines import with_base_line
 from app.sandbox.sapb1.rules.branches import check_branch
 from app.sandbox.sapb1.rules.periods import check_period
+from app.sandbox.sapb1.rules.serials import TrackingRules
 from app.sandbox.sapb1.rules.targets import check_no_target_documents
 from app.sandbox.sapb1.seed import new_body, warehouse_info
 from app.sandbox.sapb1.store import Tx
@@ -27,7 +31,7 @@ def _money(value: float) -> float:
     return round(float(value) + 0.0, 6)
 
 
-class DocumentRules(RuleBase):
+class DocumentRules(TrackingRules):
     """Adds and cancels documents: partner, lines, prices, tax, stock and base documents."""
 
     def _create_document(self, tx: Tx, es: EntitySet, body: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +56,7 @@ class DocumentRules(RuleBase):
         doc["PaidToDate"] = 0.0
         doc["DocumentLines"] = lines
         self._move_stock(tx, es, lines, -1 if es.name == "Invoices" else +1)
+        self._move_numbers(tx, lines, -1 if es.name == "Invoices" else +1)
         if es.name == "CreditNotes":
             doc["_applied"] = self._apply_credit_to_base(tx, es, doc)
         entry, num = self._new_entry(tx, es)
@@ -71,6 +76,7 @@ class DocumentRules(RuleBase):
         where = f"[{es.line_table}.ItemCode][line: {n + 1}]"
         if not isinstance(line, dict):
             raise SlError.malformed("Invalid document line")
+        line = with_base_line(tx, es, line, n)
         item = tx.get(SETS["Items"], line.get("ItemCode")) if line.get("ItemCode") else None
         if item is None:
             raise SlError.business(f"Invalid item code '{line.get('ItemCode')}' {where}")
@@ -142,6 +148,7 @@ class DocumentRules(RuleBase):
                 f"Invalid warehouse code '{warehouse}' [{es.line_table}.WhsCode][line: {n + 1}]"
             )
         self._account(tx, out.get("AccountCode"), f"[{es.line_table}.AcctCode][line: {n + 1}]")
+        self._select_numbers(es, item, line, out, n)
         return out
 
     def _tax_rate(self, tx: Tx, code: Any, where: str) -> Decimal:
@@ -215,6 +222,7 @@ class DocumentRules(RuleBase):
                 "You cannot cancel fully or partially paid documents; cancel payments first"
             )
         self._move_stock(tx, es, doc["DocumentLines"], +1 if es.name == "Invoices" else -1)
+        self._move_numbers(tx, doc["DocumentLines"], +1 if es.name == "Invoices" else -1)
         for entry, amount in doc.get("_applied", []):
             base = tx.get(SETS["Invoices"], entry)
             if base is not None:
