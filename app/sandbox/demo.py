@@ -216,6 +216,8 @@ EXPENSE_CATEGORIES = (
 )
 UNMAPPED_EXPENSE_CATEGORY = "donations"
 PRICE_LISTS = ((1, "Retail Price List"), (2, "Wholesale Price List"))
+PAYMENT_TERMS = ((-1, "Cash Basic"), (1, "Net 30"), (2, "Net 60"))
+"""Payment terms (OCTG): SAP ships -1 "Cash Basic"; the others are the demo's."""
 WALK_IN_CUSTOMER = "C-WALKIN"
 TAX_CODE = "EX"
 TAX_CODES = (("EX", "Exempt", Decimal("0")), ("TX", "Sales Tax 8%", Decimal("8")))

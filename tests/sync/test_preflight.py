@@ -131,21 +131,30 @@ def test_no_branch_set_anywhere_asks_sap_nothing_about_branches(
 
 
 def test_a_branch_sap_does_not_have_is_named(database: Database, template_id: int) -> None:
-    """Exercised only when a branch is set; this sandbox may or may not list BusinessPlaces.
-
-    Without the entity set the problem carries SAP's 404 words; with it, branch
-    9999 is simply not among the branches. Either way the field is named.
-    """
+    """The demo company has no branches; a template that names one is refused before a run."""
     _set(database, template_id, branch_id=9999)
     with database.session() as session:
         session.scalars(select(StoreMapping)).first().branch_id = 9998  # type: ignore[union-attr]
     problems = _problems(database, template_id, preflight.ALL_AREAS)
     assert len(problems) == 2
-    assert problems[0].startswith(
+    assert problems[0] == (
         f"General Settings → Branch: '9999' is not a branch in SAP company {COMPANY}"
     )
     assert "Mappings → Stores ↔ Warehouses, store " in problems[1]
     assert ": branch '9998' does not exist" in problems[1]
+
+
+def test_payment_terms_are_checked_against_the_companys_terms(
+    database: Database, template_id: int
+) -> None:
+    """A terms code SAP has (Net 30) passes; one it lacks stops customer runs, named."""
+    _set(database, template_id, default_payment_terms=1)
+    assert _problems(database, template_id, preflight.areas_of("customers_down")) == []
+    _set(database, template_id, default_payment_terms=42)
+    assert _problems(database, template_id, preflight.areas_of("customers_down")) == [
+        "General Settings → Default Payment Terms: '42' is not a payment terms code in SAP "
+        f"company {COMPANY}"
+    ]
 
 
 def test_many_codes_of_one_list_are_asked_in_a_few_gets(

@@ -26,6 +26,12 @@ CONTAINER = "ServiceLayer"
 
 ENUMS: dict[str, tuple[tuple[str, int], ...]] = {
     "BoYesNoEnum": (("tNO", 0), ("tYES", 1)),
+    "BoPayTermDueTypes": (
+        ("pdt_None", 0),
+        ("pdt_MonthStart", 1),
+        ("pdt_HalfMonth", 2),
+        ("pdt_MonthEnd", 3),
+    ),
     "BoCardTypes": (("cCustomer", 0), ("cSupplier", 1), ("cLid", 2)),
     "BoVatStatus": (("vLiable", 0), ("vExempted", 1), ("vEC", 2)),
     "BoCardCompanyTypes": (
@@ -94,6 +100,7 @@ ENUMS: dict[str, tuple[tuple[str, int], ...]] = {
 
 _ENUM_BY_PROPERTY = {
     "CardType": "BoCardTypes",
+    "StartFrom": "BoPayTermDueTypes",
     "CompanyPrivate": "BoCardCompanyTypes",
     "AddressType": "BoAddressType",
     "ItemType": "ItemTypeEnum",

@@ -319,6 +319,12 @@ def _small_sets() -> Iterator[tuple[str, Any, dict[str, Any]]]:
             w.code,
             new_body("Warehouses", WarehouseCode=w.code, WarehouseName=w.name, Country="US"),
         )
+    for number, name in demo.PAYMENT_TERMS:
+        yield (
+            "PaymentTermsTypes",
+            number,
+            new_body("PaymentTermsTypes", GroupNumber=number, PaymentTermsGroupName=name),
+        )
     for number, name in demo.PRICE_LISTS:
         yield (
             "PriceLists",
