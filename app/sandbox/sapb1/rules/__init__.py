@@ -3,12 +3,13 @@
 Creates, updates, deletes and actions (Cancel, Close) on every entity set, with
 SL's codes and messages for the refusals a POS integration meets: unknown
 business partner, item, warehouse or account; duplicate codes; unbalanced
-journal entries; negative stock; deleting a document. Invoices take stock out
+journal entries; negative stock; deleting a document; adding a user
+field without the right, while others are connected, or twice. Invoices take stock out
 of each line's warehouse and credit memos put it back; payments and credit
 memos settle invoices.
 
 Each kind of entity has its own module: ``masters``, ``documents``,
-``payments``, ``journals``; ``Rules`` routes a request to them.
+``payments``, ``journals``, ``user_fields``; ``Rules`` routes a request to them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from app.sandbox.sapb1.rules.documents import DocumentRules
 from app.sandbox.sapb1.rules.journals import JournalRules
 from app.sandbox.sapb1.rules.masters import MasterRules
 from app.sandbox.sapb1.rules.payments import PaymentRules
+from app.sandbox.sapb1.rules.user_fields import UserFieldRules
 from app.sandbox.sapb1.store import Tx
 
 _COLLECTION_KEYS = {
@@ -36,7 +38,7 @@ _COLLECTION_KEYS = {
 _POSTED_LINE_FIELDS = ("ItemCode", "Quantity", "UnitPrice", "Price", "WarehouseCode")
 
 
-class Rules(MasterRules, DocumentRules, PaymentRules, JournalRules):
+class Rules(MasterRules, DocumentRules, PaymentRules, JournalRules, UserFieldRules):
     """Applies SAP's rules to writes against one sandbox database transaction."""
 
     def create(self, tx: Tx, es: EntitySet, body: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -84,6 +86,8 @@ class Rules(MasterRules, DocumentRules, PaymentRules, JournalRules):
         if "UpdateDate" in doc:
             self._stamp(doc, created=False)
         tx.replace(es, key, doc)
+        if es.name == "UserFieldsMD":
+            self.user_fields_changed(tx)
         return doc
 
     def _merge_lines(
@@ -118,6 +122,8 @@ class Rules(MasterRules, DocumentRules, PaymentRules, JournalRules):
         if not tx.exists(es, key):
             raise SlError.not_found()
         tx.delete(es, key)
+        if es.name == "UserFieldsMD":
+            self.user_fields_changed(tx)
 
     def action(self, tx: Tx, es: EntitySet, key: Any, name: str) -> None:
         """``POST <Set>(key)/<Action>``: Cancel (documents, payments, journals) or Close."""
