@@ -1,4 +1,4 @@
-"""The ``integration-hub`` command: the GUI, the sandbox, sync runs, the service and the store.
+"""The ``integration-hub`` command: the GUI, the sandbox, sync runs, company setup and the store.
 
 Every failure a user can cause (an unknown argument, a bad database URL, a
 missing keyring) ends in one readable line on stderr and a non-zero exit
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from app import __version__, cli_settings, logsetup, paths
+from app import __version__, cli_company, cli_settings, logsetup, paths
 from app.store.database import DATABASE_URL_ENV, DatabaseError, open_database, resolve_url
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_sync.add_commands(commands)
     cli_settings.add_commands(commands, _Parser)
+    cli_company.add_commands(commands, _Parser)
     service = commands.add_parser(
         "service", help="run the scheduler headless (for a Windows service or systemd unit)"
     )
@@ -338,6 +339,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "service": _cmd_service,
     "secrets": _cmd_secrets,
     "settings": cli_settings.cmd_settings,
+    "company": cli_company.cmd_company,
 }
 
 
