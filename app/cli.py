@@ -163,7 +163,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 
         def sap_checker(template_id: int) -> ConnectionReport:
             result = check_sap(database, template_id)
-            return ConnectionReport(result.ok, result.message)
+            return ConnectionReport(result.ok, result.message, result.needs_setup)
 
         def tagrain_checker(template_id: int) -> ConnectionReport:
             result = check_tagrain(database, template_id)
