@@ -170,8 +170,11 @@ class CompanySetupForm(TemplateForm):
             lines.append("Created: " + ", ".join(view.created) + ".")
         if view.error:
             lines.append(view.error)
-        if view.problem and not view.error:
-            lines.append(view.problem)
+        if view.missing and not view.error:
+            names = ", ".join(r.describe() for r in view.missing)
+            lines.append(f"Missing: {names}. Create Missing Fields adds them.")
+        if not view.error:
+            lines.extend(r.note for r in view.rows if r.note)
         if not lines and view.read:
             lines.append(COMPLETE)
         self.message.setText("\n".join(lines))
