@@ -191,24 +191,46 @@ def set_up_company(database: Database, template_id: int) -> SetupOutcome:
     try:
         client = _client(rules)
         try:
-            survey = udf.survey(client)
-            wanted = [s.field for s in survey.states if not s.present]
-            try:
-                done = udf.create(client, wanted, user=rules.sap_user, company=rules.sap_company_db)
-            except udf.SetupRefused as refused:
-                created = [_row(f, "Present") for f in refused.created]
-                raise CompanySetupError(
-                    str(refused),
-                    sap_message=refused.sap_message,
-                    advice=refused.advice,
-                    created=created,
-                ) from refused
+            lacking = udf.survey(client).missing
+            _create(client, rules, lacking)
             report = _report(rules, client)
         finally:
             client.close()
     except _FAILURES as exc:
         raise _explain(exc, rules) from exc
-    return SetupOutcome(tuple(_row(f, "Present") for f in done.created), report)
+    still = {f.table for f in report.missing}
+    created = [_row(f, "Present") for f in lacking if f.table not in still]
+    return SetupOutcome(tuple(created), report)
+
+
+SETUP_ATTEMPTS = 3
+"""How often Company Setup looks again and adds what is still missing after a lost answer."""
+
+
+def _create(client: ServiceLayerClient, rules: TemplateRules, lacking: list[udf.UserField]) -> None:
+    """Add ``lacking``; a POST whose answer was lost is followed by a new survey, never blindly.
+
+    SAP may have added the field before its answer was lost (a 502, a dropped
+    connection), so the company is read again and only what is still missing is posted.
+    """
+    wanted = lacking
+    for attempt in range(SETUP_ATTEMPTS):
+        try:
+            udf.create(client, wanted, user=rules.sap_user, company=rules.sap_company_db)
+            return
+        except udf.SetupRefused as refused:
+            still = udf.missing(client)
+            raise CompanySetupError(
+                str(refused),
+                sap_message=refused.sap_message,
+                advice=refused.advice,
+                created=[_row(f, "Present") for f in lacking if f not in still],
+            ) from refused
+        except ServiceLayerError as exc:
+            lost = exc.status == 0 or exc.status >= 500
+            if not lost or attempt == SETUP_ATTEMPTS - 1:
+                raise
+            wanted = udf.missing(client)
 
 
 def _row(wanted: udf.UserField, status: str) -> SetupField:

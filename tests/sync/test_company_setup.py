@@ -147,3 +147,15 @@ def test_a_field_of_another_type_is_named_and_left_alone(
     )
     [run] = Engine(database, OBJECTS).run("expenses", template_id)
     assert run.status == "failed" and run.message == problem
+
+
+def test_a_lost_answer_is_followed_by_a_new_look_never_by_a_blind_post(
+    database: Database, template_id: int, sandboxes: RunningSandboxes
+) -> None:
+    _remove_fields(database, template_id, TABLES)
+    sandboxes.service_layer.faults.lose_next_acks(2, method="POST", path=r"/UserFieldsMD$")
+    outcome = set_up_company(database, template_id)
+    assert sandboxes.service_layer.faults.aimed_lost_acks == 0
+    assert [f.table for f in outcome.created] == TABLES
+    assert outcome.report.complete
+    assert _fields(database, template_id) == [(t, "TG_ID", "db_Alpha", 50) for t in sorted(TABLES)]
