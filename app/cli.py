@@ -245,7 +245,13 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         ) from None
     try:
         database = open_database(args.database)
-        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
+        ca_file = running.service_layer.certificate_path
+        template_id = ensure_sandbox_template(
+            database,
+            running.sap_url,
+            running.tagrain_url,
+            str(ca_file) if args.https and ca_file is not None else None,
+        )
         database.dispose()
         print(f"SAP Business One Service Layer: {running.sap_url}/b1s/v2/  (and /b1s/v1/)")
         print(f"  company {demo.COMPANY_DB}, user/password {demo.SAP_USER}/{demo.SAP_PASSWORD}")

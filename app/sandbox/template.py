@@ -17,6 +17,8 @@ another terminal can log in).
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,8 +37,10 @@ from app.store import (
     TenderMapping,
     changes,
 )
-from app.sync.company_setup import company_report, set_up_company
+from app.sync.company_setup import CompanySetupError, company_report, set_up_company
 from app.sync.leases import this_process
+
+log = logging.getLogger(__name__)
 
 SANDBOX_TEMPLATE = "Sandbox"
 MARKED_CUSTOMERS = 20
@@ -91,11 +95,21 @@ def ensure_sandbox_template(
     sandbox's credentials for the template are handed to this process's
     engine (``hand_over_credentials``). A demo company without the add-on's
     user fields (its first start) gets them through the product's Company
-    Setup, over the Service Layer, as a real company would.
+    Setup, over the Service Layer, as a real company would; when that fails
+    (a Service Layer over HTTPS without its CA file, injected faults) the
+    reason is logged and the client's Company Setup can do it later.
     """
     template_id = _write_template(database, sap_url, tagrain_url, sap_ca_file)
-    if not company_report(database, template_id).complete:
-        set_up_company(database, template_id)
+    try:
+        if not company_report(database, template_id).complete:
+            set_up_company(database, template_id)
+    except CompanySetupError as exc:
+        log.warning(
+            "the demo company could not be set up (%s); Company Setup in the client or "
+            "`integration-hub company setup --template %s` does it",
+            exc,
+            SANDBOX_TEMPLATE,
+        )
     return template_id
 
 

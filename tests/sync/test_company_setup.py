@@ -10,9 +10,12 @@ The books are read back through the Service Layer.
 
 from __future__ import annotations
 
+import pytest
+
 from app.connectors.sapb1 import ServiceLayerClient
-from app.sandbox.launcher import RunningSandboxes
-from app.store import Database, RecordLog, Run
+from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
+from app.store import Database, RecordLog, Run, Template
 from app.sync.company_setup import company_report, set_up_company
 from app.sync.connection_check import check_sap
 from app.sync.context import TemplateRules, sap_settings
@@ -159,3 +162,21 @@ def test_a_lost_answer_is_followed_by_a_new_look_never_by_a_blind_post(
     assert [f.table for f in outcome.created] == TABLES
     assert outcome.report.complete
     assert _fields(database, template_id) == [(t, "TG_ID", "db_Alpha", 50) for t in sorted(TABLES)]
+
+
+def test_a_sandbox_template_that_cannot_reach_its_company_says_why_and_still_starts(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    running = start_sandboxes(SandboxOptions(scale=SandboxScale(customers=3, items=3), https=True))
+    try:
+        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
+        assert "the demo company could not be set up" in caplog.text
+        assert "is not trusted" in caplog.text
+        assert running.service_layer.count("UserFieldsMD") == 0
+        with database.session() as session:
+            session.get_one(Template, template_id).sap_ca_file = str(
+                running.service_layer.certificate_path
+            )
+        assert [f.table for f in set_up_company(database, template_id).created] == TABLES
+    finally:
+        running.stop()
