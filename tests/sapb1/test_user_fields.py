@@ -14,6 +14,7 @@ import pytest
 
 from app.connectors.sapb1 import ServiceLayerClient
 from app.connectors.sapb1 import user_fields as udf
+from app.connectors.sapb1.errors import error_for
 from app.sandbox import demo
 from app.sandbox.sapb1 import ServiceLayerSandbox
 from tests.sapb1.conftest import settings_for
@@ -129,3 +130,23 @@ def test_other_users_connected_stop_the_setup_midway_and_it_says_what_to_do(
     fresh_sandbox.rules.other_users_connected = False
     udf.create(fresh_client, udf.missing(fresh_client))
     assert udf.survey(fresh_client).complete
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message", "advice"),
+    [
+        (403, -6006, "You are not permitted to perform this action", "may not add user-defined"),
+        (400, -10, "User has no authorization for this action", "may not add user-defined"),
+        (400, -1120, "Ref count for this object is higher then 0", "Ask every other user"),
+        (400, -10, "Other users are connected to the company", "Ask every other user"),
+        (400, -2035, "This entry already exists in the following tables (ODBC -2035)", "exists"),
+        (400, -10, "Invalid field name", "Add U_TG_ID on OCRD (Business partners) as Alpha"),
+    ],
+)
+def test_advice_follows_sap_code_or_words(
+    status: int, code: int, message: str, advice: str
+) -> None:
+    body = f'{{"error": {{"code": "{code}", "message": "{message}"}}}}'.encode()
+    error = error_for(status, body)
+    words = udf.advice_for(error, udf.ADDON_FIELDS[0], "clerk", "SBODEMOUS")
+    assert advice in words
