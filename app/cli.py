@@ -1,4 +1,4 @@
-"""The ``integration-hub`` command: the GUI, the sandbox, sync runs, the service and the store.
+"""The ``integration-hub`` command: the GUI, the sandbox, sync runs, company setup and the store.
 
 Every failure a user can cause (an unknown argument, a bad database URL, a
 missing keyring) ends in one readable line on stderr and a non-zero exit
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from app import __version__, cli_settings, logsetup, paths
+from app import __version__, cli_company, cli_settings, logsetup, paths
 from app.store.database import DATABASE_URL_ENV, DatabaseError, open_database, resolve_url
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_sync.add_commands(commands)
     cli_settings.add_commands(commands, _Parser)
+    cli_company.add_commands(commands, _Parser)
     service = commands.add_parser(
         "service", help="run the scheduler headless (for a Windows service or systemd unit)"
     )
@@ -173,7 +174,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 
         def sap_checker(template_id: int) -> ConnectionReport:
             result = check_sap(database, template_id)
-            return ConnectionReport(result.ok, result.message)
+            return ConnectionReport(result.ok, result.message, result.needs_setup)
 
         def tagrain_checker(template_id: int) -> ConnectionReport:
             result = check_tagrain(database, template_id)
@@ -258,8 +259,13 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         ) from None
     try:
         database = open_database(args.database)
+        ca_file = running.service_layer.certificate_path
         template_id = ensure_sandbox_template(
-            database, running.sap_url, running.tagrain_url, multi_branch=args.multi_branch
+            database,
+            running.sap_url,
+            running.tagrain_url,
+            str(ca_file) if args.https and ca_file is not None else None,
+            multi_branch=args.multi_branch,
         )
         database.dispose()
         print(f"SAP Business One Service Layer: {running.sap_url}/b1s/v2/  (and /b1s/v1/)")
@@ -354,6 +360,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "service": _cmd_service,
     "secrets": _cmd_secrets,
     "settings": cli_settings.cmd_settings,
+    "company": cli_company.cmd_company,
 }
 
 

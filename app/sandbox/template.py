@@ -1,10 +1,12 @@
 """The ready-made "Sandbox" template, so a newcomer can sync everything with no setup.
 
 Each start of the embedded sandbox (ports change) updates the template's
-URLs; its mappings come from what the Tagrain sandbox reports (store ids) and
-the demo company's chart of accounts; a first set of customers and items is
-marked for sync, as a user would in the marking matrices. The demo deliberately leaves one
-expense category unmapped, so the monitor shows what a real failure looks like.
+URLs and, on the demo company's first start, runs Company Setup (the add-on's
+user fields) through the Service Layer; its mappings come from what the
+Tagrain sandbox reports (store ids) and the demo company's chart of
+accounts; a first set of customers and items is marked for sync, as a user
+would in the marking matrices. The demo deliberately leaves one expense
+category unmapped, so the monitor shows what a real failure looks like.
 
 The sync core knows nothing of the sandbox: ``ensure_sandbox_template`` hands
 the sandbox's credentials to this process's engine (``app.credentials``), and
@@ -14,6 +16,8 @@ another terminal can log in).
 """
 
 from __future__ import annotations
+
+import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,7 +37,10 @@ from app.store import (
     TenderMapping,
     changes,
 )
+from app.sync.company_setup import CompanySetupError, company_report, set_up_company
 from app.sync.leases import this_process
+
+log = logging.getLogger(__name__)
 
 SANDBOX_TEMPLATE = "Sandbox"
 MARKED_CUSTOMERS = 20
@@ -94,8 +101,33 @@ def ensure_sandbox_template(
     Over HTTPS the sandbox's self-signed certificate is trusted through its CA
     file, exactly as a user would configure a real Service Layer. The
     sandbox's credentials for the template are handed to this process's
-    engine (``hand_over_credentials``).
+    engine (``hand_over_credentials``). A demo company without the add-on's
+    user fields (its first start) gets them through the product's Company
+    Setup, over the Service Layer, as a real company would; when that fails
+    (a Service Layer over HTTPS without its CA file, injected faults) the
+    reason is logged and the client's Company Setup can do it later.
     """
+    template_id = _write_template(database, sap_url, tagrain_url, sap_ca_file, multi_branch)
+    try:
+        if not company_report(database, template_id).complete:
+            set_up_company(database, template_id)
+    except CompanySetupError as exc:
+        log.warning(
+            "the demo company could not be set up (%s); Company Setup in the client or "
+            "`integration-hub company setup --template %s` does it",
+            exc,
+            SANDBOX_TEMPLATE,
+        )
+    return template_id
+
+
+def _write_template(
+    database: Database,
+    sap_url: str,
+    tagrain_url: str,
+    sap_ca_file: str | None,
+    multi_branch: bool,
+) -> int:
     hand_over_credentials(SANDBOX_TEMPLATE)
     with TagrainClient(TagrainSettings(tagrain_url, CREDENTIALS.tagrain_api_key)) as tagrain:
         stores = tagrain.list_stores()

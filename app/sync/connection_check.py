@@ -1,24 +1,26 @@
 """Test connection: log in to SAP or call Tagrain with a template's settings, in plain words.
 
 The answer is for a user looking at the Connections form: success with what
-was reached, or the one reason it failed (wrong password, unreachable
+was reached (and, for SAP, whether the company lacks the add-on's user
+fields, with the fix), or the one reason it failed (wrong password, unreachable
 server, untrusted certificate, timeout, missing secret), never a traceback.
 """
 
 from __future__ import annotations
 
-import ssl
 from dataclasses import dataclass
 
 import requests
 
 from app import secrets
 from app.connectors.sapb1 import AuthenticationError, ServiceLayerClient, ServiceLayerError
+from app.connectors.sapb1.user_fields import survey
 from app.connectors.tagrain.client import TagrainClient
 from app.connectors.tagrain.errors import TagrainAuthError, TagrainError
 from app.store import Database
+from app.sync.company_setup import SetupField, fields_message
 from app.sync.context import TemplateRules, sap_settings, tagrain_settings
-from app.sync.jobs.errors import is_unreachable
+from app.sync.network_words import network_reason
 
 
 @dataclass(frozen=True)
@@ -27,40 +29,8 @@ class CheckResult:
 
     ok: bool
     message: str
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop()
-        if current is None or any(current is s for s in seen):
-            continue
-        seen.append(current)
-        todo.extend((current.__cause__, current.__context__))
-        todo.extend(a for a in current.args if isinstance(a, BaseException))
-    return seen
-
-
-def _network_reason(exc: BaseException, what: str, url: str) -> str | None:
-    chain = _chain(exc)
-    text = " ".join(str(e) for e in chain)
-    if any(isinstance(e, (requests.exceptions.SSLError, ssl.SSLError)) for e in chain) or (
-        "CERTIFICATE_VERIFY_FAILED" in text
-    ):
-        return (
-            f"The certificate of {what} at {url} is not trusted. Choose its CA file in "
-            "Connections (Service Layer uses a self-signed certificate by default)."
-        )
-    if "NameResolutionError" in text or "Name or service not known" in text:
-        return f"The server name of {what} ({url}) cannot be found. Check the URL."
-    if is_unreachable(exc) or any(
-        isinstance(e, requests.exceptions.ConnectionError) for e in chain
-    ):
-        return f"Cannot reach {what} at {url}: the server does not answer. Check the URL and port."
-    if any(isinstance(e, requests.exceptions.Timeout) for e in chain) or "timed out" in text:
-        return f"{what} at {url} did not answer in time."
-    return None
+    needs_setup: bool = False
+    """Connected, but the company lacks the add-on's user fields (offer Company Setup)."""
 
 
 def check_sap(database: Database, template_id: int) -> CheckResult:
@@ -73,6 +43,7 @@ def check_sap(database: Database, template_id: int) -> CheckResult:
         client = ServiceLayerClient(settings)
         try:
             client.login()
+            fields = survey(client)
         finally:
             client.close()
     except (secrets.SecretMissing, secrets.SecretsUnavailable) as exc:
@@ -84,13 +55,20 @@ def check_sap(database: Database, template_id: int) -> CheckResult:
             f"{rules.sap_company_db!r}: {exc.message}",
         )
     except (ServiceLayerError, requests.RequestException, OSError) as exc:
-        reason = _network_reason(exc, "the Service Layer", rules.sap_url)
+        reason = network_reason(exc, "the Service Layer", rules.sap_url)
         message = getattr(exc, "message", None) or str(exc)
         return CheckResult(False, reason or f"The Service Layer answered: {message}")
-    return CheckResult(
-        True,
-        f"Connected to SAP Business One company {rules.sap_company_db} as {rules.sap_user}.",
+    connected = f"Connected to SAP Business One company {rules.sap_company_db} as {rules.sap_user}"
+    rows = [SetupField.from_state(s) for s in fields.states]
+    problem = fields_message(
+        rules.sap_company_db,
+        rules.name,
+        [r for r in rows if r.status == "Missing"],
+        [r for r in rows if r.status == "Different type"],
     )
+    if problem:
+        return CheckResult(True, f"{connected}, but {problem}.", needs_setup=True)
+    return CheckResult(True, f"{connected}.")
 
 
 def check_tagrain(database: Database, template_id: int) -> CheckResult:
@@ -106,7 +84,7 @@ def check_tagrain(database: Database, template_id: int) -> CheckResult:
     except TagrainAuthError as exc:
         return CheckResult(False, f"Tagrain refused the API key: {exc.message}")
     except (TagrainError, requests.RequestException, OSError) as exc:
-        reason = _network_reason(exc, "Tagrain", rules.tagrain_url)
+        reason = network_reason(exc, "Tagrain", rules.tagrain_url)
         message = getattr(exc, "message", None) or str(exc)
         return CheckResult(False, reason or f"Tagrain answered: {message}")
     except ValueError as exc:

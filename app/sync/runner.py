@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from app.store import Database
 from app.sync import leases
 from app.sync.binder import RecordWork, record_work
+from app.sync.company_setup import require_for_job
 from app.sync.job import SyncJob
 from app.sync.recorder import RunRecorder, read_watermark, write_watermark
 from app.sync.records import (
@@ -183,6 +184,7 @@ class Runner:
     ) -> tuple[str, str | None]:
         state = Progress()
         recorder.binder.check_company()
+        require_for_job(job)
         job.preflight()
         chosen = only_ids is not None
         retries = (

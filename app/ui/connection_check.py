@@ -18,6 +18,8 @@ class ConnectionReport:
 
     ok: bool
     message: str
+    needs_setup: bool = False
+    """Connected, but the company lacks the add-on's user fields (Company Setup adds them)."""
 
 
 ConnectionChecker = Callable[[int], ConnectionReport]

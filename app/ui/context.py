@@ -52,6 +52,8 @@ class StoreEvents(QObject):
     templates_changed = Signal()
     changed_elsewhere = Signal(str, str)
     """Another desktop or process changed a scope ("marks", "schedules", "templates"); by whom."""
+    form_requested = Signal(str, int)
+    """A form asks the main window to open another form (its key) on a template (its id)."""
 
 
 @dataclass

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.mdi)
         self.tree = MainMenuTree(self.registry)
         self.tree.form_requested.connect(self.open_form)
+        self.context.events.form_requested.connect(self.open_form_on_template)
         self.tree.folder_selected.connect(self._folder_selected)
         self.dock = QDockWidget("Main Menu")
         self.dock.setObjectName("mainMenuDock")
@@ -344,6 +345,14 @@ class MainWindow(QMainWindow):
         frame.resize(size.boundedTo(self.mdi.viewport().size()).expandedTo(frame.minimumSizeHint()))
         frame.show()
         self.mdi.setActiveSubWindow(frame)
+        return form
+
+    def open_form_on_template(self, key: str, template_id: int) -> BaseForm | None:
+        """Open a form (or bring it to the front) showing a template, as a form asked."""
+        form = self.open_form(key)
+        choose = getattr(form, "choose_template", None)
+        if choose is not None:
+            choose(template_id)
         return form
 
     def form_window(self, key: str) -> QMdiSubWindow | None:

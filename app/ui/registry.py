@@ -74,6 +74,7 @@ class FormRegistry:
 
 def default_registry() -> FormRegistry:
     """The Integration Hub's forms of this version."""
+    from app.ui.forms.company_setup import CompanySetupForm
     from app.ui.forms.connections import ConnectionsForm
     from app.ui.forms.daily_summary import DailySummaryForm
     from app.ui.forms.database_settings import DatabaseSettingsForm
@@ -91,6 +92,7 @@ def default_registry() -> FormRegistry:
     registry.add(
         FormSpec("connections", "Connections", ConnectionsForm, "plug-connected", toolbar=True)
     )
+    registry.add(FormSpec("company_setup", "Company Setup", CompanySetupForm, "database"))
     registry.add(
         FormSpec(
             "general_settings", "General Settings", GeneralSettingsForm, "settings", toolbar=True

@@ -41,7 +41,8 @@ def servers() -> Iterator[RunningSandboxes]:
 @pytest.fixture
 def template(database: Database, servers: RunningSandboxes) -> int:
     """A real (non-sandbox) template: secrets from the keyring, the sandbox's CA file trusted."""
-    template_id = ensure_sandbox_template(database, servers.sap_url, servers.tagrain_url)
+    ca_file = str(servers.service_layer.certificate_path)
+    template_id = ensure_sandbox_template(database, servers.sap_url, servers.tagrain_url, ca_file)
     credentials.reset()  # nothing handed over: the keyring alone answers
     with database.session() as session:
         row = session.get_one(Template, template_id)

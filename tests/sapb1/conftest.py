@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerSettings
+from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerSettings, user_fields
 from app.sandbox import demo
 from app.sandbox.sapb1 import ServiceLayerSandbox
 
@@ -48,23 +48,45 @@ def make_sandbox(clock: Clock) -> Iterator[Callable[..., ServiceLayerSandbox]]:
     """Start sandboxes with custom options; all are stopped after the test."""
     started: list[ServiceLayerSandbox] = []
 
-    def make(tls: bool = False, **options: Any) -> ServiceLayerSandbox:
+    def make(tls: bool = False, company_setup: bool = True, **options: Any) -> ServiceLayerSandbox:
         options.setdefault("customers", CUSTOMERS)
         options.setdefault("items", ITEMS)
         sandbox = ServiceLayerSandbox(**options)
         sandbox.clock = clock
         started.append(sandbox)
-        return sandbox.start(tls=tls)
+        sandbox.start(tls=tls)
+        if company_setup:
+            run_company_setup(sandbox)
+        return sandbox
 
     yield make
     for sandbox in started:
         sandbox.stop()
 
 
+def run_company_setup(sandbox: ServiceLayerSandbox) -> None:
+    """Add the add-on's user fields through the Service Layer, as the product's setup does.
+
+    The setup's own session and requests are then forgotten, so that a test counts only
+    its own logins and requests.
+    """
+    extra = {"verify": False} if sandbox.certificate_path else {}
+    with ServiceLayerClient(settings_for(sandbox, **extra)) as client:
+        user_fields.create(client, user_fields.missing(client))
+    sandbox.sessions.logins = 0
+    sandbox.requests.clear()
+
+
 @pytest.fixture
 def sandbox(make_sandbox: Callable[..., ServiceLayerSandbox]) -> ServiceLayerSandbox:
-    """A fresh, small sandbox company on plain HTTP."""
+    """A small sandbox company on plain HTTP, with the add-on's user fields set up."""
     return make_sandbox()
+
+
+@pytest.fixture
+def fresh_sandbox(make_sandbox: Callable[..., ServiceLayerSandbox]) -> ServiceLayerSandbox:
+    """A small sandbox company as SAP delivers it: without the add-on's user fields."""
+    return make_sandbox(company_setup=False)
 
 
 @pytest.fixture(params=["v1", "v2"])

@@ -53,7 +53,7 @@ def test_idle_timeout_relogs_in(
 def test_session_that_stays_invalid_raises(
     make_sandbox: Callable[..., ServiceLayerSandbox], version: str
 ) -> None:
-    sandbox = make_sandbox(session_timeout=0)
+    sandbox = make_sandbox(session_timeout=0, company_setup=False)
     with ServiceLayerClient(settings_for(sandbox, version)) as client:
         with pytest.raises(SessionError) as caught:
             client.count("Items")

@@ -21,6 +21,7 @@ from tests.ui.helpers import close_form, open_from_tree
 HUB_FORMS = [
     "Templates",
     "Connections",
+    "Company Setup",
     "General Settings",
     "Mappings",
     "Set Customers for Synchronization",

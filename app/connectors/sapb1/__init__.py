@@ -33,6 +33,11 @@ by its ``U_TG_ID`` before posting it again). Helpers: ``changed_since_filter``,
 ``key_path`` (an entity's URL path with its key percent-encoded: build every
 path that names a key with it, in a ``$batch`` too), ``quote``.
 
+The add-on's user fields (``U_TG_ID`` on each table the sync marks) are
+defined once in ``user_fields``: ``survey(client)`` reads which the company
+has, ``create(client, fields)`` adds them (``SetupRefused`` carries SAP's
+refusal and what to do).
+
 Retries: reads, PATCH and DELETE are retried (bounded, with backoff) on
 connection errors, timeouts, 502/503/504 and empty 500s. A POST that creates
 something is retried only when SAP cannot have seen it (no connection made,

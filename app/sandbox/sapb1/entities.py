@@ -1,5 +1,8 @@
 """The entity sets the sandbox serves: keys, kinds, SAP table names and default bodies.
 
+A ``U_`` property in the defaults exists only once it is registered on its
+table through ``UserFieldsMD``: until then answers leave it out and queries
+and writes naming it are refused (a fresh company has no user fields).
 Default bodies use the property names and value formats of real Service Layer
 answers (see the recorded samples); dates are kept internally as ``YYYY-MM-DD``
 and rendered per protocol version by ``formats``.
@@ -557,9 +560,6 @@ ENTITY_SETS: dict[str, EntitySet] = {
         ),
     )
 }
-
-USER_FIELD_TABLES = ("OCRD", "OITM", "OINV", "ORIN", "ORCT", "OVPM", "OJDT")
-"""The SAP tables on which the sandbox registers ``U_TG_ID`` (the Tagrain id)."""
 
 READ_ONLY = frozenset(
     {

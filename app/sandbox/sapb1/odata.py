@@ -27,14 +27,26 @@ from app.sandbox.sapb1.errors import SlError
 logging.getLogger("odata_query").setLevel(logging.ERROR)
 
 
-def property_expr(table: sa.Table, es: EntitySet, name: str) -> sa.ColumnElement[Any]:
-    """The SQL expression for one property of an entity set, or -1000 when it has none."""
-    known = name in es.defaults or name.startswith("U_")
-    if not known or not _NAME.match(name):
+def property_expr(
+    table: sa.Table, es: EntitySet, name: str, user_fields: frozenset[str] | None = None
+) -> sa.ColumnElement[Any]:
+    """The SQL expression for one property of an entity set, or -1000 when it has none.
+
+    A ``U_`` property exists only when registered on the table (``user_fields``;
+    None: any, for the sandbox's own look-ups).
+    """
+    if not known_property(es, name, user_fields) or not _NAME.match(name):
         raise SlError.malformed(f"Property '{name}' of '{es.entity_type}' is invalid")
     if len(es.key) == 1 and name == es.key[0]:
         return table.c.key
     return json_property(table.c.doc, name)
+
+
+def known_property(es: EntitySet, name: str, user_fields: frozenset[str] | None) -> bool:
+    """Whether an entity has the property (a ``U_`` one when registered on its table)."""
+    if name.startswith("U_"):
+        return user_fields is None or name in user_fields
+    return name in es.defaults
 
 
 def json_property(doc: sa.ColumnElement[Any], name: str) -> sa.ColumnElement[Any]:
@@ -60,11 +72,18 @@ def enum_by_name(es: EntitySet, prop: str, value: str) -> str:
 
 
 class _Visitor(AstToSqlAlchemyCoreVisitor):
-    def __init__(self, table: sa.Table, es: EntitySet, case_insensitive: bool) -> None:
+    def __init__(
+        self,
+        table: sa.Table,
+        es: EntitySet,
+        case_insensitive: bool,
+        user_fields: frozenset[str] | None = None,
+    ) -> None:
         super().__init__(cast(Any, table))
         self.sl_table = table
         self.es = es
         self.case_insensitive = case_insensitive
+        self.user_fields = user_fields
 
     def visit_Compare(self, node: ast.Compare) -> Any:
         if isinstance(node.left, ast.Identifier) and isinstance(node.right, ast.String):
@@ -77,7 +96,7 @@ class _Visitor(AstToSqlAlchemyCoreVisitor):
         return self.visit(node.comparator)(left, right)
 
     def visit_Identifier(self, node: ast.Identifier) -> Any:
-        return property_expr(self.sl_table, self.es, node.name)
+        return property_expr(self.sl_table, self.es, node.name, self.user_fields)
 
     def visit_Date(self, node: ast.Date) -> Any:
         return sa.literal(node.val)
@@ -97,7 +116,11 @@ _SUBSTRINGOF = re.compile(r"substringof\(\s*('(?:[^']|'')*')\s*,\s*([A-Za-z_]\w*
 
 
 def filter_clause(
-    table: sa.Table, es: EntitySet, text: str, case_insensitive: bool = False
+    table: sa.Table,
+    es: EntitySet,
+    text: str,
+    case_insensitive: bool = False,
+    user_fields: frozenset[str] | None = None,
 ) -> sa.ColumnElement[bool]:
     """The SQL condition for a ``$filter`` expression (v1's ``substringof`` included).
 
@@ -106,7 +129,8 @@ def filter_clause(
     text = _SUBSTRINGOF.sub(r"contains(\2,\1)", text)
     try:
         tree = ODataParser().parse(ODataLexer().tokenize(text))
-        return cast(sa.ColumnElement[bool], _Visitor(table, es, case_insensitive).visit(tree))
+        visitor = _Visitor(table, es, case_insensitive, user_fields)
+        return cast(sa.ColumnElement[bool], visitor.visit(tree))
     except SlError:
         raise
     except odata_errors.ODataException as exc:
@@ -124,6 +148,8 @@ class QueryOptions:
     skip: int = 0
     inlinecount: bool = False
     case_insensitive: bool = False
+    user_fields: frozenset[str] | None = None
+    """The ``U_`` properties registered on the table (None: any)."""
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> QueryOptions:
@@ -154,13 +180,13 @@ class QueryOptions:
         """The SQL condition of ``$filter`` (None when there is none)."""
         if not self.filter:
             return None
-        return filter_clause(table, es, self.filter, self.case_insensitive)
+        return filter_clause(table, es, self.filter, self.case_insensitive, self.user_fields)
 
     def order(self, table: sa.Table, es: EntitySet) -> list[sa.ColumnElement[Any]]:
         """The SQL ordering of ``$orderby``."""
         result: list[sa.ColumnElement[Any]] = []
         for name, desc in self.orderby:
-            expr = property_expr(table, es, name)
+            expr = property_expr(table, es, name, self.user_fields)
             result.append(expr.desc() if desc else expr.asc())
         return result
 
@@ -169,6 +195,6 @@ class QueryOptions:
         if not self.select:
             return body
         for name in self.select:
-            if name not in body and name not in es.defaults and not name.startswith("U_"):
+            if name not in body and not known_property(es, name, self.user_fields):
                 raise SlError.malformed(f"Property '{name}' of '{es.entity_type}' is invalid")
         return {name: body.get(name) for name in self.select}

@@ -3,6 +3,10 @@
 The generated customers and items come first, then the demo's few records whose
 codes hold characters that mean something in a URL (``SPECIAL_CODE_*``).
 
+The company starts as a fresh SAP company does: without the add-on's user
+fields (``U_TG_ID``), which the product's Company Setup adds through
+``UserFieldsMD``.
+
 Seeding is idempotent: a database that already carries the seed marker is
 reused as it is, so a sandbox file survives restarts with its documents.
 """
@@ -14,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from app.sandbox import demo
-from app.sandbox.sapb1.entities import ENTITY_SETS, USER_FIELD_TABLES
+from app.sandbox.sapb1.entities import ENTITY_SETS
 from app.sandbox.sapb1.seed_tracking import seed_tracking
 from app.sandbox.sapb1.store import SandboxStore, Tx, encode
 
@@ -279,19 +283,6 @@ def warehouse_info(item_code: str, warehouse: str, in_stock: float = 0.0) -> dic
     }
 
 
-def user_field_body(table: str, field_id: int) -> dict[str, Any]:
-    """The UserFieldsMD entry of ``U_TG_ID`` on one SAP table."""
-    return new_body(
-        "UserFieldsMD",
-        Name="TG_ID",
-        Description="Tagrain ID",
-        TableName=table,
-        FieldID=field_id,
-        Size=50,
-        EditSize=50,
-    )
-
-
 def _small_sets() -> Iterator[tuple[str, Any, dict[str, Any]]]:
     for g in demo.CUSTOMER_GROUPS:
         yield (
@@ -357,8 +348,6 @@ def _small_sets() -> Iterator[tuple[str, Any, dict[str, Any]]]:
             code,
             new_body("CreditCards", CreditCardCode=code, CreditCardName=name, GLAccount=account),
         )
-    for table in USER_FIELD_TABLES:
-        yield "UserFieldsMD", f"{table}|0", user_field_body(table, 0)
 
 
 def seed(store: SandboxStore, customers: int, items: int) -> bool:

@@ -40,6 +40,7 @@ from app.sandbox.sapb1.metadata import csdl, user_field_types
 from app.sandbox.sapb1.odata import QueryOptions, filter_clause
 from app.sandbox.sapb1.paths import decode, key_url, key_value, parse
 from app.sandbox.sapb1.rules import Rules
+from app.sandbox.sapb1.rules.base import line_table
 from app.sandbox.sapb1.seed import seed
 from app.sandbox.sapb1.sessions import SessionRegistry
 from app.sandbox.sapb1.store import SandboxStore, Tx
@@ -331,6 +332,7 @@ class ServiceLayerSandbox(CompanyControls, LoopbackServer):
         if not isinstance(body, dict) or any(body.get(k) != v for k, v in self.credentials.items()):
             raise SlError.bad_login()
         session_id = self.sessions.open()
+        self.rules.user_name = str(body["UserName"])
         payload: dict[str, Any] = {}
         if dialect.v2:
             payload["@odata.context"] = f"{self.url}/b1s/v2/$metadata#B1Sessions/$entity"
@@ -386,6 +388,7 @@ class ServiceLayerSandbox(CompanyControls, LoopbackServer):
             if doc is None:
                 raise SlError.not_found()
             opts = QueryOptions.from_query(query)
+            opts.user_fields = self.rules.user_fields(tx, es.table)
             tag = etag(doc)
             payload = dialect.context(self.url, es.name, single=True)
             doc = self._with_user_fields(tx, es, [doc])[0]
@@ -402,12 +405,32 @@ class ServiceLayerSandbox(CompanyControls, LoopbackServer):
     def _with_user_fields(
         self, tx: Tx, es: EntitySet, docs: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        """Entities with every user field registered on their table (null when unset), as SL."""
-        fields = self.rules.user_fields(tx, es.table) if es.table else set()
-        missing = [f for f in sorted(fields) if docs and f not in docs[0]]
-        if not missing:
-            return docs
-        return [{**d, **{f: d.get(f) for f in missing}} for d in docs]
+        """Entities with the user fields registered on their tables (null when unset), no other.
+
+        As SL: a ``U_`` property not registered through UserFieldsMD is not in the answer,
+        neither on the entity nor on its lines (INV1, JDT1...).
+        """
+        fields = self.rules.user_fields(tx, es.table)
+        lines = {
+            name: self.rules.user_fields(tx, line_table(es, name)[0]) for name in es.list_properties
+        }
+        return [self._shown(d, fields, lines) for d in docs]
+
+    @staticmethod
+    def _shown(
+        doc: dict[str, Any], fields: frozenset[str], lines: dict[str, frozenset[str]]
+    ) -> dict[str, Any]:
+        out = {k: v for k, v in doc.items() if not k.startswith("U_") or k in fields}
+        for name in fields:
+            out.setdefault(name, None)
+        for name, registered in lines.items():
+            rows = out.get(name)
+            if rows and any(k.startswith("U_") for row in rows for k in row):
+                out[name] = [
+                    {k: v for k, v in row.items() if not k.startswith("U_") or k in registered}
+                    for row in rows
+                ]
+        return out
 
     @staticmethod
     def _json(body: bytes) -> Any:
@@ -450,6 +473,7 @@ class ServiceLayerSandbox(CompanyControls, LoopbackServer):
     ) -> SandboxResponse:
         opts = QueryOptions.from_query(query)
         opts.case_insensitive = _case_insensitive(headers)
+        opts.user_fields = self.rules.user_fields(tx, es.table)
         number = tx.count(es, opts.where(tx.table(es), es))
         return SandboxResponse(200, str(number).encode(), [("Content-Type", "text/plain")])
 
@@ -463,6 +487,7 @@ class ServiceLayerSandbox(CompanyControls, LoopbackServer):
     ) -> SandboxResponse:
         opts = QueryOptions.from_query(query)
         opts.case_insensitive = _case_insensitive(headers)
+        opts.user_fields = self.rules.user_fields(tx, es.table)
         table = tx.table(es)
         where = opts.where(table, es)
         order = opts.order(table, es)

@@ -52,6 +52,8 @@ class Tx:
     def __init__(self, store: SandboxStore, conn: sa.Connection) -> None:
         self.store = store
         self.conn = conn
+        self.user_fields_changed = False
+        """Set when the transaction writes UserFieldsMD (the rules' cache is then bypassed)."""
 
     def table(self, es: EntitySet) -> sa.Table:
         """The table behind an entity set."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -217,10 +218,28 @@ class ConnectionsForm(TemplateForm):
         """Show a test's outcome and allow the next test."""
         self._waiters.discard(waiter)
         waiter.button.setEnabled(True)
-        if report.ok:
+        if report.ok and report.needs_setup:
+            self.messenger.warning(f"{waiter.side}: {report.message}")
+            self.offer_company_setup(report)
+        elif report.ok:
             self.messenger.success(f"{waiter.side}: {report.message}")
         else:
             self.messenger.error(f"{waiter.side}: {report.message}")
+
+    def offer_company_setup(self, report: ConnectionReport) -> None:
+        """The company lacks the add-on's user fields: offer to open Company Setup on it."""
+        template_id = self.template_id
+        if template_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Company Setup",
+            f"{report.message}\n\nOpen Company Setup?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.context.events.form_requested.emit("company_setup", template_id)
 
     def tests_running(self) -> int:
         """How many connection tests have not reported yet."""

@@ -3,13 +3,14 @@
 Creates, updates, deletes and actions (Cancel, Close) on every entity set, with
 SL's codes and messages for the refusals a POS integration meets: unknown
 business partner, item, warehouse or account; duplicate codes; unbalanced
-journal entries; negative stock; deleting a document. Invoices take stock out
+journal entries; negative stock; deleting a document; adding a user
+field without the right, while others are connected, or twice. Invoices take stock out
 of each line's warehouse and credit memos put it back; payments and credit
 memos settle invoices.
 
 Each kind of entity has its own module: ``masters``, ``documents``,
-``payments``, ``journals``, ``stock`` (goods receipts); branches, posting
-periods and target documents are checked by small helpers of their own
+``payments``, ``journals``, ``stock`` (goods receipts), ``user_fields``; branches,
+posting periods and target documents are checked by small helpers of their own
 (``branches``, ``periods``, ``targets``); ``Rules`` routes a request to them.
 """
 
@@ -27,6 +28,7 @@ from app.sandbox.sapb1.rules.masters import MasterRules
 from app.sandbox.sapb1.rules.payments import PaymentRules
 from app.sandbox.sapb1.rules.periods import check_period_patch
 from app.sandbox.sapb1.rules.stock import StockRules
+from app.sandbox.sapb1.rules.user_fields import UserFieldRules
 from app.sandbox.sapb1.store import Tx
 
 _COLLECTION_KEYS = {
@@ -40,7 +42,7 @@ _COLLECTION_KEYS = {
 _POSTED_LINE_FIELDS = ("ItemCode", "Quantity", "UnitPrice", "Price", "WarehouseCode")
 
 
-class Rules(MasterRules, StockRules, DocumentRules, PaymentRules, JournalRules):
+class Rules(MasterRules, StockRules, DocumentRules, PaymentRules, JournalRules, UserFieldRules):
     """Applies SAP's rules to writes against one sandbox database transaction."""
 
     def create(self, tx: Tx, es: EntitySet, body: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -94,6 +96,8 @@ class Rules(MasterRules, StockRules, DocumentRules, PaymentRules, JournalRules):
         if "UpdateDate" in doc:
             self._stamp(doc, created=False)
         tx.replace(es, key, doc)
+        if es.name == "UserFieldsMD":
+            self.user_fields_changed(tx)
         return doc
 
     def _merge_lines(
@@ -128,6 +132,8 @@ class Rules(MasterRules, StockRules, DocumentRules, PaymentRules, JournalRules):
         if not tx.exists(es, key):
             raise SlError.not_found()
         tx.delete(es, key)
+        if es.name == "UserFieldsMD":
+            self.user_fields_changed(tx)
 
     def action(self, tx: Tx, es: EntitySet, key: Any, name: str) -> None:
         """``POST <Set>(key)/<Action>``: Cancel (documents, payments, journals) or Close."""

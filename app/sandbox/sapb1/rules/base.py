@@ -8,9 +8,25 @@ from typing import Any
 
 from app.sandbox.sapb1.entities import ENTITY_SETS, EntitySet
 from app.sandbox.sapb1.errors import SlError
+from app.sandbox.sapb1.odata import json_property
 from app.sandbox.sapb1.store import Tx
 
 SETS = ENTITY_SETS
+
+_LINE_TYPES = {
+    "DocumentLines": "DocumentLine",
+    "JournalEntryLines": "JournalEntryLine",
+    "PaymentInvoices": "PaymentInvoice",
+}
+"""The collections whose rows live in the entity's line table (INV1, JDT1, RCT2...)."""
+
+
+def line_table(es: EntitySet, collection: str) -> tuple[str, str]:
+    """The SAP table and entity type of a collection's rows (no table: no user fields)."""
+    if collection in _LINE_TYPES:
+        return es.line_table, _LINE_TYPES[collection]
+    return "", collection
+
 
 FIELD_LENGTHS: dict[str, dict[str, int]] = {
     "BusinessPartners": {"CardName": 100},
@@ -28,6 +44,13 @@ class RuleBase:
     def __init__(self, clock: Callable[[], dt.datetime], negative_stock_allowed: bool) -> None:
         self.clock = clock
         self.negative_stock_allowed = negative_stock_allowed
+        self.user_name = ""
+        """Who is logged on (the server sets it): UserFieldsMD checks their rights."""
+        self.other_users_connected = False
+        """Whether other users are connected to the company (SAP then refuses schema changes)."""
+        self.user_fields_denied: set[str] = set()
+        """Users without the authorization to add user-defined fields."""
+        self._user_field_cache: dict[str, frozenset[str]] = {}
 
     def _stamp(self, body: dict[str, Any], created: bool) -> None:
         now = self.clock().replace(microsecond=0)
@@ -41,20 +64,51 @@ class RuleBase:
     def _today(self) -> str:
         return self.clock().date().isoformat()
 
-    def user_fields(self, tx: Tx, table: str) -> set[str]:
-        """The ``U_`` properties registered on an SAP table through UserFieldsMD."""
-        return {
-            f"U_{f['Name']}" for f in tx.query(SETS["UserFieldsMD"]) if f.get("TableName") == table
-        }
+    def user_fields(self, tx: Tx, table: str) -> frozenset[str]:
+        """The ``U_`` properties registered on an SAP table through UserFieldsMD.
+
+        Cached per table; a transaction that writes UserFieldsMD clears the cache and
+        reads past it until it ends, so a rolled-back registration is never cached.
+        """
+        cache = self._user_field_cache
+        if not tx.user_fields_changed and table in cache:
+            return cache[table]
+        if not table:
+            return frozenset()
+        es = SETS["UserFieldsMD"]
+        registered = frozenset(
+            f"U_{f['Name']}"
+            for f in tx.query(es, json_property(tx.table(es).c.doc, "TableName") == table)
+        )
+        if not tx.user_fields_changed:
+            cache[table] = registered
+        return registered
+
+    def user_fields_changed(self, tx: Tx) -> None:
+        """A write to UserFieldsMD: forget the cached registrations."""
+        tx.user_fields_changed = True
+        self._user_field_cache.clear()
 
     def _check_user_fields(self, tx: Tx, es: EntitySet, body: dict[str, Any]) -> None:
+        """SL refuses a ``U_`` property not registered on the table (or its lines' table)."""
+        self._check_registered(tx, es.table, es.entity_type, body)
+        for name in es.list_properties:
+            rows = body.get(name)
+            if not isinstance(rows, list):
+                continue
+            table, row_type = line_table(es, name)
+            for row in rows:
+                if isinstance(row, dict):
+                    self._check_registered(tx, table, row_type, row)
+
+    def _check_registered(self, tx: Tx, table: str, entity_type: str, body: dict[str, Any]) -> None:
         wanted = [k for k in body if k.startswith("U_")]
         if not wanted:
             return
-        known = self.user_fields(tx, es.table)
+        known = self.user_fields(tx, table)
         for name in wanted:
             if name not in known:
-                raise SlError.malformed(f"Property '{name}' of '{es.entity_type}' is invalid")
+                raise SlError.malformed(f"Property '{name}' of '{entity_type}' is invalid")
 
     @staticmethod
     def _check_lengths(es: EntitySet, body: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Rules for master data: business partners, items and user-defined fields (UserFieldsMD)."""
+"""Rules for master data: business partners, items, groups and the other master sets."""
 
 from __future__ import annotations
 
@@ -91,18 +91,3 @@ class MasterRules(RuleBase):
                     "FreeText": None,
                 }
             ]
-
-    def _create_user_field(self, tx: Tx, es: EntitySet, body: dict[str, Any]) -> dict[str, Any]:
-        table, name = body.get("TableName"), body.get("Name")
-        if not table or not name:
-            raise SlError.business("Enter a table name and a field name [CUFD.TableID]")
-        table = str(table)
-        if f"U_{name}" in self.user_fields(tx, table):
-            raise SlError.duplicate()
-        doc = new_body(es.name)
-        doc.update(body)
-        doc["TableName"] = table
-        doc["FieldID"] = (
-            max([f["FieldID"] for f in tx.query(es) if f.get("TableName") == table], default=-1) + 1
-        )
-        return doc
