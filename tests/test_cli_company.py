@@ -21,7 +21,7 @@ from app.store import Database, Template
 from tests.support.file_keyring import sandbox_keyring
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
-TABLES = ["OCRD", "OITM", "OINV", "ORIN", "ORCT", "OVPM", "OJDT"]
+TABLES = ["OCRD", "OITM", "OINV", "ORCT", "OVPM", "OJDT"]
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from app.sync.context import TemplateRules, sap_settings
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 
-TABLES = ["OCRD", "OITM", "OINV", "ORIN", "ORCT", "OVPM", "OJDT"]
+TABLES = ["OCRD", "OITM", "OINV", "ORCT", "OVPM", "OJDT"]
 FIX = (
     "run Company Setup (Administration → Integration Hub → Company Setup) or "
     "`integration-hub company setup --template Sandbox`"
@@ -80,7 +80,7 @@ def test_a_company_without_the_fields_is_named_and_refused_then_set_up(
     assert check.message == (
         "Connected to SAP Business One company SBODEMOUS as manager, but SAP company SBODEMOUS "
         "lacks the add-on's user fields U_TG_ID on OCRD, U_TG_ID on OITM, U_TG_ID on OINV, "
-        "U_TG_ID on ORIN, U_TG_ID on ORCT, U_TG_ID on OVPM, U_TG_ID on OJDT — " + FIX + "."
+        "U_TG_ID on ORCT, U_TG_ID on OVPM, U_TG_ID on OJDT — " + FIX + "."
     )
 
     engine = Engine(database, OBJECTS)

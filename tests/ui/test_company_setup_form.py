@@ -111,7 +111,6 @@ def test_the_form_lists_the_fields_and_creates_the_missing_ones_after_asking(
         "OCRD": "Present",
         "OITM": "Present",
         "OINV": "Present",
-        "ORIN": "Present",
         "ORCT": "Missing",
         "OVPM": "Missing",
         "OJDT": "Missing",
@@ -129,7 +128,7 @@ def test_the_form_lists_the_fields_and_creates_the_missing_ones_after_asking(
     for table in REMOVED:
         assert f"U_TG_ID on {table}" in modals.questions[0]
     assert "U_TG_ID on OCRD" not in modals.questions[0]
-    assert _tables(database, sandbox_id) == ["OCRD", "OINV", "OITM", "ORIN"]
+    assert _tables(database, sandbox_id) == ["OCRD", "OINV", "OITM"]
 
     modals.answer = modals.answer.Yes
     form.create_button.setFocus()
@@ -140,7 +139,7 @@ def test_the_form_lists_the_fields_and_creates_the_missing_ones_after_asking(
     assert form.message.text().startswith("Created: U_TG_ID on ORCT (Incoming payments)")
     assert not form.create_button.isEnabled()
     assert window.messenger.last == ("success", "Created 3 user fields.")
-    assert len(_tables(database, sandbox_id)) == 7
+    assert len(_tables(database, sandbox_id)) == 6
 
 
 def test_sap_refusal_is_shown_word_for_word_with_what_to_do(
@@ -168,7 +167,7 @@ def test_sap_refusal_is_shown_word_for_word_with_what_to_do(
     sandboxes.service_layer.rules.other_users_connected = False
     press(qtbot, form.create_button)
     qtbot.waitUntil(lambda: set(_statuses(form).values()) == {"Present"}, timeout=TIMEOUT)
-    assert len(_tables(database, sandbox_id)) == 7
+    assert len(_tables(database, sandbox_id)) == 6
 
 
 def test_connections_offers_company_setup_after_a_good_test_that_found_fields_missing(

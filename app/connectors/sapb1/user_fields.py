@@ -68,13 +68,16 @@ class UserField:
 ADDON_FIELDS: tuple[UserField, ...] = (
     UserField("OCRD", "Business partners"),
     UserField("OITM", "Items"),
-    UserField("OINV", "A/R invoices"),
-    UserField("ORIN", "A/R credit memos"),
+    UserField("OINV", "Marketing documents: A/R invoices, credit memos and the others"),
     UserField("ORCT", "Incoming payments"),
     UserField("OVPM", "Outgoing payments"),
     UserField("OJDT", "Journal entries"),
 )
-"""Every user field the product reads or writes (document lines carry none)."""
+"""Every user field the product reads or writes (document lines carry none).
+
+SAP keeps one set of user-defined fields for all marketing documents: the field
+added on OINV is on A/R invoices and credit memos alike (and on every other
+sales, purchasing and inventory document), so there is no separate ORIN field."""
 
 
 @dataclass(frozen=True)

@@ -561,6 +561,17 @@ ENTITY_SETS: dict[str, EntitySet] = {
     )
 }
 
+MARKETING_DOCUMENT_TABLES = ("OINV", "ORIN", "OIGN")
+"""Header tables of the marketing documents the sandbox has. SAP keeps one set of
+user-defined fields for all marketing documents: a field added to one of them
+(``UserFieldsMD`` with TableName ``OINV``) is on every one, Goods Receipt included."""
+
+
+def user_field_table(table: str) -> str:
+    """The table whose UserFieldsMD registrations apply to ``table`` (OINV for documents)."""
+    return MARKETING_DOCUMENT_TABLES[0] if table in MARKETING_DOCUMENT_TABLES else table
+
+
 READ_ONLY = frozenset(
     {
         "UpdateDate",

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.sandbox.sapb1.entities import ENTITY_SETS, EntitySet
+from app.sandbox.sapb1.entities import ENTITY_SETS, MARKETING_DOCUMENT_TABLES, EntitySet
 from app.sandbox.sapb1.formats import is_date_property
 
 NAMESPACE = "SAPB1"
@@ -508,5 +508,8 @@ def user_field_types(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, s
     tables: dict[str, dict[str, str]] = {}
     for row in rows:
         kind = USER_FIELD_TYPES.get(str(row.get("Type")), _S)
-        tables.setdefault(str(row["TableName"]), {})[f"U_{row['Name']}"] = kind
+        table = str(row["TableName"])
+        shared = MARKETING_DOCUMENT_TABLES if table in MARKETING_DOCUMENT_TABLES else (table,)
+        for each in shared:
+            tables.setdefault(each, {})[f"U_{row['Name']}"] = kind
     return tables

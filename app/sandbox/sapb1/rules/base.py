@@ -6,7 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from app.sandbox.sapb1.entities import ENTITY_SETS, EntitySet
+from app.sandbox.sapb1.entities import (
+    ENTITY_SETS,
+    MARKETING_DOCUMENT_TABLES,
+    EntitySet,
+    user_field_table,
+)
 from app.sandbox.sapb1.errors import SlError
 from app.sandbox.sapb1.odata import json_property
 from app.sandbox.sapb1.store import Tx
@@ -67,18 +72,23 @@ class RuleBase:
     def user_fields(self, tx: Tx, table: str) -> frozenset[str]:
         """The ``U_`` properties registered on an SAP table through UserFieldsMD.
 
+        Marketing documents share theirs: a field registered on any of them
+        (``MARKETING_DOCUMENT_TABLES``) is on all.
+
         Cached per table; a transaction that writes UserFieldsMD clears the cache and
         reads past it until it ends, so a rolled-back registration is never cached.
         """
+        table = user_field_table(table)
         cache = self._user_field_cache
         if not tx.user_fields_changed and table in cache:
             return cache[table]
         if not table:
             return frozenset()
         es = SETS["UserFieldsMD"]
+        tables = MARKETING_DOCUMENT_TABLES if table in MARKETING_DOCUMENT_TABLES else (table,)
         registered = frozenset(
             f"U_{f['Name']}"
-            for f in tx.query(es, json_property(tx.table(es).c.doc, "TableName") == table)
+            for f in tx.query(es, json_property(tx.table(es).c.doc, "TableName").in_(tables))
         )
         if not tx.user_fields_changed:
             cache[table] = registered
