@@ -49,6 +49,23 @@ FRAME_MARGINS = QMargins(8, 30, 8, 8)
 SHELL_BACKGROUND = "#dde7f0"
 
 
+CLOSE_WINDOW_KEY = QKeySequence("Ctrl+W")
+
+
+def leave_close_key_to_file_menu(frame: QMdiSubWindow) -> None:
+    """Drop Ctrl+W from the sub-window's own Close (its system menu keeps Ctrl+F4).
+
+    Qt gives every sub-window's system-menu Close the platform's Close keys, Ctrl+W
+    among them; with File → Close Window on Ctrl+W too, Qt finds the key ambiguous
+    and runs neither.
+    """
+    menu = frame.systemMenu()
+    for action in menu.actions() if menu is not None else []:
+        keys = action.shortcuts()
+        if CLOSE_WINDOW_KEY in keys:
+            action.setShortcuts([key for key in keys if key != CLOSE_WINDOW_KEY])
+
+
 class MainWindow(QMainWindow):
     """The shell every Integration Hub form opens in."""
 
@@ -116,7 +133,9 @@ class MainWindow(QMainWindow):
         self.preview_action.setObjectName("syncPreview")
         self.preview_action.triggered.connect(self._preview)
         self.set_sync_now_available(False)
-        self.close_window_action = self._action("Close Window", self._close_active, "Ctrl+W")
+        self.close_window_action = self._action(
+            "Close Window", self._close_active, CLOSE_WINDOW_KEY.toString()
+        )
         self.exit_action = self._action("Exit", self.close, "Ctrl+Q")
         self.tile_action = self._action("Tile", self.mdi.tileSubWindows)
         self.tile_action.setIcon(icon("layout-grid"))
@@ -194,6 +213,7 @@ class MainWindow(QMainWindow):
             frame.setProperty("form_key", PREVIEW_KEY)
             frame.setWindowIcon(icon("list-search"))
             frame.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            leave_close_key_to_file_menu(frame)
             size = form.sizeHint().grownBy(FRAME_MARGINS)
             frame.resize(size.boundedTo(self.mdi.viewport().size()))
         assert frame is not None
@@ -341,6 +361,7 @@ class MainWindow(QMainWindow):
         frame.setProperty("form_key", key)
         frame.setWindowIcon(icon(spec.icon))
         frame.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        leave_close_key_to_file_menu(frame)
         size = form.sizeHint().expandedTo(form.minimumSizeHint()).grownBy(FRAME_MARGINS)
         frame.resize(size.boundedTo(self.mdi.viewport().size()).expandedTo(frame.minimumSizeHint()))
         frame.show()
