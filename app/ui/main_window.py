@@ -39,6 +39,7 @@ from app.ui.status import StatusLine, StatusMessenger
 from app.ui.sync_center import SyncCenter
 from app.ui.sync_progress import SyncProgressPanel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.workspace_fit import WorkspaceFitter, fit_window
 
 TITLE = "Integration Hub for Tagrain"
 SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.mdi.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.mdi.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setCentralWidget(self.mdi)
+        self.workspace_fitter = WorkspaceFitter(self.mdi)
         self.tree = MainMenuTree(self.registry)
         self.tree.form_requested.connect(self.open_form)
         self.context.events.form_requested.connect(self.open_form_on_template)
@@ -220,12 +222,7 @@ class MainWindow(QMainWindow):
         form.show_report(report)
         frame.setWindowTitle(form.windowTitle())
         frame.show()
-        room = self.mdi.viewport().rect()
-        place = frame.geometry()
-        frame.move(
-            max(0, min(place.x(), room.width() - place.width())),
-            max(0, min(place.y(), room.height() - place.height())),
-        )
+        fit_window(frame, self.mdi)
         self.mdi.setActiveSubWindow(frame)
         return form
 
@@ -363,8 +360,10 @@ class MainWindow(QMainWindow):
         frame.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         leave_close_key_to_file_menu(frame)
         size = form.sizeHint().expandedTo(form.minimumSizeHint()).grownBy(FRAME_MARGINS)
-        frame.resize(size.boundedTo(self.mdi.viewport().size()).expandedTo(frame.minimumSizeHint()))
+        room = self.mdi.viewport().size() if self.mdi.isVisible() else size
+        frame.resize(size.boundedTo(room).expandedTo(frame.minimumSizeHint()))
         frame.show()
+        fit_window(frame, self.mdi)
         self.mdi.setActiveSubWindow(frame)
         return form
 
@@ -473,6 +472,7 @@ class MainWindow(QMainWindow):
             rect = settings.value(f"forms/{key}/geometry")
             if window is not None and isinstance(rect, QRect) and rect.isValid():
                 window.setGeometry(rect)
+                fit_window(window, self.mdi)
         active = self.form_window(str(settings.value("forms/active") or ""))
         if active is not None:
             self.mdi.setActiveSubWindow(active)
