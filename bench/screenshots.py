@@ -113,9 +113,7 @@ def _seed(db: Database) -> None:
             for s in demo.STORES[:3]
         ]
         t.tender_mappings = [
-            TenderMapping(
-                tender_type="cash", payment_means="cash", account_code=demo.ACCOUNTS[0].code
-            ),
+            TenderMapping(tender_type="cash", payment_means="cash"),
             TenderMapping(tender_type="card", payment_means="credit_card", credit_card_code=1),
         ]
     secrets.set_secret("Sandbox", secrets.SecretKind.SAP_PASSWORD, demo.SAP_PASSWORD)
