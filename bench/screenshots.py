@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     db = open_database(f"sqlite:///{scratch.name}/store.sqlite3")
     _seed(db)
     services = Services(
-        sap_checker=lambda _t: ConnectionReport(True, "Logged in to SBODEMOUS as manager."),
+        sap_checker=lambda _t, _draft: ConnectionReport(True, "Logged in to SBODEMOUS as manager."),
         lists=SandboxCompanyLists(),
     )
     window = MainWindow(db, services)
