@@ -148,18 +148,18 @@ class ScheduleDialog(QDialog):
         chosen = {d.strip()[:3] for d in draft.weekdays.split(",")}
         for name, box in self.days.items():
             box.setChecked(name in chosen)
-        self.start.set_time(draft.window_start)
-        self.end.set_time(draft.window_end)
+        self.start.set_value(draft.window_start)
+        self.end.set_value(draft.window_end)
         hours = draft.interval_minutes and draft.interval_minutes % 60 == 0
         self.unit.setCurrentIndex(1 if hours else 0)
         self.every.setText(str(draft.interval_minutes // 60 if hours else draft.interval_minutes))
 
-    def window(self) -> tuple[time, time]:
+    def window_times(self) -> tuple[time, time]:
         """The window's start and end as typed (InputError names a time that is not one)."""
         times = []
         for name, label in TIME_FIELDS:
             field: TimeField = getattr(self, name)
-            value = field.time()
+            value = field.value()
             if value is None:
                 typed = field.text().strip()
                 raise InputError(
@@ -174,7 +174,7 @@ class ScheduleDialog(QDialog):
     def draft(self) -> ScheduleDraft:
         """The schedule as the dialog shows it now (InputError: a time is not one)."""
         weekly = self.frequency.currentData() == "weekly"
-        start, end = self.window()
+        start, end = self.window_times()
         return self.original.with_changes(
             enabled=self.enabled.isChecked(),
             frequency=str(self.frequency.currentData()),

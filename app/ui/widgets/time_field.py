@@ -2,7 +2,7 @@
 
 Leaving the field (Tab, Enter, a click elsewhere) rewrites a valid time as
 hh:mm; text that is not a time stays as typed and the field turns red until
-it is corrected. ``time()`` is None while the text is not a time.
+it is corrected. ``value()`` is None while the text is not a time.
 """
 
 from __future__ import annotations
@@ -28,23 +28,23 @@ class TimeField(QLineEdit):
         self.setToolTip(f"A time of day ({FORMAT_HINT})")
         self.setMaxLength(5)
         if value is not None:
-            self.set_time(value)
+            self.set_value(value)
         self.textChanged.connect(self._edited)
         self.editingFinished.connect(self._tidy)
 
-    def time(self) -> time | None:
+    def value(self) -> time | None:
         """The time typed, or None while the text is not a time."""
         return parse_time(self.text())
 
-    def set_time(self, value: time) -> None:
+    def set_value(self, value: time) -> None:
         """Show a time (hh:mm)."""
         self.setText(show_time(value))
 
     def _edited(self) -> None:
-        set_invalid(self, self.time() is None)
+        set_invalid(self, self.value() is None)
         self.time_changed.emit()
 
     def _tidy(self) -> None:
-        value = self.time()
+        value = self.value()
         if value is not None and self.text() != show_time(value):
-            self.set_time(value)
+            self.set_value(value)
