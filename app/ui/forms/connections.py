@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import credentials
-from app.secrets import SecretsUnavailable
+from app.secrets import NO_KEYRING, SecretsUnavailable, keyring_advice
 from app.ui.background import BackgroundCall
 from app.ui.connection_check import ConnectionChecker, ConnectionDraft, ConnectionReport
 from app.ui.context import FormContext
@@ -45,6 +46,7 @@ TESTING = "Testing…"
 STORED = "•••••••• stored in the keyring; type to replace"
 NOT_STORED = "not stored yet"
 HANDED_OVER = "handed over by the sandbox this client started; the keyring is not read"
+CANNOT_KEEP = "cannot be kept: this machine has no keyring (see above)"
 
 
 class ConnectionsForm(TemplateForm):
@@ -56,6 +58,11 @@ class ConnectionsForm(TemplateForm):
         self._waiters: set[_TestWaiter] = set()
         column = QVBoxLayout(self.content)
         column.setContentsMargins(0, 0, 0, 0)
+        self.keyring_note = QLabel()
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.hide()
+        column.addWidget(self.keyring_note)
 
         sap, sap_form = form_group("SAP Business One Service Layer")
         self.sap_url = self._line("sap_url", "https://sapb1.example.com:50000/b1s")
@@ -152,18 +159,29 @@ class ConnectionsForm(TemplateForm):
         self._show_secret_state(template_id)
 
     def _show_secret_state(self, template_id: int) -> None:
+        """Say for this template where its secrets come from (never leaving another's words)."""
         name = store.template_name(self.context.database, template_id)
+        self.keyring_note.hide()
         if credentials.handed_over(name):
-            self.sap_password.setPlaceholderText(HANDED_OVER)
-            self.tagrain_api_key.setPlaceholderText(HANDED_OVER)
+            self._secret_placeholders(HANDED_OVER, HANDED_OVER)
             return
         try:
             state = store.secret_state(name)
-        except SecretsUnavailable as exc:
-            self.messenger.error(str(exc))
+        except SecretsUnavailable:
+            self._secret_placeholders(CANNOT_KEEP, CANNOT_KEEP)
+            self.keyring_note.setText(f"{NO_KEYRING} {keyring_advice()}")
+            self.keyring_note.show()
             return
-        self.sap_password.setPlaceholderText(STORED if state.sap_password else NOT_STORED)
-        self.tagrain_api_key.setPlaceholderText(STORED if state.tagrain_api_key else NOT_STORED)
+        self._secret_placeholders(
+            STORED if state.sap_password else NOT_STORED,
+            STORED if state.tagrain_api_key else NOT_STORED,
+        )
+
+    def _secret_placeholders(self, sap: str, tagrain: str) -> None:
+        self.sap_password.setPlaceholderText(sap)
+        self.sap_password.setToolTip(sap)
+        self.tagrain_api_key.setPlaceholderText(tagrain)
+        self.tagrain_api_key.setToolTip(tagrain)
 
     def save(self) -> None:
         """Validate, then store the fields and any newly typed secret in one transaction."""
@@ -182,13 +200,21 @@ class ConnectionsForm(TemplateForm):
         _check_sap_complete(settings)
         if self.tagrain_api_key.text() and not settings.tagrain_url:
             raise InputError("Enter the Tagrain base URL the API key is for.", "tagrain_url")
-        store.save_connection(
-            self.context.database,
-            template_id,
-            settings,
-            sap_password=self.sap_password.text(),
-            tagrain_api_key=self.tagrain_api_key.text(),
-        )
+        try:
+            store.save_connection(
+                self.context.database,
+                template_id,
+                settings,
+                sap_password=self.sap_password.text(),
+                tagrain_api_key=self.tagrain_api_key.text(),
+            )
+        except SecretsUnavailable:
+            typed = "sap_password" if self.sap_password.text() else "tagrain_api_key"
+            raise InputError(
+                f"{NO_KEYRING} Nothing was saved: empty the password and API key fields to "
+                f"save the other fields. {keyring_advice()}",
+                typed,
+            ) from None
         self.begin_loading()
         self.sap_password.clear()
         self.tagrain_api_key.clear()
