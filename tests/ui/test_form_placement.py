@@ -72,11 +72,11 @@ def test_forms_reopen_inside_after_a_restart_with_oversized_geometry(
 ) -> None:
     first = make_window()
     first.resize(*size)
-    for key in ("bp_master_data", "item_master_data", "sync_settings", "sync_monitor"):
+    for key in KEYS:
         open_from_tree(qtbot, first, key)
     first.close()
     settings = client_settings()
-    for offset, key in enumerate(("bp_master_data", "item_master_data", "sync_settings")):
+    for offset, key in enumerate(KEYS):
         settings.setValue(f"forms/{key}/geometry", QRect(40 * offset, 60, 1900, 1400))
     settings.setValue("forms/sync_monitor/geometry", QRect(1500, 900, 980, 660))
     settings.sync()
@@ -84,12 +84,13 @@ def test_forms_reopen_inside_after_a_restart_with_oversized_geometry(
     second = make_window()
     second.resize(*size)
     qtbot.waitUntil(lambda: second.mdi.viewport().width() > 800)
-    assert second.open_forms() == [
-        "bp_master_data",
-        "item_master_data",
-        "sync_settings",
-        "sync_monitor",
-    ]
+    assert second.open_forms() == KEYS
+    qtbot.waitUntil(
+        lambda: all(
+            second.mdi.viewport().rect().contains(frame.geometry())
+            for frame in second.mdi.subWindowList()
+        )
+    )
     for key in second.open_forms():
         frame = second.form_window(key)
         assert frame is not None
