@@ -157,6 +157,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     from app.scheduling.scheduler import EventCallback
     from app.store import Database
     from app.sync.connection_check import check_sap, check_tagrain
+    from app.sync.connection_draft import ConnectionDraft
     from app.sync.engine import Engine
     from app.sync.jobs import OBJECTS
     from app.ui.code_check import LiveCodeCheck
@@ -172,12 +173,12 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
             log.info("embedded sandbox: SAP %s, Tagrain %s", running.sap_url, running.tagrain_url)
 
-        def sap_checker(template_id: int) -> ConnectionReport:
-            result = check_sap(database, template_id)
+        def sap_checker(template_id: int, draft: ConnectionDraft) -> ConnectionReport:
+            result = check_sap(database, template_id, draft)
             return ConnectionReport(result.ok, result.message, result.needs_setup)
 
-        def tagrain_checker(template_id: int) -> ConnectionReport:
-            result = check_tagrain(database, template_id)
+        def tagrain_checker(template_id: int, draft: ConnectionDraft) -> ConnectionReport:
+            result = check_tagrain(database, template_id, draft)
             return ConnectionReport(result.ok, result.message)
 
         def make_engine(gui_database: Database) -> Engine:
