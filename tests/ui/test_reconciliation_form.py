@@ -79,7 +79,7 @@ def test_a_cancelled_payment_shows_red_and_drills_down_to_its_receipt(
     assert form.busy()
     qtbot.waitUntil(lambda: form.report is not None and not form.busy(), timeout=30_000)
 
-    assert "1 of 1 store days do not match" in form.summary.text()
+    assert "1 of 1 store day does not match" in form.summary.text()
     lines = form.figures.rows()
     red = [line for line in lines if not line.matches]
     assert {line.row.figure for line in red} >= {"Records"}

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from app.sync.reconcile import Finding, Reconciliation
 from app.sync.reconcile.export import amount
+from app.sync.reconcile.model import RECORDS
 from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data.reconciliation import (
@@ -123,7 +124,8 @@ class ReconciliationForm(TemplateForm):
         splitter.addWidget(self.grid)
         splitter.addWidget(lower)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([360, 160])
         column.addWidget(splitter, 1)
         self.refresh_templates()
 
@@ -232,7 +234,8 @@ class ReconciliationForm(TemplateForm):
         self._show_report()
         unmatched = len(report.unmatched_days)
         if unmatched:
-            self.messenger.warning(f"{unmatched} store days do not match.")
+            verb = "does" if unmatched == 1 else "do"
+            self.messenger.warning(f"{_days(unmatched)} {verb} not match.")
         else:
             self.messenger.success("Everything matches.")
 
@@ -253,17 +256,21 @@ class ReconciliationForm(TemplateForm):
         if not report.days:
             text = "No store to reconcile."
         elif unmatched:
+            found = len(report.findings)
             text = (
-                f"{len(unmatched)} of {len(report.days)} store days do not match "
-                f"({len(report.findings)} records behind the differences). "
+                f"{len(unmatched)} of {_days(len(report.days))} "
+                f"{'does' if len(unmatched) == 1 else 'do'} not match "
+                f"({found} record{'' if found == 1 else 's'} behind the differences). "
                 "Select a figure to see its records."
             )
         else:
-            text = f"All {len(report.days)} store days match: SAP's books agree with the tills."
+            text = f"All {_days(len(report.days))} match: SAP's books agree with the tills."
         self.summary.setText(text)
         if self.figures.rowCount():
+            lines = self.figures.rows()
+            red = [n for n, line in enumerate(lines) if not line.matches]
             first_red = next(
-                (n for n, line in enumerate(self.figures.rows()) if not line.matches), 0
+                (n for n in red if lines[n].row.figure != RECORDS), red[0] if red else 0
             )
             self.grid.selectRow(first_red)
 
@@ -297,3 +304,7 @@ class ReconciliationForm(TemplateForm):
 
     def save(self) -> None:
         """Nothing to save: the report is read-only."""
+
+
+def _days(n: int) -> str:
+    return f"{n} store day{'' if n == 1 else 's'}"
