@@ -112,7 +112,7 @@ def test_each_break_of_the_books_is_found_on_its_store_and_day_and_nothing_else(
     client = ServiceLayerClient(sap_settings(context.rules))
     try:
         plain = [s for s in paid if _plain(_invoice_of(client, s.id))]
-        unlinked, doubled, altered, unpaid = plain[:4]
+        unlinked, doubled, altered, unpaid, moved = plain[:5]
         expected: Seen = set()
 
         with database.session() as session:
@@ -167,6 +167,24 @@ def test_each_break_of_the_books_is_found_on_its_store_and_day_and_nothing_else(
             ("payment_cancelled", *store_day(context, unpaid), f"receipt {unpaid.receipt_number}")
         )
 
+        payments = entity_set("IncomingPayments")
+        assert payments is not None
+        (paid_by,) = client.iter_entities(
+            "IncomingPayments", filter=f"U_TG_ID eq '{moved.id}'", select=["DocEntry"]
+        )
+        with sandboxes.service_layer.store.transaction() as tx:
+            doc = tx.get(payments, paid_by["DocEntry"])
+            assert doc is not None
+            doc.update(
+                CashSum=0.0,
+                CashAccount=None,
+                PaymentCreditCards=[],
+                TransferSum=float(moved.total),
+                TransferAccount="_SYS00000000110",
+            )
+            tx.replace(payments, paid_by["DocEntry"], doc)
+        expected.add(("wrong_means", *store_day(context, moved), f"receipt {moved.receipt_number}"))
+
         memos = entity_set("CreditNotes")
         assert memos is not None
         refund = next(
@@ -220,6 +238,7 @@ def test_each_break_of_the_books_is_found_on_its_store_and_day_and_nothing_else(
     assert "0.05" in by_kind["total_differs"].detail
     assert len(by_kind["posted_twice"].sap_keys) == 2
     assert by_kind["payment_cancelled"].sap_keys[0].startswith("IncomingPayments:")
+    assert "transfer _SYS00000000110" in by_kind["wrong_means"].detail
     day_of_memo = next(
         d for d in report.days if (d.store_code, d.day) == store_day(context, refund)
     )
