@@ -235,10 +235,8 @@ class Comparison:
                     index[(kind, owner.id)].append(posting)
                     self.count_sap(posting, owner.store_id)
                     continue
-                store_id = self.store_of(posting)
-                if store_id in self.stores or (store_id == "" and not self._filtered):
+                if posting.live or posting.kind == JOURNAL_ENTRY:
                     strays.append(posting)
-                    self.count_sap(posting, store_id)
         missing: dict[str, list[_Missing]] = defaultdict(list)
         for record in known.values():
             self.check(record, index, missing)
@@ -472,33 +470,40 @@ class Comparison:
                     )
 
     def explain_strays(self, strays: list[SapPosting], voided: set[str]) -> None:
-        """SAP postings whose Tagrain id is no record of the range: unknown, or another day's."""
+        """SAP postings whose Tagrain id is no record of the range: unknown, or another day's.
+
+        A posting of a record Tagrain knows counts on that record's store (when
+        it is one of the stores reconciled); one Tagrain does not know on the
+        store its warehouse, cash account or branch belongs to. What a void
+        posted (``<sale id>:void``) is the sync's business and counts nowhere.
+        """
         for posting in strays:
-            store_id = self.store_of(posting)
             object_name = OBJECT_OF[posting.kind]
             base = posting.tagrain_id.removesuffix(VOID_SUFFIX)
-            if base != posting.tagrain_id:
-                object_name = "sales"
-            if not posting.live and posting.kind != JOURNAL_ENTRY:
-                continue
-            origin = self.lookups.tagrain_day(object_name, base)
+            is_void = base != posting.tagrain_id
+            origin = self.lookups.tagrain_day("sales" if is_void else object_name, base)
             figures = self.figures_of(posting)
             if origin is None:
+                store_id = self.store_of(posting)
+                if store_id not in self.stores and (store_id or self._filtered):
+                    continue
                 kind = "unknown_to_tagrain"
                 detail = (
                     f"{LABEL[posting.kind]} {posting.key} carries Tagrain id {posting.tagrain_id}, "
                     f"which Tagrain does not know"
                 )
             else:
-                origin_store, origin_day = origin
-                if base in voided or (origin_day == posting.day and origin_store == store_id):
+                store_id, origin_day = origin
+                if is_void or base in voided or store_id not in self.stores:
                     continue
-                store_id = origin_store if origin_store in self.stores else store_id
                 kind = "other_day"
                 detail = (
                     f"{LABEL[posting.kind]} {posting.key} is dated {posting.day}; Tagrain's "
                     f"record is of {origin_day}"
                 )
+            self.count_sap(posting, store_id)
+            if not posting.live:
+                continue
             self.add(
                 Finding(
                     store_id,
