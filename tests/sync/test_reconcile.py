@@ -112,7 +112,7 @@ def test_each_break_of_the_books_is_found_on_its_store_and_day_and_nothing_else(
     client = ServiceLayerClient(sap_settings(context.rules))
     try:
         plain = [s for s in paid if _plain(_invoice_of(client, s.id))]
-        unlinked, doubled, altered, unpaid, moved = plain[:5]
+        unlinked, doubled, altered, unpaid, moved, shifted = plain[:6]
         expected: Seen = set()
 
         with database.session() as session:
@@ -158,6 +158,16 @@ def test_each_break_of_the_books_is_found_on_its_store_and_day_and_nothing_else(
         expected.add(
             ("total_differs", *store_day(context, altered), f"receipt {altered.receipt_number}")
         )
+
+        entry = _invoice_of(client, shifted.id)["DocEntry"]
+        code, shifted_day = store_day(context, shifted)
+        with sandboxes.service_layer.store.transaction() as tx:
+            doc = tx.get(invoices, entry)
+            assert doc is not None
+            doc["DocDate"] = (shifted_day + timedelta(days=1)).isoformat()
+            tx.replace(invoices, entry, doc)
+        expected.add(("other_day", code, shifted_day, f"receipt {shifted.receipt_number}"))
+        expected.add(("other_day", code, shifted_day + timedelta(days=1), shifted.id))
 
         (payment,) = client.iter_entities(
             "IncomingPayments", filter=f"U_TG_ID eq '{unpaid.id}'", select=["DocEntry"]

@@ -232,8 +232,11 @@ class Comparison:
                     continue
                 owner = known.get(posting.tagrain_id)
                 if owner is not None and OBJECT_OF[kind] == owner.object:
-                    index[(kind, owner.id)].append(posting)
                     self.count_sap(posting, owner.store_id)
+                    if posting.day == owner.day:
+                        index[(kind, owner.id)].append(posting)
+                    elif posting.live:
+                        self.add(self.misdated(posting, owner.store_id, owner.day))
                     continue
                 if posting.live or posting.kind == JOURNAL_ENTRY:
                     strays.append(posting)
@@ -487,7 +490,6 @@ class Comparison:
                 store_id = self.store_of(posting)
                 if store_id not in self.stores and (store_id or self._filtered):
                     continue
-                kind = "unknown_to_tagrain"
                 detail = (
                     f"{LABEL[posting.kind]} {posting.key} carries Tagrain id {posting.tagrain_id}, "
                     f"which Tagrain does not know"
@@ -496,27 +498,40 @@ class Comparison:
                 store_id, origin_day = origin
                 if is_void or base in voided or store_id not in self.stores:
                     continue
-                kind = "other_day"
-                detail = (
-                    f"{LABEL[posting.kind]} {posting.key} is dated {posting.day}; Tagrain's "
-                    f"record is of {origin_day}"
-                )
-            self.count_sap(posting, store_id)
-            if not posting.live:
+                self.count_sap(posting, store_id)
+                if posting.live:
+                    self.add(self.misdated(posting, store_id, origin_day))
                 continue
-            self.add(
-                Finding(
-                    store_id,
-                    posting.day,
-                    kind,
-                    posting.tagrain_id,
-                    detail,
-                    (posting.key,),
-                    None,
-                    posting.amount,
-                    figures,
+            self.count_sap(posting, store_id)
+            if posting.live:
+                self.add(
+                    Finding(
+                        store_id,
+                        posting.day,
+                        "unknown_to_tagrain",
+                        posting.tagrain_id,
+                        detail,
+                        (posting.key,),
+                        None,
+                        posting.amount,
+                        figures,
+                    )
                 )
-            )
+
+    def misdated(self, posting: SapPosting, store_id: str, origin_day: date) -> Finding:
+        """A posting dated on another day than its Tagrain record's, on the posting's day."""
+        return Finding(
+            store_id,
+            posting.day,
+            "other_day",
+            posting.tagrain_id,
+            f"{LABEL[posting.kind]} {posting.key} is dated {posting.day}; Tagrain's record "
+            f"is of {origin_day}",
+            (posting.key,),
+            None,
+            posting.amount,
+            self.figures_of(posting),
+        )
 
     def reports(self) -> list[DayReport]:
         """The day reports, store by store and day by day, rows in a fixed order."""
