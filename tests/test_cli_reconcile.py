@@ -21,8 +21,9 @@ from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.mapping.money import local_date
 from tests.support.file_keyring import sandbox_keyring
+from tests.sync.conftest import context, sandboxes, template_id
 
-pytest_plugins = ["tests.sync.conftest"]
+__all__ = ["context", "sandboxes", "template_id"]
 
 
 def test_reconcile_exits_0_when_the_books_match_and_1_with_the_records_when_not(
