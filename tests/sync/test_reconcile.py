@@ -10,6 +10,7 @@ plus the expense the demo leaves failing on purpose, with its reason.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -262,3 +263,27 @@ def test_a_store_filter_reports_only_that_store(
     report = reconcile(database, template_id, FIRST, last_day(), ["CHI"])
     assert {d.store_code for d in report.days} == {"CHI"}
     assert report.matches
+
+
+def test_a_receipt_no_run_has_met_is_not_posted_and_not_in_the_log(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    sync_all(database, template_id)
+    sku = next(iter(context.tagrain.iter_sales())).lines[0].sku
+    tracking = context.sap.item_tracking([sku])
+    assert tracking.get(sku) == "none"
+    rung = sandboxes.tagrain.ring_up("CHI", [(sku, Decimal(1))])
+    store = context.tagrain.get_store(rung["store_id"])
+    day = local_date(datetime.fromisoformat(rung["sold_at"]), store.timezone)
+
+    report = reconcile(database, template_id, day, day, ["CHI"])
+
+    (finding,) = report.findings
+    assert (finding.kind, finding.record, finding.detail) == (
+        "not_posted",
+        f"receipt {rung['receipt_number']}",
+        "not in the log",
+    )
+    (chicago,) = report.days
+    assert chicago.row(SALES_COUNT).difference == -1
+    assert chicago.row(SALES_TOTAL).difference == -Decimal(rung["total"])

@@ -46,9 +46,8 @@ def reasons(
                     PendingRetry.source_id.in_(chunk),
                 )
             ):
-                found[row.source_id] = (
-                    f"failing ({row.attempts} attempts): {row.last_error or 'no message'}"
-                )
+                tries = f"{row.attempts} attempt{'' if row.attempts == 1 else 's'}"
+                found[row.source_id] = f"failing ({tries}): {row.last_error or 'no message'}"
             rest = [i for i in chunk if i not in found]
             if not rest:
                 continue
