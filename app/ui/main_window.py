@@ -35,10 +35,11 @@ from app.ui.forms.preview import PreviewForm
 from app.ui.menu_tree import MainMenuTree
 from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, default_registry
 from app.ui.resources import icon
-from app.ui.status import StatusLine, StatusMessenger
+from app.ui.status import LOG_SHORTCUT, StatusLine, StatusMessenger
 from app.ui.sync_center import SyncCenter
 from app.ui.sync_progress import SyncProgressPanel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.message_log import MessagesLog
 
 TITLE = "Integration Hub for Tagrain"
 SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.status_line = StatusLine(self.messenger)
         self.statusBar().addWidget(self.status_line, 1)
+        self.status_line.clicked.connect(self.show_messages_log)
+        self.messages_log: MessagesLog | None = None
         self.statusBar().setSizeGripEnabled(True)
         self._build_actions()
         self._build_menus()
@@ -134,6 +137,11 @@ class MainWindow(QMainWindow):
         self.main_menu_action.setText("Main Menu")
         self.main_menu_action.setIcon(icon("layout-sidebar"))
         self.main_menu_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.messages_log_action = self._action(
+            "Messages Log", self.show_messages_log, LOG_SHORTCUT
+        )
+        self.messages_log_action.setIcon(icon("list-search"))
+        self.messages_log_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.about_action = self._action("About Integration Hub", self._about)
         self.about_action.setIcon(icon("help"))
 
@@ -231,6 +239,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.main_menu_action)
+        view_menu.addAction(self.messages_log_action)
         self.toolbar_menu_anchor = view_menu
 
         data_menu = bar.addMenu("&Data")
@@ -252,6 +261,8 @@ class MainWindow(QMainWindow):
         self._fill_window_menu()
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.messages_log_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_modules_menu(self, menu: QMenu) -> None:
@@ -397,6 +408,15 @@ class MainWindow(QMainWindow):
         method = getattr(widget, name, None)
         if callable(method):
             method()
+
+    def show_messages_log(self) -> MessagesLog:
+        """Open the Messages Log (one window, brought to the front when open)."""
+        if self.messages_log is None:
+            self.messages_log = MessagesLog(self.messenger, self)
+        self.messages_log.show()
+        self.messages_log.raise_()
+        self.messages_log.activateWindow()
+        return self.messages_log
 
     def _show_data_folder(self) -> None:
         self.messenger.info(f"Data folder: {paths.data_dir()}")
