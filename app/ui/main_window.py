@@ -39,6 +39,7 @@ from app.ui.status import LOG_SHORTCUT, StatusLine, StatusMessenger
 from app.ui.sync_center import SyncCenter
 from app.ui.sync_progress import SyncProgressPanel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.grid_menu import grid_menu_of
 from app.ui.widgets.message_log import MessagesLog
 
 TITLE = "Integration Hub for Tagrain"
@@ -119,6 +120,10 @@ class MainWindow(QMainWindow):
         self.preview_action.setObjectName("syncPreview")
         self.preview_action.triggered.connect(self._preview)
         self.set_sync_now_available(False)
+        self.export_action = self._action("Export to Excel", self.export_active_grid)
+        self.export_action.setIcon(icon("sheet-export"))
+        self.export_action.setObjectName("exportToExcel")
+        self.export_action.setToolTip("Export the active form's grid to Excel (into Documents)")
         self.close_window_action = self._action("Close Window", self._close_active, "Ctrl+W")
         self.exit_action = self._action("Exit", self.close, "Ctrl+Q")
         self.tile_action = self._action("Tile", self.mdi.tileSubWindows)
@@ -221,6 +226,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.close_window_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.exit_action)
 
@@ -300,6 +306,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.sync_now_action)
         toolbar.addAction(self.preview_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.export_action)
         toolbar.addSeparator()
         toolbar.addAction(self.tile_action)
         toolbar.addAction(self.cascade_action)
@@ -383,6 +391,14 @@ class MainWindow(QMainWindow):
         window = self.mdi.activeSubWindow()
         widget = window.widget() if window is not None else None
         return widget if isinstance(widget, BaseForm) else None
+
+    def export_active_grid(self) -> None:
+        """Export to Excel the grid of the active form (the focused one when it has several)."""
+        menu = grid_menu_of(self.active_form())
+        if menu is None:
+            self.messenger.info("Export to Excel exports a grid: open a form with a list first.")
+            return
+        menu.export()
 
     def _close_active(self) -> None:
         window = self.mdi.activeSubWindow()
