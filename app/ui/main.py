@@ -55,6 +55,7 @@ def run(
         window = MainWindow(database, services)
         window.restore_layout()
         window.show()
+        window.show_first_start()
         stop_on_terminate(window)
         log.info("client window shown")
         return app.exec()

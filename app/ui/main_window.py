@@ -32,6 +32,7 @@ from app.ui.context import FormContext, Services, StoreEvents
 from app.ui.data.preview import PreviewReport
 from app.ui.forms.preview import FORM_KEY as PREVIEW_KEY
 from app.ui.forms.preview import PreviewForm
+from app.ui.help_window import HelpWindow, page_for
 from app.ui.menu_tree import MainMenuTree
 from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, default_registry
 from app.ui.resources import icon
@@ -79,6 +80,9 @@ class MainWindow(QMainWindow):
         self.tree = MainMenuTree(self.registry)
         self.tree.form_requested.connect(self.open_form)
         self.context.events.form_requested.connect(self.open_form_on_template)
+        self.context.events.form_key_requested.connect(self.open_form)
+        self.help_window: HelpWindow | None = None
+        self.first_start = False
         self.tree.folder_selected.connect(self._folder_selected)
         self.dock = QDockWidget("Main Menu")
         self.dock.setObjectName("mainMenuDock")
@@ -147,6 +151,14 @@ class MainWindow(QMainWindow):
         )
         self.messages_log_action.setIcon(icon("list-search"))
         self.messages_log_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.form_help_action = self._action("Help for This Form", self.show_form_help, "F1")
+        self.form_help_action.setIcon(icon("help"))
+        self.form_help_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.user_guide_action = self._action("User Guide", lambda: self.show_help(None))
+        self.getting_started_action = self._action(
+            "Getting Started", lambda: self.open_form("getting_started")
+        )
+        self.getting_started_action.setIcon(icon("flag"))
         self.about_action = self._action("About Integration Hub", self._about)
         self.about_action.setIcon(icon("help"))
 
@@ -267,6 +279,9 @@ class MainWindow(QMainWindow):
         self._fill_window_menu()
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.form_help_action)
+        help_menu.addAction(self.user_guide_action)
+        help_menu.addAction(self.getting_started_action)
         help_menu.addAction(self.messages_log_action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
@@ -349,6 +364,9 @@ class MainWindow(QMainWindow):
         if existing is not None:
             self.mdi.setActiveSubWindow(existing)
             widget = existing.widget()
+            focused = QApplication.focusWidget()
+            if widget is not None and (focused is None or not widget.isAncestorOf(focused)):
+                (widget.focusWidget() or widget).setFocus()
             return widget if isinstance(widget, BaseForm) else None
         spec = self.registry.get(key)
         if spec is None:
@@ -434,6 +452,31 @@ class MainWindow(QMainWindow):
         self.messages_log.activateWindow()
         return self.messages_log
 
+    def show_help(self, form_key: str | None) -> HelpWindow:
+        """Open the user guide at a form's page (the contents for None)."""
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_page(page_for(form_key))
+        self.help_window.show()
+        self.help_window.raise_()
+        self.help_window.activateWindow()
+        return self.help_window
+
+    def show_form_help(self) -> HelpWindow:
+        """F1: the help page of the active form."""
+        window = self.mdi.activeSubWindow()
+        key = window.property("form_key") if window is not None else None
+        return self.show_help(str(key) if key else None)
+
+    def show_first_start(self) -> BaseForm | None:
+        """On the first start (no layout saved yet) open Getting Started."""
+        if not self.first_start:
+            return None
+        self.messenger.info(
+            "Welcome: Getting Started shows the setup steps (Help → Getting Started)."
+        )
+        return self.open_form("getting_started")
+
     def _show_data_folder(self) -> None:
         self.messenger.info(f"Data folder: {paths.data_dir()}")
 
@@ -470,6 +513,7 @@ class MainWindow(QMainWindow):
         """Bring back what ``save_layout`` remembered (nothing on a first start)."""
         settings = client_settings()
         geometry = settings.value("window/geometry")
+        self.first_start = geometry is None
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = settings.value("window/state")
