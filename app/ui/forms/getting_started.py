@@ -34,6 +34,7 @@ INTRO = (
     "left; its button opens the form that does it. F1 on any form opens its help."
 )
 BADGES = {DONE: "✔ Done", TODO: "✘ To do", "unknown": "–", "checking": "… Checking"}
+DETAIL_WIDTH = 340
 ALL_DONE = "Everything is set up: Sync Now or the schedules keep SAP and Tagrain in step."
 
 
@@ -78,6 +79,7 @@ class GettingStartedForm(BaseForm):
             detail = QLabel(WHAT_EACH_STEP_DOES[key])
             detail.setWordWrap(True)
             detail.setObjectName("stepDetail")
+            detail.setMinimumWidth(DETAIL_WIDTH)
             detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             button = QPushButton(button_text)
             button.setObjectName(f"open_{key}")
