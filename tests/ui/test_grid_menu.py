@@ -12,7 +12,9 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QTableView, QToolButton
 from pytestqt.qtbot import QtBot
 
+from app.store import Database
 from app.ui.context import Services
+from app.ui.data.templates import add_template
 from app.ui.forms.monitor import SyncMonitorForm
 from app.ui.main_window import MainWindow
 from app.ui.widgets.grid_menu import GridMenu
@@ -177,3 +179,18 @@ def test_export_with_no_grid_says_what_it_does(qtbot: QtBot, window: MainWindow)
     )
     assert window.messenger.last is not None
     assert window.messenger.last[1].startswith("Export to Excel exports a grid")
+
+
+def test_templates_sort_by_name_from_the_menu(
+    qtbot: QtBot, window: MainWindow, database: Database, template_id: int
+) -> None:
+    add_template(database, "Airport")
+    add_template(database, "Zeta")
+    form = open_from_tree(qtbot, window, "templates")
+    view = form.findChild(QTableView, "templatesGrid")
+    assert isinstance(view, QTableView)
+    qtbot.waitUntil(lambda: view.model().rowCount() == 3)
+    choose(qtbot, right_click(qtbot, view, 0, 1), "Sort Descending")
+    assert _shown(view, 1) == ["Zeta", "Sandbox", "Airport"]
+    choose(qtbot, right_click(qtbot, view, 0, 1), "Sort Ascending")
+    assert _shown(view, 1) == ["Airport", "Sandbox", "Zeta"]
