@@ -79,6 +79,12 @@ def choose(qtbot: QtBot, menu: QMenu, text: str) -> None:
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
 
 
+def _wait_success(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(
+        lambda: window.messenger.last is not None and window.messenger.last[0] == "success"
+    )
+
+
 def _shown(view: QTableView, column: int) -> list[str]:
     model = view.model()
     return [
@@ -151,6 +157,7 @@ def test_toolbar_export_to_excel_writes_the_rows_shown_into_documents(
     button = sized.toolbar.widgetForAction(sized.export_action)
     assert isinstance(button, QToolButton) and button.isVisible()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    _wait_success(qtbot, sized)
 
     assert Path(offered[0]).parent == Path(platformdirs.user_documents_dir())
     assert Path(offered[0]).name.startswith("sync-monitor-") and offered[0].endswith(".xlsx")
@@ -166,6 +173,7 @@ def test_toolbar_export_to_excel_writes_the_rows_shown_into_documents(
     choose(qtbot, right_click(qtbot, view, 0, 0), "Remove Filter")
     target = tmp_path / "objects.csv"
     choose(qtbot, right_click(qtbot, view, 0, 0), "Export to CSV…")
+    _wait_success(qtbot, sized)
     assert offered[-1].endswith(".csv")
     count = model.rowCount()
     assert sized.messenger.last == ("success", f"{count} objects exported to {target}.")
@@ -194,3 +202,22 @@ def test_templates_sort_by_name_from_the_menu(
     assert _shown(view, 1) == ["Zeta", "Sandbox", "Airport"]
     choose(qtbot, right_click(qtbot, view, 0, 1), "Sort Ascending")
     assert _shown(view, 1) == ["Airport", "Sandbox", "Zeta"]
+
+
+def test_a_file_that_cannot_be_written_is_reported_in_red(
+    qtbot: QtBot,
+    window: MainWindow,
+    template_id: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    form = _monitor(qtbot, window)
+    taken = tmp_path / "objects.xlsx"
+    taken.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(taken), ""))
+    )
+    choose(qtbot, right_click(qtbot, form.dashboard, 0, 0), "Export to Excel…")
+    qtbot.waitUntil(lambda: window.status_line.kind() == "error")
+    assert window.status_line.text().startswith("Not exported: ")
+    assert str(taken) in window.status_line.text()

@@ -157,6 +157,9 @@ def test_export_writes_the_records_shown(
         QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
     )
     press(qtbot, monitor.export_button)
+    qtbot.waitUntil(
+        lambda: window.messenger.last is not None and window.messenger.last[0] == "success"
+    )
     with target.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 15 and {"Source Id", "Target Key", "Status", "Message"} <= set(rows[0])

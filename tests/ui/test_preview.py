@@ -261,6 +261,9 @@ def test_export_writes_the_rows_shown_for_excel(
     )
 
     press(qtbot, form.export_button)
+    qtbot.waitUntil(
+        lambda: window.messenger.last is not None and window.messenger.last[0] == "success"
+    )
 
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))

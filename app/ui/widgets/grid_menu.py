@@ -5,18 +5,20 @@ One's grid menu: Copy Cell, Copy Row, Export to Excel, Export to CSV, Filter by
 This Value (and Remove Filter), Sort Ascending and Sort Descending. Exports take
 the rows and columns as displayed (filtered, sorted, hidden columns left out)
 and go through ``app.ui.data.export`` into the user's Documents folder unless the
-user picks another place. The main window's "Export to Excel" toolbar action
-finds the active form's grid with ``grid_menu_of``.
+user picks another place; the file is written on a worker (a 10,000-row grid never
+stalls the window) and the status bar says when it is done. The main window's
+"Export to Excel" toolbar action finds the active form's grid with ``grid_menu_of``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QTableView, QWidget
 
+from app.ui.background import BackgroundCall
 from app.ui.data.export import (
     CSV,
     CSV_FILTER,
@@ -51,6 +53,9 @@ def cell_text(index: QModelIndex) -> str:
 
 class GridMenu(QObject):
     """The context menu and exports of one grid (a child of the view)."""
+
+    exported = Signal(str)
+    """A file was written (its path)."""
 
     def __init__(
         self,
@@ -197,7 +202,11 @@ class GridMenu(QObject):
         self.apply_filter()
 
     def export(self, suffix: str = XLSX, path: Path | None = None) -> Path | None:
-        """Ask where (Documents by default) and write the rows shown; None when cancelled."""
+        """Ask where (Documents by default) and write the rows shown on a worker.
+
+        Returns the chosen file (None when cancelled); the status bar says when it is
+        written (``exported`` is emitted) or why not.
+        """
         if path is None:
             filters = f"{EXCEL_FILTER};;{CSV_FILTER}" if suffix == XLSX else CSV_FILTER
             title = "Export to Excel" if suffix == XLSX else "Export to CSV"
@@ -207,17 +216,22 @@ class GridMenu(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
-        try:
-            written, count = export_rows(
-                path, self.headers(), self.displayed_rows(), self.sheet_title()
-            )
-        except OSError as exc:
-            self.messenger.error(f"Not exported: {exc.strerror or exc} ({path}).")
-            return None
+        headers, rows, title = self.headers(), self.displayed_rows(), self.sheet_title()
+        target = path
+        self.messenger.info(f"Exporting {plural(len(rows), self.noun, self.nouns)} to {target}…")
+        call = BackgroundCall(lambda: export_rows(target, headers, rows, title))
+        call.finished.connect(self._exported)
+        call.failed.connect(lambda message: self.messenger.error(f"Not exported: {message}."))
+        call.start()
+        return path
+
+    @Slot(object)
+    def _exported(self, result: tuple[Path, int]) -> None:
+        written, count = result
         self.messenger.success(
             f"{plural(count, self.noun, self.nouns).capitalize()} exported to {written}."
         )
-        return written
+        self.exported.emit(str(written))
 
     def sheet_title(self) -> str:
         """The form's title without the add-on's prefix."""
