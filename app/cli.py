@@ -174,11 +174,11 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
             log.info("embedded sandbox: SAP %s, Tagrain %s", running.sap_url, running.tagrain_url)
 
-        def sap_checker(template_id: int, draft: ConnectionDraft) -> ConnectionReport:
+        def sap_checker(template_id: int, draft: ConnectionDraft | None) -> ConnectionReport:
             result = check_sap(database, template_id, draft)
             return ConnectionReport(result.ok, result.message, result.needs_setup)
 
-        def tagrain_checker(template_id: int, draft: ConnectionDraft) -> ConnectionReport:
+        def tagrain_checker(template_id: int, draft: ConnectionDraft | None) -> ConnectionReport:
             result = check_tagrain(database, template_id, draft)
             return ConnectionReport(result.ok, result.message)
 

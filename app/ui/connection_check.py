@@ -25,7 +25,8 @@ class ConnectionReport:
     """Connected, but the company lacks the add-on's user fields (Company Setup adds them)."""
 
 
-ConnectionChecker = Callable[[int, ConnectionDraft], ConnectionReport]
-"""Tests one side of a template's connection as the form shows it (typed secrets first)."""
+ConnectionChecker = Callable[[int, ConnectionDraft | None], ConnectionReport]
+"""Tests one side of a template's connection as the form shows it (typed secrets first),
+or as saved when the draft is None (Getting Started checks the saved template)."""
 
 __all__ = ["ConnectionChecker", "ConnectionDraft", "ConnectionReport"]

@@ -53,6 +53,8 @@ class StoreEvents(QObject):
     changed_elsewhere = Signal(str, str)
     """Another desktop or process changed a scope ("marks", "schedules", "templates"); by whom."""
     form_requested = Signal(str, int)
+    form_key_requested = Signal(str)
+    """A form asks the main window to open another form (its key), e.g. Getting Started's steps."""
     """A form asks the main window to open another form (its key) on a template (its id)."""
 
 

@@ -13,6 +13,7 @@ from app.store import DatabaseError, open_database
 from app.ui import gc_guard
 from app.ui.context import Services
 from app.ui.main_window import MainWindow
+from app.ui.platform_check import check_xcb
 from app.ui.style import apply_style
 
 APPLICATION_NAME = "Integration Hub for Tagrain"
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (reused when one exists), styled Belize."""
     existing = QApplication.instance()
+    if existing is None:
+        check_xcb()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName(APPLICATION_NAME)
     app.setOrganizationName("Tagrain")
@@ -52,6 +55,7 @@ def run(
         window = MainWindow(database, services)
         window.restore_layout()
         window.show()
+        window.show_first_start()
         stop_on_terminate(window)
         log.info("client window shown")
         return app.exec()

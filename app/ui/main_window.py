@@ -32,13 +32,16 @@ from app.ui.context import FormContext, Services, StoreEvents
 from app.ui.data.preview import PreviewReport
 from app.ui.forms.preview import FORM_KEY as PREVIEW_KEY
 from app.ui.forms.preview import PreviewForm
+from app.ui.help_window import HelpWindow, page_for
 from app.ui.menu_tree import MainMenuTree
 from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, default_registry
 from app.ui.resources import icon
-from app.ui.status import StatusLine, StatusMessenger
+from app.ui.status import LOG_SHORTCUT, StatusLine, StatusMessenger
 from app.ui.sync_center import SyncCenter
 from app.ui.sync_progress import SyncProgressPanel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.grid_menu import grid_menu_of
+from app.ui.widgets.message_log import MessagesLog
 from app.ui.workspace_fit import WorkspaceFitter, fit_window
 
 TITLE = "Integration Hub for Tagrain"
@@ -96,6 +99,9 @@ class MainWindow(QMainWindow):
         self.tree = MainMenuTree(self.registry)
         self.tree.form_requested.connect(self.open_form)
         self.context.events.form_requested.connect(self.open_form_on_template)
+        self.context.events.form_key_requested.connect(self.open_form)
+        self.help_window: HelpWindow | None = None
+        self.first_start = False
         self.tree.folder_selected.connect(self._folder_selected)
         self.dock = QDockWidget("Main Menu")
         self.dock.setObjectName("mainMenuDock")
@@ -108,6 +114,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.status_line = StatusLine(self.messenger)
         self.statusBar().addWidget(self.status_line, 1)
+        self.status_line.clicked.connect(self.show_messages_log)
+        self.messages_log: MessagesLog | None = None
         self.statusBar().setSizeGripEnabled(True)
         self._build_actions()
         self._build_menus()
@@ -135,6 +143,10 @@ class MainWindow(QMainWindow):
         self.preview_action.setObjectName("syncPreview")
         self.preview_action.triggered.connect(self._preview)
         self.set_sync_now_available(False)
+        self.export_action = self._action("Export to Excel", self.export_active_grid)
+        self.export_action.setIcon(icon("sheet-export"))
+        self.export_action.setObjectName("exportToExcel")
+        self.export_action.setToolTip("Export the active form's grid to Excel (into Documents)")
         self.close_window_action = self._action(
             "Close Window", self._close_active, CLOSE_WINDOW_KEY.toString()
         )
@@ -155,6 +167,19 @@ class MainWindow(QMainWindow):
         self.main_menu_action.setText("Main Menu")
         self.main_menu_action.setIcon(icon("layout-sidebar"))
         self.main_menu_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.messages_log_action = self._action(
+            "Messages Log", self.show_messages_log, LOG_SHORTCUT
+        )
+        self.messages_log_action.setIcon(icon("list-search"))
+        self.messages_log_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.form_help_action = self._action("Help for This Form", self.show_form_help, "F1")
+        self.form_help_action.setIcon(icon("help"))
+        self.form_help_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.user_guide_action = self._action("User Guide", lambda: self.show_help(None))
+        self.getting_started_action = self._action(
+            "Getting Started", lambda: self.open_form("getting_started")
+        )
+        self.getting_started_action.setIcon(icon("flag"))
         self.about_action = self._action("About Integration Hub", self._about)
         self.about_action.setIcon(icon("help"))
 
@@ -230,6 +255,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.close_window_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.exit_action)
 
@@ -248,6 +274,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.main_menu_action)
+        view_menu.addAction(self.messages_log_action)
         self.toolbar_menu_anchor = view_menu
 
         data_menu = bar.addMenu("&Data")
@@ -269,6 +296,11 @@ class MainWindow(QMainWindow):
         self._fill_window_menu()
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.form_help_action)
+        help_menu.addAction(self.user_guide_action)
+        help_menu.addAction(self.getting_started_action)
+        help_menu.addAction(self.messages_log_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_modules_menu(self, menu: QMenu) -> None:
@@ -306,6 +338,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.sync_now_action)
         toolbar.addAction(self.preview_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.export_action)
         toolbar.addSeparator()
         toolbar.addAction(self.tile_action)
         toolbar.addAction(self.cascade_action)
@@ -347,6 +381,9 @@ class MainWindow(QMainWindow):
         if existing is not None:
             self.mdi.setActiveSubWindow(existing)
             widget = existing.widget()
+            focused = QApplication.focusWidget()
+            if widget is not None and (focused is None or not widget.isAncestorOf(focused)):
+                (widget.focusWidget() or widget).setFocus()
             return widget if isinstance(widget, BaseForm) else None
         spec = self.registry.get(key)
         if spec is None:
@@ -393,6 +430,14 @@ class MainWindow(QMainWindow):
         widget = window.widget() if window is not None else None
         return widget if isinstance(widget, BaseForm) else None
 
+    def export_active_grid(self) -> None:
+        """Export to Excel the grid of the active form (the focused one when it has several)."""
+        menu = grid_menu_of(self.active_form())
+        if menu is None:
+            self.messenger.info("Export to Excel exports a grid: open a form with a list first.")
+            return
+        menu.export()
+
     def _close_active(self) -> None:
         window = self.mdi.activeSubWindow()
         if window is not None:
@@ -417,6 +462,40 @@ class MainWindow(QMainWindow):
         method = getattr(widget, name, None)
         if callable(method):
             method()
+
+    def show_messages_log(self) -> MessagesLog:
+        """Open the Messages Log (one window, brought to the front when open)."""
+        if self.messages_log is None:
+            self.messages_log = MessagesLog(self.messenger, self)
+        self.messages_log.show()
+        self.messages_log.raise_()
+        self.messages_log.activateWindow()
+        return self.messages_log
+
+    def show_help(self, form_key: str | None) -> HelpWindow:
+        """Open the user guide at a form's page (the contents for None)."""
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_page(page_for(form_key))
+        self.help_window.show()
+        self.help_window.raise_()
+        self.help_window.activateWindow()
+        return self.help_window
+
+    def show_form_help(self) -> HelpWindow:
+        """F1: the help page of the active form."""
+        window = self.mdi.activeSubWindow()
+        key = window.property("form_key") if window is not None else None
+        return self.show_help(str(key) if key else None)
+
+    def show_first_start(self) -> BaseForm | None:
+        """On the first start (no layout saved yet) open Getting Started."""
+        if not self.first_start:
+            return None
+        self.messenger.info(
+            "Welcome: Getting Started shows the setup steps (Help → Getting Started)."
+        )
+        return self.open_form("getting_started")
 
     def _show_data_folder(self) -> None:
         self.messenger.info(f"Data folder: {paths.data_dir()}")
@@ -454,6 +533,7 @@ class MainWindow(QMainWindow):
         """Bring back what ``save_layout`` remembered (nothing on a first start)."""
         settings = client_settings()
         geometry = settings.value("window/geometry")
+        self.first_start = geometry is None
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = settings.value("window/state")

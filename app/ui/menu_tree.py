@@ -14,7 +14,7 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class MainMenuTree(QTreeView):
-    """Modules as folders; activating a form entry (double-click, Enter) asks to open it."""
+    """Modules as folders; a click on a form entry (or Enter) asks to open it, as in SAP."""
 
     form_requested = Signal(str)
     folder_selected = Signal(str)
@@ -43,7 +43,7 @@ class MainMenuTree(QTreeView):
         self.expand(self.tree_model.indexFromItem(self._folders[(MODULES[0],)]))
         self.expand(self.tree_model.indexFromItem(self._folders[INTEGRATION_HUB]))
         self.activated.connect(self._activated)
-        self.doubleClicked.connect(self._activated)
+        self.clicked.connect(self._activated)
         self.selectionModel().currentChanged.connect(self._current_changed)
 
     def _folder(self, path: tuple[str, ...]) -> QStandardItem:

@@ -79,6 +79,7 @@ def default_registry() -> FormRegistry:
     from app.ui.forms.daily_summary import DailySummaryForm
     from app.ui.forms.database_settings import DatabaseSettingsForm
     from app.ui.forms.general_settings import GeneralSettingsForm
+    from app.ui.forms.getting_started import GettingStartedForm
     from app.ui.forms.mappings import MappingsForm
     from app.ui.forms.marking_criteria import SetCustomersCriteriaForm, SetItemsCriteriaForm
     from app.ui.forms.master_data_bp import BusinessPartnerMasterDataForm
@@ -89,6 +90,7 @@ def default_registry() -> FormRegistry:
     from app.ui.forms.templates import TemplatesForm
 
     registry = FormRegistry()
+    registry.add(FormSpec("getting_started", "Getting Started", GettingStartedForm, "flag"))
     registry.add(FormSpec("templates", "Templates", TemplatesForm, "template", toolbar=True))
     registry.add(
         FormSpec("connections", "Connections", ConnectionsForm, "plug-connected", toolbar=True)

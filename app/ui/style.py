@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOptionComplex,
+    QStyleOptionTitleBar,
+    QWidget,
+)
 
 from app.ui.resources import ICON_SET, resource
 
@@ -15,6 +24,10 @@ SELECTION = "#e8f0f6"
 ERROR = "#bb0000"
 SUCCESS = "#2b7c2b"
 WARNING = "#e78c07"
+ACTIVE_TITLE = "#427cac"
+ACTIVE_TITLE_TEXT = "#ffffff"
+INACTIVE_TITLE = "#dfe6ed"
+INACTIVE_TITLE_TEXT = "#6a6d70"
 FONT_POINT_SIZE = 9
 
 
@@ -42,9 +55,56 @@ def style_sheet() -> str:
     return text.replace("@ICONS@", resource(f"icons/{ICON_SET}").as_posix())
 
 
+class BelizeStyle(QProxyStyle):
+    """Fusion, with the form windows' title bars as in SAP: brand blue when active, grey when not.
+
+    Fusion paints a title bar in the palette's highlight colour, which Belize keeps pale
+    for selected rows; an active form would look inactive. Style sheets cannot reach a
+    QMdiSubWindow's title bar, so the title bar's own palette is set here.
+    """
+
+    def drawComplexControl(
+        self,
+        control: QStyle.ComplexControl,
+        option: QStyleOptionComplex,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if control == QStyle.ComplexControl.CC_TitleBar and isinstance(
+            option, QStyleOptionTitleBar
+        ):
+            bar = QStyleOptionTitleBar(option)
+            active = bool(bar.titleBarState & Qt.WindowState.WindowActive.value) or bool(
+                bar.state & QStyle.StateFlag.State_Active
+            )
+            fill, text = (
+                (ACTIVE_TITLE, ACTIVE_TITLE_TEXT)
+                if active
+                else (INACTIVE_TITLE, INACTIVE_TITLE_TEXT)
+            )
+            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                bar.palette.setColor(group, QPalette.ColorRole.Highlight, QColor(fill))
+                bar.palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor(text))
+                bar.palette.setColor(group, QPalette.ColorRole.Window, QColor(fill))
+                bar.palette.setColor(group, QPalette.ColorRole.WindowText, QColor(text))
+            super().drawComplexControl(control, bar, painter, widget)
+            return
+        super().drawComplexControl(control, option, painter, widget)
+
+
+_styles: list[QProxyStyle] = []
+
+
+def belize_style() -> QProxyStyle:
+    """The application's style (one per process: Qt must not outlive it)."""
+    if not _styles:
+        _styles.append(BelizeStyle(QStyleFactory.create("Fusion")))
+    return _styles[0]
+
+
 def apply_style(app: QApplication) -> None:
     """Give the application the Belize look."""
-    app.setStyle("Fusion")
+    app.setStyle(belize_style())
     app.setPalette(palette())
     font = QFont(app.font())
     font.setPointSize(FONT_POINT_SIZE)

@@ -49,8 +49,11 @@ def test_summary_shows_failures_and_retries_and_exports(
         QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
     )
     form.export_button.click()
+    qtbot.waitUntil(
+        lambda: window.messenger.last is not None and window.messenger.last[0] == "success"
+    )
     lines = target.read_text().splitlines()
-    assert lines[0] == "template,object,runs,succeeded,retried,failed,waiting,waiting_reasons"
+    assert lines[0] == "\ufeffTemplate,Object,Runs,Succeeded,Retried,Failed,Waiting,Why Waiting"
     assert any(line.startswith("Sandbox,sales,1,") for line in lines)
     assert window.messenger.last is not None and window.messenger.last[0] == "success"
 

@@ -19,6 +19,7 @@ from app.ui.widgets.form_base import BaseForm
 from tests.ui.helpers import close_form, open_from_tree
 
 HUB_FORMS = [
+    "Getting Started",
     "Templates",
     "Connections",
     "Company Setup",

@@ -157,6 +157,11 @@ def test_export_writes_the_records_shown(
         QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
     )
     press(qtbot, monitor.export_button)
+    qtbot.waitUntil(
+        lambda: window.messenger.last is not None and window.messenger.last[0] == "success"
+    )
     with target.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 15 and {"source_id", "target_key", "status", "message"} <= set(rows[0])
+    assert len(rows) == 15 and {"Source Id", "Target Key", "Status", "Message"} <= set(rows[0])
+    assert rows[0]["Source Id"] == monitor.records_model.rows()[0].source_id
+    assert window.messenger.last == ("success", f"15 records exported to {target}.")

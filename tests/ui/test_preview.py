@@ -261,12 +261,15 @@ def test_export_writes_the_rows_shown_for_excel(
     )
 
     press(qtbot, form.export_button)
+    qtbot.waitUntil(
+        lambda: window.messenger.last is not None and window.messenger.last[0] == "success"
+    )
 
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == form.model.rowCount()
-    assert rows[0]["action"] == form.rows()[0].action
-    assert rows[0]["detail"] == form.rows()[0].detail
+    assert rows[0]["Action"] == form.rows()[0].action
+    assert rows[0]["Detail"] == form.rows()[0].detail
 
 
 def test_a_preview_of_an_object_running_elsewhere_is_refused_and_opens_nothing(

@@ -7,11 +7,9 @@ Runs and objects with waiting records say why they wait, grouped by reason.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -228,24 +226,3 @@ def dashboard(
                 )
             )
         return rows
-
-
-def write_csv(path: Path, row_type: type, rows: Iterable[object]) -> int:
-    """Write dataclass rows to a CSV file (UTF-8 with BOM for Excel); returns the count."""
-    names = [f.name for f in fields(row_type)]
-    count = 0
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(names)
-        for row in rows:
-            writer.writerow([_cell(getattr(row, n)) for n in names])
-            count += 1
-    return count
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)

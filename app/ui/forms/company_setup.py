@@ -29,6 +29,7 @@ from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data.company_setup import CompanyFieldsView, FieldRow, create_missing, read_fields
 from app.ui.models.run_models import ERROR, SUCCESS, WARNING, RowsModel
+from app.ui.widgets.grid_menu import install_grid_menu
 from app.ui.widgets.template_form import TemplateForm
 
 READING = "Reading the user fields of the SAP company…"
@@ -76,6 +77,7 @@ class CompanySetupForm(TemplateForm):
         self.grid = QTableView()
         self.grid.setObjectName("fieldsGrid")
         self.grid.setModel(self.model)
+        install_grid_menu(self.grid, self.messenger, "company-setup-fields", "field")
         self.grid.verticalHeader().setVisible(False)
         self.grid.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         header = self.grid.horizontalHeader()

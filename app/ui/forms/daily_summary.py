@@ -8,12 +8,10 @@ a date, a grid and Export to CSV.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.scheduling import local_zone
-from app.sync.summary import SummaryRow, as_csv, daily_summary
+from app.sync.summary import SummaryRow, daily_summary
 from app.ui.context import FormContext
 from app.ui.models.run_models import RowsModel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.grid_menu import install_grid_menu
 
 COLUMNS = (
     ("Template", lambda r: r.template),
@@ -53,13 +52,14 @@ class DailySummaryForm(BaseForm):
         self.date_edit.dateChanged.connect(self.refresh)
         top.addWidget(self.date_edit)
         top.addStretch(1)
-        self.export_button = QPushButton("Export to CSV")
+        self.export_button = QPushButton("Export to Excel…")
         self.export_button.clicked.connect(self.export)
         top.addWidget(self.export_button)
         self.body.addLayout(top)
         self.model: RowsModel[SummaryRow] = RowsModel(COLUMNS)
         self.view = QTableView()
         self.view.setModel(self.model)
+        self.grid_menu = install_grid_menu(self.view, self.messenger, "integration-hub-summary")
         self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -89,17 +89,9 @@ class DailySummaryForm(BaseForm):
         )
 
     def export(self) -> None:
-        """Write the summary shown to a CSV file the user chooses."""
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            "Export to CSV",
-            f"integration-hub-summary-{self.day().isoformat()}.csv",
-            "CSV files (*.csv)",
-        )
-        if not path:
-            return
-        Path(path).write_text(as_csv(self.model.rows()), encoding="utf-8")
-        self.messenger.success(f"Summary of {self.day().isoformat()} exported to {path}.")
+        """Write the summary shown to Excel (or CSV), into Documents unless the user moves it."""
+        self.grid_menu.name = f"integration-hub-summary-{self.day().isoformat()}"
+        self.grid_menu.export()
 
     def save(self) -> None:
         """Nothing to save: the summary is read-only (OK only closes it)."""

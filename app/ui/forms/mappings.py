@@ -28,6 +28,7 @@ from app.ui.forms.save_check import SaveCheck, problem_text
 from app.ui.lists import CodeName, ListKind
 from app.ui.models.mapping_model import Column, MappingModel, count_label
 from app.ui.resources import icon
+from app.ui.widgets.grid_menu import install_grid_menu
 from app.ui.widgets.mapping_grid import MappingGrid
 from app.ui.widgets.template_form import TemplateForm
 
@@ -101,6 +102,7 @@ class MappingsForm(TemplateForm):
             model.edited.connect(self._grid_edited)
             grid = MappingGrid(model, lists)
             grid.setObjectName(f"{key}Grid")
+            install_grid_menu(grid, self.messenger, f"mappings-{key}", "mapping")
             grid.list_failed.connect(self.messenger.error)
             self.fields[key] = grid
             self.models[key] = model

@@ -38,6 +38,7 @@ from app.ui.marking_loader import PageReader, RowLoader, share_gil, unshare_gil
 from app.ui.models.marking_model import ROW_NUMBER, SYNC, MarkingModel, Rebased
 from app.ui.widgets.check_delegate import CheckDelegate
 from app.ui.widgets.form_base import CHANGED_ELSEWHERE, BaseForm
+from app.ui.widgets.grid_menu import install_grid_menu
 
 TITLES = {
     CUSTOMER: "Set Customers for Synchronization",
@@ -156,6 +157,7 @@ class MarkingMatrixForm(BaseForm):
         self.grid = MatrixView()
         self.grid.setObjectName("markingGrid")
         self.grid.setModel(self.model)
+        install_grid_menu(self.grid, self.messenger, f"set-{criteria.kind}s-for-synchronization")
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -18,6 +18,7 @@ from app.sync.master_data import ItemView, MasterRecord
 from app.ui.context import FormContext
 from app.ui.forms.master_data_form import MasterDataForm
 from app.ui.forms.master_data_hub import read_only
+from app.ui.widgets.grid_menu import install_grid_menu
 from app.ui.widgets.layout import add_row, form_group
 
 TITLE = "Item Master Data"
@@ -73,6 +74,7 @@ class ItemMasterDataForm(MasterDataForm):
         self.stock_grid = QTableView()
         self.stock_grid.setObjectName("stockGrid")
         self.stock_grid.setModel(self.stock_model)
+        install_grid_menu(self.stock_grid, self.messenger, "item-stock", "warehouse")
         self.stock_grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stock_grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.stock_grid.setAlternatingRowColors(True)

@@ -5,7 +5,7 @@ history; choosing a run shows every record's outcome with SAP's message word
 for word (read on a worker, so a 10,000-record run never stalls the client).
 Sync Now runs the chosen object, Retry Failed applies the chosen failed
 records again (or all failed records of the chosen run), Export writes the
-records (or, with no run chosen, the runs) to CSV.
+records (or, with no run chosen, the runs) to Excel or CSV, as the grid shows them.
 
 Every few seconds a worker reads who runs each object now (machine, process,
 since when: the run leases) and who fires the schedules (the service or a
@@ -17,12 +17,10 @@ saved on another desktop, read the dashboard again on a worker.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,6 +39,7 @@ from app.ui.data.activity import Activity, read_activity
 from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
 from app.ui.models.run_models import DashboardModel, RecordsModel, RunsModel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.grid_menu import install_grid_menu
 
 STATUS_FILTERS = (("All", ""), ("Failed", "failed"), ("OK", "ok"), ("Waiting", "waiting"))
 PREVIEW_NO_RETRY = (
@@ -102,6 +101,11 @@ class SyncMonitorForm(BaseForm):
         self.runs = grid("runsGrid", self.runs_model)
         self.records_model = RecordsModel(self)
         self.records = grid("recordsGrid", self.records_model, multi=True)
+        install_grid_menu(self.dashboard, self.messenger, "sync-monitor", "object")
+        self.runs_menu = install_grid_menu(self.runs, self.messenger, "sync-runs", "run")
+        self.records_menu = install_grid_menu(
+            self.records, self.messenger, "sync-records", "record"
+        )
         self.message = QLineEdit()
         self.message.setObjectName("recordMessage")
         self.message.setReadOnly(True)
@@ -380,19 +384,8 @@ class SyncMonitorForm(BaseForm):
         self.center.retry(template_id, job, ids)
 
     def export(self) -> None:
-        """Write the records shown (or the runs, when no run is chosen) to a CSV file."""
-        records = self.records_model.rows()
-        kind = "records" if records else "runs"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Export to CSV", f"sync-{kind}.csv", "CSV files (*.csv)"
-        )
-        if not path:
-            return
-        if records:
-            count = store.write_csv(Path(path), store.RecordRow, records)
-        else:
-            count = store.write_csv(Path(path), store.RunRow, self.runs_model.rows())
-        self.messenger.success(f"{count} {kind} exported to {path}.")
+        """Write the records shown (or the runs, when no run is chosen) to Excel or CSV."""
+        (self.records_menu if self.records_model.rowCount() else self.runs_menu).export()
 
 
 def _pane(widget: QWidget, title: str) -> QVBoxLayout:

@@ -7,23 +7,21 @@ created, 3 wait, 1 fails — nothing was written"); the grid lists each record:
 the object, its source id, the action (would create / update / link, waits,
 fails, skipped), the side and what would be written there (SAP A/R invoice,
 Tagrain customer…) and the detail. Skipped records show only when asked
-for. Export writes the rows to a CSV file that Excel opens; Sync Now applies
+for. Export writes the rows to an Excel workbook (or CSV); Sync Now applies
 the same object for real.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.ui.context import FormContext
 from app.ui.data.preview import PreviewReport, PreviewRow
-from app.ui.data.runs import write_csv
 from app.ui.forms.sync_common import button, fit_columns, grid
 from app.ui.models.preview_model import PreviewModel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.grid_menu import install_grid_menu
 
 FORM_KEY = "sync_preview"
 """The preview's sub-window key: one preview window, showing the latest preview."""
@@ -69,6 +67,7 @@ class PreviewForm(BaseForm):
         )
         self.model = PreviewModel(labels, self)
         self.grid = grid("previewGrid", self.model)
+        self.grid_menu = install_grid_menu(self.grid, self.messenger, "sync-preview", "preview row")
         self.grid.selectionModel().currentRowChanged.connect(lambda *_a: self._row_chosen())
         self.body.addWidget(self.grid, 1)
         self.message = QLineEdit()
@@ -82,7 +81,9 @@ class PreviewForm(BaseForm):
         self.sync_button.clicked.connect(self.sync_now)
         self.sync_button.setEnabled(self.center is not None)
         self.export_button = button("Export…", "previewExport")
-        self.export_button.setToolTip("Write the rows shown to a CSV file (opens in Excel)")
+        self.export_button.setToolTip(
+            "Write the rows shown to an Excel workbook (or CSV), in Documents"
+        )
         self.export_button.clicked.connect(self.export)
         self.buttons.insertWidget(2, self.sync_button)
         self.buttons.insertWidget(3, self.export_button)
@@ -136,14 +137,8 @@ class PreviewForm(BaseForm):
             self.center.sync_now(self.report.template_id, self.report.object_name)
 
     def export(self) -> None:
-        """Write the rows shown to a CSV file (UTF-8 with BOM: Excel opens it as is)."""
+        """Write the rows shown to an Excel workbook (or CSV), into Documents by default."""
         if self.report is None:
             return
-        name = f"preview-{self.report.object_name}.csv"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Export to CSV", name, "CSV files (*.csv)"
-        )
-        if not path:
-            return
-        count = write_csv(Path(path), PreviewRow, self.model.rows())
-        self.messenger.success(f"{count} preview rows exported to {path}.")
+        self.grid_menu.name = f"preview-{self.report.object_name}"
+        self.grid_menu.export()

@@ -32,6 +32,7 @@ from app.ui.forms.sync_schedule_dialog import ScheduleDialog
 from app.ui.models.run_models import when
 from app.ui.models.schedule_model import ScheduleModel
 from app.ui.widgets.form_base import CHANGED_ELSEWHERE, BaseForm
+from app.ui.widgets.grid_menu import install_grid_menu
 
 OWNER_REFRESH_MS = 3_000
 Schedules = tuple[int | None, list[store.ScheduleDraft], list[DashboardRow]]
@@ -80,6 +81,7 @@ class SyncSettingsForm(BaseForm):
 
         self.model = ScheduleModel(self.tz, self)
         self.grid = grid("schedulesGrid", self.model)
+        install_grid_menu(self.grid, self.messenger, "synchronization-schedules", "schedule")
         self.grid.doubleClicked.connect(lambda _index: self.edit_schedule())
         self.body.addWidget(self.grid, 1)
         note = QLabel(

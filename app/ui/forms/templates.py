@@ -20,6 +20,7 @@ from app.ui.data import templates as store
 from app.ui.data.errors import InputError
 from app.ui.models.templates_model import TemplatesModel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.widgets.grid_menu import install_grid_menu
 from app.ui.widgets.marks import set_invalid
 
 EMPTY_HINT = "No template yet: type a name below and press Add."
@@ -37,6 +38,7 @@ class TemplatesForm(BaseForm):
         self.grid = QTableView()
         self.grid.setObjectName("templatesGrid")
         self.grid.setModel(self.model)
+        install_grid_menu(self.grid, self.messenger, "templates", "template")
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.ui.lists import ListKind
+from app.ui.models.sorting import sort_displayed
 from app.ui.style import ERROR, SUCCESS
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,6 +54,13 @@ class MappingModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by what a column shows (the grid's Sort menu)."""
+        sort_displayed(self, self._rows, column, order, self._store_rows)
+
+    def _store_rows(self, rows: list[Any]) -> None:
+        self._rows = rows
 
     def rows(self) -> list[Any]:
         """The rows with the user's edits."""

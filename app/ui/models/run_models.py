@@ -74,12 +74,44 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Row] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        """Show these rows."""
+        """Show these rows (in the order the user sorted by, if any)."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = self._sorted(list(rows))
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by a column's values (numbers as numbers, blanks first)."""
+        if not 0 <= column < len(self._columns):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self._rows
+        self._rows = self._sorted(before)
+        moved = {id(row): n for n, row in enumerate(self._rows)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(
+            old, [self.index(moved[id(before[i.row()])], i.column()) for i in old]
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        if self._sort is None:
+            return rows
+        column, order = self._sort
+        value_of = self._columns[column][1]
+
+        def key(row: Row) -> tuple[int, float, str]:
+            value = value_of(row)
+            if value is None or value == "":
+                return (0, 0.0, "")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return (1, float(value), "")
+            return (2, 0.0, str(value).casefold())
+
+        return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def rows(self) -> list[Row]:
         """The rows shown, in order."""

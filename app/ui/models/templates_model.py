@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.ui.data.templates import TemplateRow
+from app.ui.models.sorting import sort_displayed
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("#", "Template Name", "Sandbox", "Active", "SAP Company", "Tagrain URL")
@@ -24,6 +26,13 @@ class TemplatesModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by what a column shows (the grid's Sort menu)."""
+        sort_displayed(self, self._rows, column, order, self._store_rows)
+
+    def _store_rows(self, rows: list[Any]) -> None:
+        self._rows = rows
 
     def row_at(self, row: int) -> TemplateRow:
         """The template shown at a row."""

@@ -3,9 +3,10 @@
 A form opens in OK mode; editing a watched field turns the mode button into
 Update. Update saves (the subclass's ``save``) and returns to OK; OK closes
 the form; Cancel or Esc closes it, asking first when there are unsaved edits.
-Refused input goes to the status bar in red and the field is highlighted.
-The form's content scrolls inside the window when the window is smaller than
-the content wants; the buttons stay visible at the bottom.
+Refused input goes to the status bar in red and the field is highlighted;
+a later successful save clears the highlights. The form's content scrolls
+inside the window when the window is smaller than the content wants; the
+buttons stay visible at the bottom.
 
 A form names the shared data it shows (``change_scopes``). When another
 desktop changes it, a clean form reloads at once (``follow_change``); a form
@@ -147,8 +148,7 @@ class BaseForm(QWidget):
         self._loading = False
         self._dirty = True
         self.set_dirty(False)
-        for widget in self.fields.values():
-            set_invalid(widget, False)
+        self.clear_marks()
 
     def watch(self, name: str, widget: QWidget) -> QWidget:
         """Register a field: edits make the form dirty and clear its red mark."""
@@ -220,6 +220,7 @@ class BaseForm(QWidget):
             return
         posted = self.messenger.count
         if self.run_save():
+            self.clear_marks()
             self.set_dirty(False)
             if self.messenger.count == posted:
                 self.messenger.success(SAVED_MESSAGE)
@@ -236,9 +237,15 @@ class BaseForm(QWidget):
             return False
         return True
 
+    def clear_marks(self) -> None:
+        """Take the red "refused" look off every field of the form."""
+        for widget in self.fields.values():
+            set_invalid(widget, False)
+
     def refuse(self, exc: InputError) -> None:
-        """Show why input was refused and highlight the field."""
+        """Show why input was refused and highlight the field (only that one)."""
         self.messenger.error(str(exc))
+        self.clear_marks()
         widget = self.fields.get(exc.field or "")
         if widget is not None:
             set_invalid(widget, True)
