@@ -226,7 +226,7 @@ class Runner:
         if cancel.cancelled:
             return "cancelled", "cancelled by the user"
         if retries_only or chosen:
-            return ("partial" if recorder.counts["failed"] else "succeeded"), None
+            return retry_status(recorder.counts, recorder.total), None
         state.message = f"{job.object_name}: reading changes"
         newest = self._apply_all(
             job,
@@ -321,6 +321,14 @@ class Runner:
                 while pending:
                     settle(*pending.popleft())
         return newest
+
+
+def retry_status(counts: Mapping[str, int], total: int) -> str:
+    """How a retry ended: failed when every record it tried failed again, else as any run."""
+    failed = counts["failed"]
+    if failed and failed == total:
+        return "failed"
+    return "partial" if failed else "succeeded"
 
 
 def store_problem(exc: DBAPIError) -> str:
