@@ -61,9 +61,9 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
     ``succeeded`` counts records created, updated, linked or cancelled;
     ``retried`` those of them that had failed before; ``failed`` the records
     that failed on the day and did not go through later that day (one that a
-    retry put through is retried, not failed); ``waiting`` the records still queued for a retry now (failed
-    ones and those waiting for another object's record), and
-    ``waiting_reasons`` why the waiting ones wait. Previews (dry runs)
+    retry put through is retried, not failed); ``waiting`` the records still
+    queued for a retry now (failed ones and those waiting for another object's
+    record), and ``waiting_reasons`` why the waiting ones wait. Previews (dry runs)
     wrote nothing and are left out.
     """
     start, end = day_bounds(day, tz)

@@ -42,7 +42,7 @@ from app.ui.widgets.form_base import BaseForm
 
 TITLE = "Integration Hub for Tagrain"
 SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
-CHOOSE_OBJECT = "Choose the object to synchronise in the Sync Monitor, then press Sync Now."
+CHOOSE_OBJECT = "Choose the object to synchronize in the Sync Monitor, then press Sync Now."
 CHOOSE_PREVIEW = "Choose the object to preview in the Sync Monitor, then press Preview."
 NOT_OURS = "{} is not part of the Integration Hub."
 FRAME_MARGINS = QMargins(8, 30, 8, 8)
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         """Enable Sync Now once something listens to ``sync_now_requested``."""
         self.sync_now_action.setEnabled(available)
         self.sync_now_action.setToolTip(
-            "Synchronise the chosen template now" if available else SYNC_NOW_UNAVAILABLE
+            "Synchronize the chosen template now" if available else SYNC_NOW_UNAVAILABLE
         )
         self.preview_action.setEnabled(available)
         self.preview_action.setToolTip(

@@ -120,7 +120,8 @@ def test_a_record_that_still_fails_after_its_retry_counts_once_as_failed(
     assert first.failed > 0 and again.status == "failed" and again.failed == first.failed
 
     sales = next(
-        r for r in daily_summary(database, datetime.now(UTC_ZONE).date(), UTC_ZONE)
+        r
+        for r in daily_summary(database, datetime.now(UTC_ZONE).date(), UTC_ZONE)
         if r.object == "sales"
     )
     assert (sales.runs, sales.failed, sales.retried, sales.waiting) == (

@@ -41,6 +41,7 @@ from app.ui.data.activity import Activity, read_activity
 from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
 from app.ui.models.run_models import DashboardModel, RecordsModel, RunsModel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.words import counted
 
 STATUS_FILTERS = (("All", ""), ("Failed", "failed"), ("OK", "ok"), ("Waiting", "waiting"))
 PREVIEW_NO_RETRY = (
@@ -392,7 +393,7 @@ class SyncMonitorForm(BaseForm):
             count = store.write_csv(Path(path), store.RecordRow, records)
         else:
             count = store.write_csv(Path(path), store.RunRow, self.runs_model.rows())
-        self.messenger.success(f"{count} {kind} exported to {path}.")
+        self.messenger.success(f"{counted(count, kind[:-1])} exported to {path}.")
 
 
 def _pane(widget: QWidget, title: str) -> QVBoxLayout:

@@ -24,6 +24,7 @@ from app.ui.data.runs import write_csv
 from app.ui.forms.sync_common import button, fit_columns, grid
 from app.ui.models.preview_model import PreviewModel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.words import counted
 
 FORM_KEY = "sync_preview"
 """The preview's sub-window key: one preview window, showing the latest preview."""
@@ -104,9 +105,9 @@ class PreviewForm(BaseForm):
         self.with_skipped.setEnabled(bool(skipped))
         runs = ", ".join(str(n) for n in report.run_ids) or "none"
         plural = "s" if len(report.run_ids) > 1 else ""
-        scope = f"{len(report.rows):,} records · preview run{plural} {runs}"
+        scope = f"{counted(len(report.rows), 'record')} · preview run{plural} {runs}"
         if report.truncated:
-            scope += f" · only the first {len(report.rows):,} records are listed"
+            scope += f" · only the first {counted(len(report.rows), 'record')} are listed"
         if report.note:
             scope += f" · {report.note}"
         self.scope.setText(scope)
@@ -146,4 +147,4 @@ class PreviewForm(BaseForm):
         if not path:
             return
         count = write_csv(Path(path), PreviewRow, self.model.rows())
-        self.messenger.success(f"{count} preview rows exported to {path}.")
+        self.messenger.success(f"{counted(count, 'preview row')} exported to {path}.")
