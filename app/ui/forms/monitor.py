@@ -3,9 +3,11 @@
 The dashboard lists the template's objects; choosing one shows its run
 history; choosing a run shows every record's outcome with SAP's message word
 for word (read on a worker, so a 10,000-record run never stalls the client).
-Sync Now runs the chosen object, Retry Failed applies the chosen failed
-records again (or all failed records of the chosen run), Export writes the
-records (or, with no run chosen, the runs) to CSV.
+Sync Now runs the chosen object (its button names it: "Sync Now: Sales"),
+Synchronize All every object of the template, Initial Load the initial load
+(after a question); Retry Failed applies the chosen failed records again
+(or all failed records of the chosen run), Export writes the records (or,
+with no run chosen, the runs) to CSV.
 
 Every few seconds a worker reads who runs each object now (machine, process,
 since when: the run leases) and who fires the schedules (the service or a
@@ -40,6 +42,8 @@ from app.ui.data import runs as store
 from app.ui.data.activity import Activity, read_activity
 from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
 from app.ui.models.run_models import DashboardModel, RecordsModel, RunsModel
+from app.ui.sync_actions import confirm_initial_load
+from app.ui.sync_center import INITIAL_LOAD, SYNC_ALL
 from app.ui.widgets.form_base import BaseForm
 from app.ui.words import counted
 
@@ -60,6 +64,7 @@ class SyncMonitorForm(BaseForm):
 
     activity_read = Signal()
     dashboard_read = Signal()
+    sync_target_changed = Signal()
     change_scopes = ("templates", "schedules")
 
     def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
@@ -125,25 +130,44 @@ class SyncMonitorForm(BaseForm):
         self.body.addWidget(split, 1)
 
         self.sync_button = button("Sync Now", "monitorSyncNow")
+        self.sync_all_button = button(SYNC_ALL, "monitorSyncAll")
+        self.initial_load_button = button(f"{INITIAL_LOAD}…", "monitorInitialLoad")
         self.preview_button = button("Preview", "monitorPreview")
         self.preview_button.setToolTip("What Sync Now would write, writing nothing")
         self.retry_button = button("Retry Failed", "retryFailed")
         self.export_button = button("Export…", "exportCsv")
         for n, widget in enumerate(
-            (self.sync_button, self.preview_button, self.retry_button, self.export_button)
+            (
+                self.sync_button,
+                self.sync_all_button,
+                self.initial_load_button,
+                self.preview_button,
+                self.retry_button,
+                self.export_button,
+            )
         ):
             self.buttons.insertWidget(2 + n, widget)
         self.sync_button.clicked.connect(self.sync_now)
+        self.sync_all_button.clicked.connect(self.sync_all)
+        self.initial_load_button.clicked.connect(self.initial_load)
         self.preview_button.clicked.connect(self.preview)
         self.retry_button.clicked.connect(self.retry_failed)
         self.export_button.clicked.connect(self.export)
         if self.center is None:
-            for widget in (self.sync_button, self.preview_button, self.retry_button):
+            for widget in (
+                self.sync_button,
+                self.sync_all_button,
+                self.initial_load_button,
+                self.preview_button,
+                self.retry_button,
+            ):
                 widget.setEnabled(False)
                 widget.setToolTip(NO_SYNC)
         else:
             self.center.runs_changed.connect(self.reload)
         self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._load_runs())
+        self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._name_target())
+        self.template.currentIndexChanged.connect(lambda _i: self._name_target())
         self.runs.selectionModel().currentRowChanged.connect(lambda *_a: self._load_records())
         self.records.selectionModel().selectionChanged.connect(lambda *_a: self._record_chosen())
         context.events.templates_changed.connect(self._templates_changed)
@@ -278,6 +302,28 @@ class SyncMonitorForm(BaseForm):
         template_id, name = self.template.current_id(), self.selected_object()
         return None if template_id is None or name is None else (template_id, name)
 
+    def sync_template(self) -> tuple[int, str] | None:
+        """The template Synchronize All and Initial Load run: id and name."""
+        template_id = self.template.current_id()
+        return None if template_id is None else (template_id, self.template.currentText())
+
+    def _name_target(self) -> None:
+        """Name the chosen object and template on Sync Now; tell the toolbar."""
+        target, template = self.sync_target(), self.sync_template()
+        if target is not None and template is not None and self.center is not None:
+            label = self.center.label(target[1])
+            self.sync_button.setText(f"Sync Now: {label}")
+            self.sync_button.setToolTip(f"Synchronize {label} of template {template[1]} now")
+            self.preview_button.setToolTip(f"What Sync Now of {label} would write, writing nothing")
+        else:
+            self.sync_button.setText("Sync Now")
+        if template is not None and self.center is not None:
+            self.sync_all_button.setToolTip(
+                f"Synchronize every object of template {template[1]} now, in dependency order"
+            )
+            self.initial_load_button.setToolTip(f"The initial load of template {template[1]}")
+        self.sync_target_changed.emit()
+
     def selected_run(self) -> store.RunRow | None:
         """The run of the chosen history row."""
         index = self.runs.currentIndex()
@@ -353,6 +399,20 @@ class SyncMonitorForm(BaseForm):
         target = self.sync_target()
         if self.center is not None and target is not None:
             self.center.sync_now(*target)
+
+    def sync_all(self) -> None:
+        """Synchronize every object of the chosen template, in dependency order."""
+        template = self.sync_template()
+        if self.center is not None and template is not None:
+            self.center.sync_all(template[0])
+
+    def initial_load(self) -> None:
+        """The initial load of the chosen template, once the user confirms."""
+        template = self.sync_template()
+        if self.center is None or template is None:
+            return
+        if confirm_initial_load(self, template[1]):
+            self.center.initial_load(template[0])
 
     def preview(self) -> None:
         """Preview the chosen object: what Sync Now would write, writing nothing."""
