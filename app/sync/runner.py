@@ -9,6 +9,10 @@ created) is written by the runner's thread with the record's log row, in one
 transaction. A preview runs the same way with a context whose clients write
 nothing: its run and log rows are kept, but no link, retry or watermark.
 
+A cancel stops reading at once: records already posting are finished and
+recorded, those queued for a worker but not started are dropped unposted (the
+watermark stays before the first of them, so the next run reads them again).
+
 Records are applied by a pool of workers when the job allows it (several
 Service Layer sessions post at once), but results are taken in read order,
 so the watermark only ever moves over a prefix of records that are all
@@ -51,6 +55,8 @@ from app.sync.records import (
 log = logging.getLogger(__name__)
 
 WATERMARK_EVERY = 50
+Applied = tuple[Outcome, RecordWork]
+"""A record's outcome and what it bound, as a worker hands them to the runner's thread."""
 
 
 @dataclass(frozen=True)
@@ -269,7 +275,8 @@ class Runner:
         workers = self.workers if job.parallel else 1
         newest: datetime | None = None
         since_mark = 0
-        pending: deque[tuple[SourceRecord, Future[tuple[Outcome, RecordWork]] | None]] = deque()
+        gap = False
+        pending: deque[tuple[SourceRecord, Future[Applied | None] | None]] = deque()
         done_here = retried or {}
 
         def already_applied(record: SourceRecord) -> bool:
@@ -280,17 +287,28 @@ class Runner:
                 applied_version is not None and record.updated_at <= applied_version
             )
 
-        def settle(record: SourceRecord, future: Future[tuple[Outcome, RecordWork]] | None) -> None:
-            nonlocal newest, since_mark
+        def settle(record: SourceRecord, future: Future[Applied | None] | None) -> None:
+            nonlocal newest, since_mark, gap
+            result = None if future is None or future.cancelled() else future.result()
+            if future is not None and result is None:
+                # Dropped by a cancel before a worker started it: not posted, not logged.
+                gap = True
+                return
             state.done += 1
-            if future is not None:
-                outcome, work = future.result()
+            if result is not None:
+                outcome, work = result
                 recorder.record(record.source_id, outcome, work)
                 if outcome.failed:
                     state.failed += 1
                     log.warning(
                         "%s %s failed: %s", job.object_name, record.source_id, outcome.message
                     )
+            if gap:
+                # Posted after a dropped record: recorded, but the watermark stays before
+                # the dropped one, so the next run reads it (and links this one) again.
+                if progress:
+                    progress(state)
+                return
             if record.updated_at is not None and (newest is None or record.updated_at > newest):
                 newest = record.updated_at
             since_mark += 1
@@ -313,11 +331,18 @@ class Runner:
                     if already_applied(record):
                         pending.append((record, None))
                     else:
-                        pending.append((record, pool.submit(_apply_one, job, record)))
+                        pending.append((record, pool.submit(_apply_one, job, record, cancel)))
                     while pending and (len(pending) >= workers * 2 or _settled(pending[0][1])):
                         settle(*pending.popleft())
+                    if cancel.cancelled:
+                        break  # before reading on (the next record may need another page)
             finally:
-                # Also when reading failed midway: what was applied is recorded.
+                # Also when reading failed midway: what was applied is recorded. After a
+                # cancel, records a worker has not started yet are dropped, not posted.
+                if cancel.cancelled or keeper.lost.is_set():
+                    for _record, future in pending:
+                        if future is not None:
+                            future.cancel()
                 while pending:
                     settle(*pending.popleft())
         return newest
@@ -348,13 +373,18 @@ def _quietly(step: Callable[[], object], what: str) -> None:
         log.exception("could not %s", what)
 
 
-def _settled(future: Future[tuple[Outcome, RecordWork]] | None) -> bool:
+def _settled(future: Future[Applied | None] | None) -> bool:
     """Whether a pending entry can be settled now (None: nothing was applied)."""
     return future is None or future.done()
 
 
-def _apply_one(job: SyncJob, record: SourceRecord) -> tuple[Outcome, RecordWork]:
-    """Apply one record: its outcome (a record-level error is FAILED, a wait WAITING) and work."""
+def _apply_one(job: SyncJob, record: SourceRecord, cancel: CancelToken) -> Applied | None:
+    """Apply one record: its outcome (a record-level error is FAILED, a wait WAITING) and work.
+
+    None, and nothing posted, when the user cancelled before a worker got to it.
+    """
+    if cancel.cancelled:
+        return None
     with record_work(job.binder) as work:
         try:
             outcome = job.apply(record)
