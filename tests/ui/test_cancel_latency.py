@@ -4,26 +4,29 @@ already posting, records nothing half-done, and every document it posted has its
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.sandbox.faults import FaultPlan
-from app.sandbox.launcher import RunningSandboxes, SandboxOptions, start_sandboxes
-from app.sandbox.template import ensure_sandbox_template
+from app.sandbox.launcher import RunningSandboxes
 from app.store import Database, Link, RecordLog, Run
 from app.sync.context import SyncContext
 from app.ui.context import Services
 from app.ui.forms.monitor import SyncMonitorForm
 from app.ui.main_window import MainWindow
 from tests.sync.books import sap_rows
-from tests.sync.conftest import SMALL
 from tests.ui.helpers import open_from_tree, press
-from tests.ui.sync_support import center_of, sync_services
+from tests.ui.sync_support import (
+    LATENCY,
+    center_of,
+    slow_sandboxes,
+    slow_template_id,
+    sync_services,
+)
 
-LATENCY = 0.3
+__all__ = ["slow_sandboxes", "slow_template_id"]
+
 PROMPT = 1.5
 """Seconds a cancel may take beyond the records already posting."""
 IN_FLIGHT = 10 * LATENCY
@@ -42,25 +45,11 @@ def services() -> Services:
     return sync_services()
 
 
-@pytest.fixture
-def slow_sandboxes() -> Iterator[RunningSandboxes]:
-    """SAP answers every request 0.3 s late, as a busy server across a WAN does."""
-    running = start_sandboxes(SandboxOptions(scale=SMALL, sap_faults=FaultPlan(latency=LATENCY)))
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def template_id(database: Database, slow_sandboxes: RunningSandboxes) -> int:
-    """The Sandbox template pointing at the slow sandboxes."""
-    return ensure_sandbox_template(database, slow_sandboxes.sap_url, slow_sandboxes.tagrain_url)
-
-
 def test_cancel_against_a_slow_sap_stops_promptly_and_keeps_the_books_whole(
     qtbot: QtBot,
     window: MainWindow,
     database: Database,
-    template_id: int,
+    slow_template_id: int,
     slow_sandboxes: RunningSandboxes,
 ) -> None:
     window.resize(1366, 768)
@@ -94,12 +83,12 @@ def test_cancel_against_a_slow_sap_stops_promptly_and_keeps_the_books_whole(
         }
     assert run.status == "cancelled" and run.total == len(logged) < 60
     assert run.finished_at is not None
-    workers = SyncContext(database, template_id).rules.sap_sessions
+    workers = SyncContext(database, slow_template_id).rules.sap_sessions
     started_after = slow_sandboxes.service_layer.count("Invoices") - invoices_at_cancel
     assert started_after <= workers, "sales were posted that had not started before Cancel"
     assert in_flight <= IN_FLIGHT, f"the sales posting at Cancel took {in_flight:.2f} s to end"
     assert took - in_flight <= PROMPT, f"Cancel took {took:.2f} s, {in_flight:.2f} s in flight"
-    context = SyncContext(database, template_id)
+    context = SyncContext(database, slow_template_id)
     try:
         invoices = [
             i for i in sap_rows(context, "Invoices", ["DocEntry", "U_TG_ID"]) if i["U_TG_ID"]
