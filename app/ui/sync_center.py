@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 SYNC_ALL = "Synchronize All"
 INITIAL_LOAD = "Initial Load"
+PREVIEW_KEYS = {SYNC_ALL: "synchronize-all", INITIAL_LOAD: "initial-load"}
+"""A preview of several objects is named by one of these instead of an object."""
 INIT_TRIGGER = "init"
 """The trigger of the initial load's runs (as `integration-hub init` records them)."""
 
@@ -179,6 +181,14 @@ class SyncCenter(QObject):
             self._preview = (template_id, title)
         return started
 
+    def apply_preview(self, template_id: int, key: str) -> bool:
+        """Run for real what a preview showed: an object, Synchronize All or the initial load."""
+        if key == PREVIEW_KEYS[SYNC_ALL]:
+            return self.sync_all(template_id)
+        if key == PREVIEW_KEYS[INITIAL_LOAD]:
+            return self.initial_load(template_id)
+        return self.sync_now(template_id, key)
+
     def preview(self, template_id: int, object_name: str) -> bool:
         """Run an object as Sync Now would, writing nothing; ``preview_ready`` brings the rows."""
         spec = self.objects[object_name]
@@ -308,8 +318,7 @@ class SyncCenter(QObject):
         worst, _line = summarize(results)
         note = next((r.message for r in results if r.message), None) or ""
         database, label = self.database, self.label(object_name)
-        if object_name in (SYNC_ALL, INITIAL_LOAD):
-            object_name = object_name.lower().replace(" ", "-")
+        object_name = PREVIEW_KEYS.get(object_name, object_name)
         run_ids = [r.run_id for r in results]
         self.preview_loading = True
         call = BackgroundCall(

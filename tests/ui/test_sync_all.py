@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -186,12 +187,14 @@ def test_initial_load_from_the_monitor_asks_then_loads_groups_and_customers(
     assert max(per_customer.values()) == 1, "a customer was created twice"
 
 
-def test_preview_of_synchronize_all_writes_nothing_and_shows_every_object(
+def test_preview_of_synchronize_all_writes_nothing_then_its_button_runs_it(
     qtbot: QtBot,
     window: MainWindow,
     database: Database,
     template_id: int,
     sandboxes: RunningSandboxes,
+    context: SyncContext,
+    tmp_path: Path,
 ) -> None:
     _monitor(qtbot, window, (1366, 768))
     invoices = sandboxes.service_layer.count("Invoices")
@@ -211,3 +214,11 @@ def test_preview_of_synchronize_all_writes_nothing_and_shows_every_object(
     assert {row.object for row in form.report.rows} >= {"customers", "sales"}
     assert all(dry for *_x, dry in _runs(database, template_id))
     assert sandboxes.service_layer.count("Invoices") == invoices
+    window.grab().save(str(tmp_path / "preview-all.png"))
+
+    assert form.sync_button.text() == "Synchronize All"
+    press(qtbot, form.sync_button)
+    wait_idle(qtbot, window, timeout=180_000)
+    applied = [name for name, _t, _f, dry in _runs(database, template_id) if not dry]
+    assert applied == JOB_ORDER
+    assert_every_sale_posted_once(context)

@@ -23,6 +23,7 @@ from app.ui.data.preview import PreviewReport, PreviewRow
 from app.ui.data.runs import write_csv
 from app.ui.forms.sync_common import button, fit_columns, grid
 from app.ui.models.preview_model import PreviewModel
+from app.ui.sync_center import PREVIEW_KEYS
 from app.ui.widgets.form_base import BaseForm
 from app.ui.words import counted
 
@@ -96,6 +97,13 @@ class PreviewForm(BaseForm):
         """Show a finished preview (the latest replaces the one shown)."""
         self.report = report
         self.setWindowTitle(TITLE.format(report.label))
+        several = report.label in PREVIEW_KEYS
+        self.sync_button.setText(report.label if several else "Sync Now")
+        self.sync_button.setToolTip(
+            f"Run {report.label} for real"
+            if several
+            else "Apply this object for real, as the toolbar's Sync Now does"
+        )
         self.summary.setText(report.summary())
         self.summary.setProperty("kind", report.kind())
         self.summary.style().unpolish(self.summary)
@@ -132,9 +140,9 @@ class PreviewForm(BaseForm):
         self.message.setCursorPosition(0)
 
     def sync_now(self) -> None:
-        """Apply the previewed object for real."""
+        """Run for real what was previewed (an object, Synchronize All or the initial load)."""
         if self.center is not None and self.report is not None:
-            self.center.sync_now(self.report.template_id, self.report.object_name)
+            self.center.apply_preview(self.report.template_id, self.report.object_name)
 
     def export(self) -> None:
         """Write the rows shown to a CSV file (UTF-8 with BOM: Excel opens it as is)."""
