@@ -74,7 +74,7 @@ class DailySummaryForm(BaseForm):
 
     def sizeHint(self) -> QSize:
         """Wide enough for the counts and a readable Why Waiting (fits 1366×768 beside the menu)."""
-        return QSize(1060, 460)
+        return QSize(980, 460)
 
     def day(self) -> date:
         """The day shown."""
