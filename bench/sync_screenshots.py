@@ -135,9 +135,11 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         _until(app, lambda: done[0] >= 120)
         _until(
             app,
-            lambda: bool(monitor.runs_model.rows())
-            and monitor.runs_model.rows()[0].total >= 100
-            and monitor.records_model.rowCount() >= 100,
+            lambda: (
+                bool(monitor.runs_model.rows())
+                and monitor.runs_model.rows()[0].total >= 100
+                and monitor.records_model.rowCount() >= 100
+            ),
         )
         _save(window, out, "sync-now-progress", app)
         _until(app, lambda: center.runner.running is None and not monitor.records_loading)

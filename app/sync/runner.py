@@ -206,7 +206,8 @@ class Runner:
             state.total = len(retries)
         else:
             state.total = None if counted is None else counted + len(retries)
-        state.message = f"{job.object_name}: retrying {len(retries)} records"
+        retrying = f"{len(retries)} record{'' if len(retries) == 1 else 's'}"
+        state.message = f"{job.object_name}: retrying {retrying}"
         if progress:
             progress(state)
 
