@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from app import __version__, cli_company, cli_settings, logsetup, paths
+from app import __version__, cli_company, cli_reconcile, cli_settings, logsetup, paths
 from app.store.database import DATABASE_URL_ENV, DatabaseError, open_database, resolve_url
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sync.add_commands(commands)
     cli_settings.add_commands(commands, _Parser)
     cli_company.add_commands(commands, _Parser)
+    cli_reconcile.add_commands(commands, _Parser)
     service = commands.add_parser(
         "service", help="run the scheduler headless (for a Windows service or systemd unit)"
     )
@@ -157,6 +158,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     from app.scheduling.scheduler import EventCallback
     from app.store import Database
     from app.sync.connection_check import check_sap, check_tagrain
+    from app.sync.connection_draft import ConnectionDraft
     from app.sync.engine import Engine
     from app.sync.jobs import OBJECTS
     from app.ui.code_check import LiveCodeCheck
@@ -172,12 +174,12 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
             log.info("embedded sandbox: SAP %s, Tagrain %s", running.sap_url, running.tagrain_url)
 
-        def sap_checker(template_id: int) -> ConnectionReport:
-            result = check_sap(database, template_id)
+        def sap_checker(template_id: int, draft: ConnectionDraft) -> ConnectionReport:
+            result = check_sap(database, template_id, draft)
             return ConnectionReport(result.ok, result.message, result.needs_setup)
 
-        def tagrain_checker(template_id: int) -> ConnectionReport:
-            result = check_tagrain(database, template_id)
+        def tagrain_checker(template_id: int, draft: ConnectionDraft) -> ConnectionReport:
+            result = check_tagrain(database, template_id, draft)
             return ConnectionReport(result.ok, result.message)
 
         def make_engine(gui_database: Database) -> Engine:
@@ -361,6 +363,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "secrets": _cmd_secrets,
     "settings": cli_settings.cmd_settings,
     "company": cli_company.cmd_company,
+    "reconcile": cli_reconcile.cmd_reconcile,
 }
 
 

@@ -48,6 +48,11 @@ def add_commands(commands: Any) -> None:
     summary.add_argument("--smtp-user", help="SMTP login; its password is read from the keyring")
     summary.add_argument("--email-from", default="integration-hub@localhost")
     summary.add_argument(
+        "--no-reconcile",
+        action="store_true",
+        help="leave out the reconciliation of the day before (read live from both systems)",
+    )
+    summary.add_argument(
         "--set-smtp-password",
         action="store_true",
         help="ask for the SMTP password and keep it in the keyring",
@@ -263,12 +268,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
         )
         print("SMTP password stored in the keyring")
         return EXIT_OK
+    from datetime import timedelta
+
+    from app.sync.reconcile.daily import check_day
+
     database = open_database(args.database)
     try:
         rows = daily_summary(database, day, local_zone())
+        checks = [] if args.no_reconcile else check_day(database, day - timedelta(days=1))
     finally:
         database.dispose()
-    print(as_text(rows, day), end="")
+    print(as_text(rows, day, checks), end="")
     if args.csv:
         Path(args.csv).write_text(as_csv(rows), encoding="utf-8")
         print(f"written to {args.csv}")
@@ -287,6 +297,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
             ),
             rows,
             day,
+            checks,
         )
         print(f"e-mailed to {', '.join(args.email_to)}")
     return EXIT_OK

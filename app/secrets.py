@@ -71,6 +71,27 @@ def _is_unusable(backend: KeyringBackend) -> bool:
     return False
 
 
+NO_KEYRING = "Passwords and API keys cannot be kept on this machine: it has no usable keyring."
+
+
+def keyring_advice(platform: str | None = None) -> str:
+    """What to install or unlock so that this machine can keep secrets, in plain words."""
+    platform = platform or sys.platform
+    if platform == "win32":
+        return (
+            "Windows keeps them in the Credential Manager, which every Windows account has; "
+            "sign in to Windows with your own account (not a temporary profile) and start "
+            "the client again."
+        )
+    if platform == "darwin":
+        return "macOS keeps them in the login Keychain; unlock it and start the client again."
+    return (
+        "Install and unlock a Secret Service, such as GNOME Keyring (package gnome-keyring) "
+        "or KWallet, log in to the desktop again and start the client again "
+        "(README: Secrets; For IT: a Linux server)."
+    )
+
+
 def backend_name() -> str:
     """The keyring backend in use, for the about box and `integration-hub service` output."""
     backend = keyring.get_keyring()

@@ -185,6 +185,18 @@ def startup_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list
     ]
 
 
+def reconcile_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """A day's reconciliation: ideal the sequential listings × latency; the issue's ceiling 60 s."""
+    return [
+        (
+            f"Reconcile one store's day, latency {data['latency']:g} s",
+            f"{data['receipts']:,} receipts ({data['sap_requests']} SL requests)",
+            f"{data['seconds']:.1f} s ({'matches' if data['matches'] else 'DIFFERS'})",
+            f"{data['ideal_seconds']:.1f} s = sequential pages × latency; ceiling 60 s",
+        )
+    ]
+
+
 def seed_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
     """Tagrain sandbox seed and client streaming; tracked for regressions, no ceiling."""
     none = "— (no external bound; tracked for regressions)"
@@ -276,6 +288,15 @@ BENCHES = [
         300,
         startup_rows,
         ["Client start-up"],
+    ),
+    Bench(
+        "reconcile",
+        "reconcile_day.py",
+        ["--receipts", "5000", "--latency", "0.3"],
+        ["--receipts", "300", "--latency", "0.3"],
+        600,
+        reconcile_rows,
+        ["Reconcile one store's day"],
     ),
     Bench(
         "seed",

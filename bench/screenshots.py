@@ -113,9 +113,7 @@ def _seed(db: Database) -> None:
             for s in demo.STORES[:3]
         ]
         t.tender_mappings = [
-            TenderMapping(
-                tender_type="cash", payment_means="cash", account_code=demo.ACCOUNTS[0].code
-            ),
+            TenderMapping(tender_type="cash", payment_means="cash"),
             TenderMapping(tender_type="card", payment_means="credit_card", credit_card_code=1),
         ]
     secrets.set_secret("Sandbox", secrets.SecretKind.SAP_PASSWORD, demo.SAP_PASSWORD)
@@ -335,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     db = open_database(f"sqlite:///{scratch.name}/store.sqlite3")
     _seed(db)
     services = Services(
-        sap_checker=lambda _t: ConnectionReport(True, "Logged in to SBODEMOUS as manager."),
+        sap_checker=lambda _t, _draft: ConnectionReport(True, "Logged in to SBODEMOUS as manager."),
         lists=SandboxCompanyLists(),
     )
     window = MainWindow(db, services)

@@ -38,7 +38,7 @@ def test_version(isolated_home: Path) -> None:
 def test_help_lists_every_command(isolated_home: Path) -> None:
     result = run_cli("--help", home=isolated_home)
     assert result.returncode == 0
-    for command in ("gui", "sandbox", "sync", "service", "db"):
+    for command in ("gui", "sandbox", "sync", "service", "db", "reconcile"):
         assert command in result.stdout
 
 
@@ -50,6 +50,9 @@ def test_help_lists_every_command(isolated_home: Path) -> None:
         (["db"], "the following arguments are required: ACTION"),
         (["--database", "nonsense", "status"], "invalid database URL 'nonsense'"),
         (["--database", "oracle9://x/y", "status"], "no SQLAlchemy dialect"),
+        (["reconcile", "--from", "2026-13-01", "--to", "2026-12-31"], "is not a date"),
+        (["reconcile", "--from", "2026-01-02"], "the following arguments are required: --to"),
+        (["reconcile", "--from", "2026-01-02", "--to", "2026-01-01"], "is before --from"),
     ],
 )
 def test_bad_input_is_one_clear_line(isolated_home: Path, args: list[str], expected: str) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from app.store import Database, PendingRetry, RecordLog, Run, Template
 from app.sync import waiting as waits
 from app.sync.jobs import JOB_LABELS
+from app.sync.reconcile import daily as reconciled
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,11 @@ def as_csv(rows: list[SummaryRow]) -> str:
     return out.getvalue()
 
 
-def as_text(rows: list[SummaryRow], day: date) -> str:
-    """The summary as an aligned plain-text table, for the console and e-mail."""
+def as_text(rows: list[SummaryRow], day: date, checks: Sequence[reconciled.DayCheck] = ()) -> str:
+    """The summary as an aligned plain-text table, for the console and e-mail.
+
+    ``checks``: the reconciliation of the day before, added as its own section.
+    """
     lines = [f"Integration Hub summary for {day.isoformat()}", ""]
     lines.append(
         f"{'Template':<16}{'Object':<28}{'Runs':>6}{'OK':>8}{'Retried':>9}{'Failed':>8}"
@@ -226,6 +230,8 @@ def as_text(rows: list[SummaryRow], day: date) -> str:
         lines.extend(f"  {r.template} / {r.label}: {r.waiting_reasons}" for r in reasons)
     if not rows:
         lines.append("nothing ran")
+    if checks:
+        lines.extend(["", *reconciled.lines(checks)])
     return "\n".join(lines) + "\n"
 
 
@@ -242,13 +248,20 @@ class MailSettings:
     starttls: bool = True
 
 
-def send_summary(settings: MailSettings, rows: list[SummaryRow], day: date) -> None:
-    """E-mail the summary as text with the CSV attached."""
+def send_summary(
+    settings: MailSettings,
+    rows: list[SummaryRow],
+    day: date,
+    checks: Sequence[reconciled.DayCheck] = (),
+) -> None:
+    """E-mail the summary as text with the CSV attached; the subject says when books differ."""
     message = EmailMessage()
-    message["Subject"] = f"Integration Hub summary {day.isoformat()}"
+    message["Subject"] = (
+        f"Integration Hub summary {day.isoformat()}{reconciled.subject_note(checks)}"
+    )
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.recipients)
-    message.set_content(as_text(rows, day))
+    message.set_content(as_text(rows, day, checks))
     message.add_attachment(
         as_csv(rows).encode("utf-8"),
         maintype="text",

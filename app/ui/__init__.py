@@ -5,8 +5,9 @@ small injection points:
 
 - ``app.ui.main.run(database_url, argv, services=Services(...))`` starts the client;
 - ``Services.sap_checker`` / ``Services.tagrain_checker``: callables
-  ``(template_id) -> ConnectionReport`` run on a worker thread by the Test
-  Connection buttons (``app.ui.connection_check``);
+  ``(template_id, ConnectionDraft) -> ConnectionReport`` run on a worker thread
+  by the Test Connection buttons with the form's values, saved or not
+  (``app.ui.connection_check``);
 - ``Services.lists``: a ``ListSource`` (``app.ui.lists``) feeding Choose From
   List and the Tagrain side of the mappings, always called on a worker
   thread; absent, ``FormContext.lists`` reads them live through

@@ -41,11 +41,29 @@ from app.ui.sync_actions import SyncActions
 from app.ui.sync_center import SyncCenter
 from app.ui.sync_progress import SyncProgressPanel
 from app.ui.widgets.form_base import BaseForm
+from app.ui.workspace_fit import WorkspaceFitter, fit_window
 
 TITLE = "Integration Hub for Tagrain"
 NOT_OURS = "{} is not part of the Integration Hub."
 FRAME_MARGINS = QMargins(8, 30, 8, 8)
 SHELL_BACKGROUND = "#dde7f0"
+
+
+CLOSE_WINDOW_KEY = QKeySequence("Ctrl+W")
+
+
+def leave_close_key_to_file_menu(frame: QMdiSubWindow) -> None:
+    """Drop Ctrl+W from the sub-window's own Close (its system menu keeps Ctrl+F4).
+
+    Qt gives every sub-window's system-menu Close the platform's Close keys, Ctrl+W
+    among them; with File → Close Window on Ctrl+W too, Qt finds the key ambiguous
+    and runs neither.
+    """
+    menu = frame.systemMenu()
+    for action in menu.actions() if menu is not None else []:
+        keys = action.shortcuts()
+        if CLOSE_WINDOW_KEY in keys:
+            action.setShortcuts([key for key in keys if key != CLOSE_WINDOW_KEY])
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +91,7 @@ class MainWindow(QMainWindow):
         self.mdi.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.mdi.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setCentralWidget(self.mdi)
+        self.workspace_fitter = WorkspaceFitter(self.mdi)
         self.tree = MainMenuTree(self.registry)
         self.tree.form_requested.connect(self.open_form)
         self.context.events.form_requested.connect(self.open_form_on_template)
@@ -113,7 +132,9 @@ class MainWindow(QMainWindow):
         self.preview_action = self.sync_actions.preview
         self.set_sync_now_available(False)
         self.mdi.subWindowActivated.connect(lambda _w: self.sync_actions.refresh())
-        self.close_window_action = self._action("Close Window", self._close_active, "Ctrl+W")
+        self.close_window_action = self._action(
+            "Close Window", self._close_active, CLOSE_WINDOW_KEY.toString()
+        )
         self.exit_action = self._action("Exit", self.close, "Ctrl+Q")
         self.tile_action = self._action("Tile", self.mdi.tileSubWindows)
         self.tile_action.setIcon(icon("layout-grid"))
@@ -164,18 +185,14 @@ class MainWindow(QMainWindow):
             frame.setProperty("form_key", PREVIEW_KEY)
             frame.setWindowIcon(icon("list-search"))
             frame.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            leave_close_key_to_file_menu(frame)
             size = form.sizeHint().grownBy(FRAME_MARGINS)
             frame.resize(size.boundedTo(self.mdi.viewport().size()))
         assert frame is not None
         form.show_report(report)
         frame.setWindowTitle(form.windowTitle())
         frame.show()
-        room = self.mdi.viewport().rect()
-        place = frame.geometry()
-        frame.move(
-            max(0, min(place.x(), room.width() - place.width())),
-            max(0, min(place.y(), room.height() - place.height())),
-        )
+        fit_window(frame, self.mdi)
         self.mdi.setActiveSubWindow(frame)
         return form
 
@@ -331,9 +348,12 @@ class MainWindow(QMainWindow):
         frame.setProperty("form_key", key)
         frame.setWindowIcon(icon(spec.icon))
         frame.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        leave_close_key_to_file_menu(frame)
         size = form.sizeHint().expandedTo(form.minimumSizeHint()).grownBy(FRAME_MARGINS)
-        frame.resize(size.boundedTo(self.mdi.viewport().size()).expandedTo(frame.minimumSizeHint()))
+        room = self.mdi.viewport().size() if self.mdi.isVisible() else size
+        frame.resize(size.boundedTo(room).expandedTo(frame.minimumSizeHint()))
         frame.show()
+        fit_window(frame, self.mdi)
         self.mdi.setActiveSubWindow(frame)
         return form
 
@@ -442,6 +462,7 @@ class MainWindow(QMainWindow):
             rect = settings.value(f"forms/{key}/geometry")
             if window is not None and isinstance(rect, QRect) and rect.isValid():
                 window.setGeometry(rect)
+                fit_window(window, self.mdi)
         active = self.form_window(str(settings.value("forms/active") or ""))
         if active is not None:
             self.mdi.setActiveSubWindow(active)

@@ -84,6 +84,7 @@ def default_registry() -> FormRegistry:
     from app.ui.forms.master_data_bp import BusinessPartnerMasterDataForm
     from app.ui.forms.master_data_item import ItemMasterDataForm
     from app.ui.forms.monitor import SyncMonitorForm
+    from app.ui.forms.reconciliation import ReconciliationForm
     from app.ui.forms.sync_settings import SyncSettingsForm
     from app.ui.forms.templates import TemplatesForm
 
@@ -121,6 +122,7 @@ def default_registry() -> FormRegistry:
     )
     registry.add(FormSpec("sync_monitor", "Sync Monitor", SyncMonitorForm, "report", toolbar=True))
     registry.add(FormSpec("daily_summary", "Daily Summary", DailySummaryForm, "report"))
+    registry.add(FormSpec("reconciliation", "Reconciliation", ReconciliationForm, "cash"))
     registry.add(
         FormSpec("database_settings", "Database and Scheduling", DatabaseSettingsForm, "database")
     )

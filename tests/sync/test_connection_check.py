@@ -13,6 +13,7 @@ from app.sandbox.launcher import RunningSandboxes
 from app.sandbox.sapb1.server import ServiceLayerSandbox
 from app.store import Database, Template
 from app.sync.connection_check import check_sap, check_tagrain
+from app.sync.connection_draft import ConnectionDraft
 
 
 def _real_template(database: Database, **fields: object) -> int:
@@ -103,3 +104,48 @@ def test_untrusted_certificate_is_explained_and_a_ca_file_fixes_it(
             https_service_layer.certificate_path
         )
     assert check_sap(database, template_id).ok
+
+
+def _draft(template: Template, **changes: object) -> ConnectionDraft:
+    fields: dict[str, object] = {
+        "sap_url": template.sap_url,
+        "sap_version": template.sap_version,
+        "sap_company_db": template.sap_company_db,
+        "sap_user": template.sap_user,
+        "sap_verify_tls": template.sap_verify_tls,
+        "sap_ca_file": template.sap_ca_file or "",
+        "tagrain_url": template.tagrain_url,
+    }
+    fields.update(changes)
+    return ConnectionDraft(**fields)  # type: ignore[arg-type]
+
+
+def test_typed_values_are_tested_before_they_are_saved(
+    database: Database, sandboxes: RunningSandboxes
+) -> None:
+    port = _closed_port()
+    template_id = _real_template(
+        database, sap_url=f"http://127.0.0.1:{port}", tagrain_url=f"http://127.0.0.1:{port}"
+    )
+    secrets.set_secret("Store West", secrets.SecretKind.SAP_PASSWORD, "not-the-password")
+    with database.session() as session:
+        template = session.get_one(Template, template_id)
+        typed = _draft(
+            template,
+            sap_url=sandboxes.sap_url,
+            tagrain_url=sandboxes.tagrain_url,
+            sap_password=demo.SAP_PASSWORD,
+            tagrain_api_key=demo.TAGRAIN_API_KEY,
+        )
+        stored_password_only = _draft(template, sap_url=sandboxes.sap_url)
+    sap = check_sap(database, template_id, typed)
+    assert sap.ok, sap.message
+    assert check_tagrain(database, template_id, typed).message == "Connected to Tagrain: 4 stores."
+    refused = check_sap(database, template_id, stored_password_only)
+    assert refused.message.startswith("SAP Business One refused user 'manager'")
+    assert "sap_password" not in repr(typed) and demo.TAGRAIN_API_KEY not in repr(typed)
+    with database.session() as session:
+        assert session.get_one(Template, template_id).sap_url == f"http://127.0.0.1:{port}"
+    assert secrets.get_secret("Store West", secrets.SecretKind.SAP_PASSWORD) == "not-the-password"
+    assert secrets.get_secret("Store West", secrets.SecretKind.TAGRAIN_API_KEY) is None
+    assert not check_sap(database, template_id).ok

@@ -5,15 +5,19 @@ from __future__ import annotations
 import socketserver
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete
 
+from app.connectors.sapb1 import ServiceLayerClient
 from app.store import Database, TenderMapping
+from app.sync.context import SyncContext, sap_settings
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
+from app.sync.mapping.money import local_date
+from app.sync.reconcile.daily import check_day, subject_note
 from app.sync.summary import MailSettings, as_csv, as_text, daily_summary, send_summary
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -139,3 +143,52 @@ def test_a_day_without_runs_says_so(database: Database) -> None:
     assert as_csv(rows).splitlines() == [
         "template,object,runs,succeeded,retried,failed,waiting,waiting_reasons"
     ]
+
+
+def test_the_summary_reports_yesterdays_reconciliation_and_its_mail_says_when_books_differ(
+    database: Database,
+    template_id: int,
+    context: SyncContext,
+    smtp_sink: socketserver.ThreadingTCPServer,
+) -> None:
+    engine = Engine(database, OBJECTS)
+    for name in OBJECTS:
+        engine.run(name, template_id)
+    refunded = {r.sale_id for r in context.tagrain.iter_refunds()}
+    sale = next(
+        s
+        for s in context.tagrain.iter_sales()
+        if s.status == "completed" and s.id not in refunded and sum(t.amount for t in s.tenders)
+    )
+    store = context.tagrain.get_store(sale.store_id)
+    day = local_date(sale.sold_at, store.timezone)
+    clean = check_day(database, day)
+    assert [(c.template, c.matches) for c in clean] == [("Sandbox", True)]
+    assert "  Sandbox: matches" in as_text([], day + timedelta(days=1), clean)
+    assert subject_note(clean) == ""
+
+    with ServiceLayerClient(sap_settings(context.rules)) as client:
+        (payment,) = client.iter_entities(
+            "IncomingPayments", filter=f"U_TG_ID eq '{sale.id}'", select=["DocEntry"]
+        )
+        client.cancel("IncomingPayments", payment["DocEntry"])
+    checks = check_day(database, day)
+    text = as_text([], day + timedelta(days=1), checks)
+    assert f"Reconciliation of {day.isoformat()}" in text
+    assert f"  Sandbox: DOES NOT MATCH in {store.code} (1 record)" in text
+
+    send_summary(
+        MailSettings(
+            host="127.0.0.1",
+            port=smtp_sink.server_address[1],
+            sender="hub@example.com",
+            recipients=("accounts@example.com",),
+        ),
+        [],
+        day + timedelta(days=1),
+        checks,
+    )
+    (message,) = smtp_sink.messages  # type: ignore[attr-defined]
+    subject = f"Integration Hub summary {(day + timedelta(days=1)).isoformat()}"
+    assert f"Subject: {subject} - books do not match on {day.isoformat()}" in message
+    assert "DOES NOT MATCH" in message

@@ -24,7 +24,7 @@ from app.sandbox.template import ensure_sandbox_template
 from app.store import Database
 from app.sync.connection_check import check_sap
 from app.sync.context import TemplateRules, sap_settings
-from app.ui.connection_check import ConnectionReport
+from app.ui.connection_check import ConnectionDraft, ConnectionReport
 from app.ui.context import Services
 from app.ui.forms.company_setup import CompanySetupForm
 from app.ui.forms.connections import ConnectionsForm
@@ -64,9 +64,9 @@ def checker_threads() -> list[str]:
 
 @pytest.fixture
 def services(database: Database, checker_threads: list[str]) -> Services:
-    def sap(template_id: int) -> ConnectionReport:
+    def sap(template_id: int, draft: ConnectionDraft) -> ConnectionReport:
         checker_threads.append(threading.current_thread().name)
-        result = check_sap(database, template_id)
+        result = check_sap(database, template_id, draft)
         return ConnectionReport(result.ok, result.message, result.needs_setup)
 
     return Services(sap_checker=sap)

@@ -31,6 +31,7 @@ HUB_FORMS = [
     "Synchronization Settings",
     "Sync Monitor",
     "Daily Summary",
+    "Reconciliation",
     "Database and Scheduling",
 ]
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.store import Database, ExpenseMapping, StoreMapping, TenderMapping
+from app.store import Database, ExpenseMapping, StoreMapping, Template, TenderMapping
 from app.ui.data.templates import add_template
 from app.ui.forms.mappings import MappingsForm
 from app.ui.lists import CodeName, ListKind
@@ -197,4 +197,71 @@ def test_switching_templates_reads_again_and_drops_stale_answers(
     qtbot.wait(50)
     assert form.template_id == other
     assert form.models["stores"].rows()[0].warehouse_code == "01"
+    assert form.mode_button.text() == "OK"
+
+
+def test_a_cash_tender_without_account_needs_every_mapped_store_to_have_a_till(
+    qtbot: QtBot, window: MainWindow, database: Database, template_id: int
+) -> None:
+    form = _open(qtbot, window)
+    stores = form.grids["stores"]
+    _type_cell(qtbot, stores, 0, "warehouse_code", "NY")
+    _type_cell(qtbot, stores, 0, "cash_account", "_SYS00000000101")
+    _type_cell(qtbot, stores, 1, "warehouse_code", "CHI")
+    _type_cell(qtbot, stores, 2, "warehouse_code", "DEN")
+    form.tabs.setCurrentIndex(1)
+    tenders = form.grids["tenders"]
+    _choose_means(qtbot, tenders, 0, "Cash")
+    model = tenders.mapping_model
+    status = model.index(0, len(model.columns))
+    refused = "Account missing: no cash account for store CHI, DEN"
+    assert str(status.data()).startswith(f"Unmapped: {refused}")
+    assert status.data(Qt.ItemDataRole.ForegroundRole) == QBrush(ERROR)
+
+    form.tabs.setCurrentIndex(0)
+    press(qtbot, form.mode_button)
+    kind, text = window.messenger.last
+    assert kind == "error"
+    assert text.startswith("Tender cash: account missing: no cash account for store CHI, DEN")
+    assert form.tabs.currentIndex() == 1
+    with database.session() as session:
+        assert session.query(TenderMapping).count() == 0
+
+    form.tabs.setCurrentIndex(0)
+    _type_cell(qtbot, stores, 1, "cash_account", "_SYS00000000102")
+    _type_cell(qtbot, stores, 2, "cash_account", "_SYS00000000103")
+    assert status.data() == (
+        "Mapped: each store's cash account: "
+        "NYC → _SYS00000000101, CHI → _SYS00000000102, DEN → _SYS00000000103"
+    )
+    assert "CHI → _SYS00000000102" in str(status.data(Qt.ItemDataRole.ToolTipRole))
+    press(qtbot, form.mode_button)
+    assert form.mode_button.text() == "OK"
+    with database.session() as session:
+        saved = session.query(TenderMapping).one()
+        assert (saved.tender_type, saved.payment_means, saved.account_code) == (
+            "cash",
+            "cash",
+            None,
+        )
+
+
+def test_a_store_without_its_own_till_uses_the_general_cash_account(
+    qtbot: QtBot, window: MainWindow, database: Database, template_id: int
+) -> None:
+    with database.session() as session:
+        session.get_one(Template, template_id).cash_account = "_SYS00000000101"
+    form = _open(qtbot, window)
+    stores = form.grids["stores"]
+    _type_cell(qtbot, stores, 0, "warehouse_code", "NY")
+    _type_cell(qtbot, stores, 1, "warehouse_code", "CHI")
+    _type_cell(qtbot, stores, 1, "cash_account", "_SYS00000000102")
+    form.tabs.setCurrentIndex(1)
+    tenders = form.grids["tenders"]
+    _choose_means(qtbot, tenders, 0, "Cash")
+    model = tenders.mapping_model
+    assert model.index(0, len(model.columns)).data() == (
+        "Mapped: each store's cash account: NYC → _SYS00000000101, CHI → _SYS00000000102"
+    )
+    press(qtbot, form.mode_button)
     assert form.mode_button.text() == "OK"

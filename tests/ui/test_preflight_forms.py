@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from app.sandbox import demo
 from app.sandbox.launcher import RunningSandboxes, SandboxOptions, SandboxScale, start_sandboxes
 from app.sandbox.template import ensure_sandbox_template
-from app.store import Database, StoreMapping, Template
+from app.store import Database, ExpenseMapping, StoreMapping, Template, TenderMapping
 from app.ui.code_check import LiveCodeCheck
 from app.ui.context import Services
 from app.ui.forms.general_settings import GeneralSettingsForm
@@ -159,12 +159,6 @@ def test_mappings_update_with_an_unknown_warehouse_is_refused_on_its_cell(
     column = [c.attribute for c in model.columns].index("warehouse_code")
     row = next(n for n, r in enumerate(model.rows()) if r.warehouse_code)
     store_id, before = model.rows()[row].store_id, model.rows()[row].warehouse_code
-    # The form asks an account of every cash tender (the sandbox template leaves it to the till's)
-    tenders = form.models["tenders"]
-    account = [c.attribute for c in tenders.columns].index("account_code")
-    for number, tender in enumerate(tenders.rows()):
-        if tender.payment_means == "cash" and not tender.account_code:
-            tenders.setData(tenders.index(number, account), demo.STORES[0].cash_account)
     form.tabs.setCurrentIndex(2)
     model.setData(model.index(row, column), "99")
     _update(qtbot, form)
@@ -261,3 +255,43 @@ def _render_with_dialog(window: MainWindow, dialog: ChooseFromListDialog) -> QPi
     painter.drawPixmap(corner, dialog.grab())
     painter.end()
     return picture
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_sandbox_mappings_save_with_the_cash_tender_on_each_stores_till(
+    qtbot: QtBot, sandbox_id: int, window: MainWindow, database: Database, size: tuple[int, int]
+) -> None:
+    window.resize(*size)
+    form = _mappings(qtbot, window, sandbox_id)
+    tenders = form.models["tenders"]
+    cash = next(n for n, r in enumerate(tenders.rows()) if r.tender_type == "cash")
+    status = tenders.index(cash, len(tenders.columns))
+    assert status.data() == (
+        "Mapped: each store's cash account: "
+        "NYC → _SYS00000000101, CHI → _SYS00000000102, DEN → _SYS00000000103, "
+        "LAX → _SYS00000000104"
+    )
+    form.tabs.setCurrentIndex(2)
+    grid = form.grids["expenses"]
+    model = grid.mapping_model
+    row = next(n for n, r in enumerate(model.rows()) if r.category == "donations")
+    index = model.index(row, model.column_of("account_code"))
+    grid.setFocus()
+    grid.setCurrentIndex(index)
+    qtbot.keyClick(grid, Qt.Key.Key_F2)
+    editors = [e for e in grid.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1
+    qtbot.keyClicks(editors[0], "_SYS00000000690")
+    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState)
+    qtbot.waitUntil(lambda: grid.checking is None, timeout=10_000)
+    _update(qtbot, form)
+    assert window.messenger.last[0] != "error", window.messenger.last
+    assert form.mode_button.text() == "OK"
+    with database.session() as session:
+        saved = session.query(ExpenseMapping).filter_by(template_id=sandbox_id)
+        assert {m.category: m.account_code for m in saved}["donations"] == "_SYS00000000690"
+        stored_cash = session.query(TenderMapping).filter_by(
+            template_id=sandbox_id, tender_type="cash"
+        )
+        assert stored_cash.one().account_code is None

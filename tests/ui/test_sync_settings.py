@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from PySide6.QtCore import QTime
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -18,7 +17,7 @@ from app.ui.forms.sync_schedule_dialog import ScheduleDialog
 from app.ui.forms.sync_settings import SyncSettingsForm
 from app.ui.main_window import MainWindow
 from app.ui.models.run_models import when
-from tests.ui.helpers import open_from_tree, press
+from tests.ui.helpers import open_from_tree, press, type_into
 from tests.ui.sync_support import center_of, sync_services
 
 NEXT_RUN = 9
@@ -67,8 +66,8 @@ def test_a_weekly_schedule_shows_its_next_run_and_is_saved_for_the_scheduler(
     dialog.frequency.setCurrentIndex(1)
     dialog.days["mon"].setChecked(True)
     dialog.days["thu"].setChecked(True)
-    dialog.start.setTime(QTime(9, 0))
-    dialog.end.setTime(QTime(17, 30))
+    type_into(qtbot, dialog.start, "0900")
+    type_into(qtbot, dialog.end, "17.30")
     dialog.every.setText("2")
     dialog.unit.setCurrentIndex(1)
     spec = ScheduleSpec(True, "weekly", "mon,thu", time(9), time(17, 30), 120)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from app.connectors.sapb1.client import ServiceLayerClient
 from app.connectors.sapb1.credits import InvoiceCredits, read_invoice_credits
 from app.connectors.sapb1.lists import SapLists
-from app.connectors.sapb1.odata import quote
+from app.connectors.sapb1.odata import date_literal, quote
 from app.connectors.sapb1.records import (
     BP_FIELDS,
     CREDIT_MEMO,
@@ -24,6 +24,8 @@ from app.connectors.sapb1.records import (
     JOURNAL_ENTRY,
     OBJECT_TYPE,
     OUTGOING_PAYMENT,
+    POSTING_DATE,
+    POSTING_FIELDS,
     BusinessPartnerDraft,
     DocumentDraft,
     DocumentRef,
@@ -33,6 +35,7 @@ from app.connectors.sapb1.records import (
     SapBusinessPartner,
     SapGroup,
     SapItem,
+    SapPosting,
     to_decimal,
 )
 
@@ -231,6 +234,34 @@ class SapCompany(SapLists):
                 if current is None or (current.cancelled and not ref.cancelled):
                     found[raw["U_TG_ID"]] = ref
         return found
+
+    def postings(
+        self, kind: str, first_day: dt.date, last_day: dt.date, page_size: int = 500
+    ) -> Iterator[list[SapPosting]]:
+        """Page by page, the postings of a kind dated in a range that carry a Tagrain id.
+
+        One filtered, ``$select``ed listing (``DocDate``, or a journal entry's
+        ``ReferenceDate``, between the days; ``U_TG_ID`` set), never a GET per document.
+        """
+        version = self.client.settings.version
+        dated = POSTING_DATE.get(kind, "DocDate")
+        condition = (
+            f"{dated} ge {date_literal(first_day, version)} and "
+            f"{dated} le {date_literal(last_day, version)} and U_TG_ID ne null"
+        )
+        for page in self.client.iter_pages(
+            kind, filter=condition, select=POSTING_FIELDS[kind], page_size=page_size
+        ):
+            yield [SapPosting.from_entity(kind, raw) for raw in page if raw.get("U_TG_ID")]
+
+    def postings_of(self, kind: str, tagrain_ids: Iterable[str]) -> Iterator[SapPosting]:
+        """The postings of a kind carrying these Tagrain ids, whatever their date."""
+        for chunk in _chunks(list(tagrain_ids), 20):
+            listed = " or ".join(f"U_TG_ID eq {quote(i)}" for i in chunk)
+            for raw in self.client.iter_entities(
+                kind, filter=listed, select=POSTING_FIELDS[kind], page_size=100
+            ):
+                yield SapPosting.from_entity(kind, raw)
 
     def item_tracking(self, item_codes: Iterable[str]) -> dict[str, str]:
         """Which of these items SAP has, each with how it is tracked: serial, batch or none."""

@@ -557,3 +557,156 @@ def item_type(raw: dict[str, Any]) -> str:
     if is_yes(raw.get("ManageBatchNumbers")):
         return "Batch"
     return "Inventory" if is_yes(raw.get("InventoryItem", "tYES")) else "Non-Inventory"
+
+
+POSTING_FIELDS: dict[str, list[str]] = {
+    INVOICE: [
+        "DocEntry",
+        "DocNum",
+        "DocDate",
+        "U_TG_ID",
+        "DocTotal",
+        "VatSum",
+        "CardCode",
+        "BPL_IDAssignedToInvoice",
+        "Cancelled",
+        "CancelStatus",
+        "DocumentLines",
+    ],
+    INCOMING_PAYMENT: [
+        "DocEntry",
+        "DocNum",
+        "DocDate",
+        "U_TG_ID",
+        "CardCode",
+        "BPLID",
+        "Cancelled",
+        "CashSum",
+        "CashAccount",
+        "TransferSum",
+        "TransferAccount",
+        "PaymentCreditCards",
+    ],
+    JOURNAL_ENTRY: ["JdtNum", "Number", "ReferenceDate", "U_TG_ID", "JournalEntryLines"],
+}
+POSTING_FIELDS[CREDIT_MEMO] = POSTING_FIELDS[INVOICE]
+POSTING_FIELDS[OUTGOING_PAYMENT] = POSTING_FIELDS[INCOMING_PAYMENT]
+POSTING_DATE = {JOURNAL_ENTRY: "ReferenceDate"}
+"""The property a kind of posting is dated by (``DocDate`` unless named here)."""
+
+
+@dataclass(frozen=True)
+class PaidBy:
+    """One payment means of a payment: ``cash``/``transfer`` with its account, or a card code."""
+
+    means: str  # cash, credit_card, transfer
+    account: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class SapPosting:
+    """A posting carrying a Tagrain id, as reconciliation reads it (one $select'ed row).
+
+    ``live`` is False for a cancelled document or payment, a cancellation
+    document, and a journal entry reversal (whose ``amount`` is negative).
+    ``amount`` is DocTotal, a payment's sum, or a journal entry's first line
+    (debit less credit); ``based_on`` the invoices a credit memo's lines copy;
+    ``paid_by`` a payment's means; ``accounts`` a journal entry's
+    (account, debit less credit) per line.
+    """
+
+    kind: str
+    entry: int
+    number: int | None
+    tagrain_id: str
+    day: dt.date
+    amount: Decimal
+    tax: Decimal = Decimal(0)
+    card_code: str | None = None
+    branch: int | None = None
+    live: bool = True
+    warehouse: str | None = None
+    based_on: tuple[int, ...] = ()
+    paid_by: tuple[PaidBy, ...] = ()
+    accounts: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def key(self) -> str:
+        """``Invoices:12`` — as links and logs name it."""
+        return f"{self.kind}:{self.entry}"
+
+    @classmethod
+    def from_entity(cls, kind: str, raw: dict[str, Any]) -> SapPosting:
+        """Read one row of ``SapCompany.postings``."""
+        day = dt.date.fromisoformat(str(raw[POSTING_DATE.get(kind, "DocDate")])[:10])
+        number = raw.get("DocNum", raw.get("Number"))
+        base: dict[str, Any] = {
+            "kind": kind,
+            "entry": int(raw[DOC_KEY.get(kind, "DocEntry")]),
+            "number": int(number) if number is not None else None,
+            "tagrain_id": str(raw["U_TG_ID"]),
+            "day": day,
+            "card_code": raw.get("CardCode"),
+        }
+        if kind == JOURNAL_ENTRY:
+            accounts = tuple(
+                (
+                    str(line.get("AccountCode")),
+                    _cents(line.get("Debit")) - _cents(line.get("Credit")),
+                )
+                for line in raw.get("JournalEntryLines") or []
+            )
+            amount = accounts[0][1] if accounts else Decimal(0)
+            return cls(**base, amount=amount, live=amount > 0, accounts=accounts)
+        if kind in (INCOMING_PAYMENT, OUTGOING_PAYMENT):
+            paid: list[PaidBy] = []
+            if raw.get("CashSum"):
+                paid.append(
+                    PaidBy("cash", str(raw.get("CashAccount") or ""), _cents(raw["CashSum"]))
+                )
+            for card in raw.get("PaymentCreditCards") or []:
+                paid.append(
+                    PaidBy(
+                        "credit_card", str(card.get("CreditCard")), _cents(card.get("CreditSum"))
+                    )
+                )
+            if raw.get("TransferSum"):
+                paid.append(
+                    PaidBy(
+                        "transfer",
+                        str(raw.get("TransferAccount") or ""),
+                        _cents(raw["TransferSum"]),
+                    )
+                )
+            return cls(
+                **base,
+                amount=sum((p.amount for p in paid), Decimal(0)),
+                branch=raw.get("BPLID"),
+                live=not is_yes(raw.get("Cancelled")),
+                paid_by=tuple(paid),
+            )
+        lines = raw.get("DocumentLines") or []
+        return cls(
+            **base,
+            amount=_cents(raw.get("DocTotal")),
+            tax=_cents(raw.get("VatSum")),
+            branch=raw.get("BPL_IDAssignedToInvoice"),
+            live=not is_yes(raw.get("Cancelled")) and raw.get("CancelStatus") != "csCancellation",
+            warehouse=next(
+                (ln.get("WarehouseCode") for ln in lines if ln.get("WarehouseCode")), None
+            ),
+            based_on=tuple(
+                sorted(
+                    {
+                        int(ln["BaseEntry"])
+                        for ln in lines
+                        if ln.get("BaseEntry") is not None and ln.get("BaseType") in (13, "13")
+                    }
+                )
+            ),
+        )
+
+
+def _cents(value: Any) -> Decimal:
+    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -4,6 +4,12 @@ Rows for every Tagrain store, tender type and expense category the list
 source knows are always shown, mapped or not; stored mappings for values it
 no longer knows are kept and shown too. Saving replaces the template's
 mappings in one transaction; incomplete rows are refused, empty ones dropped.
+
+A cash tender needs no account of its own: as the sync does
+(``app.sync.mapping.payments.till_cash_account``), its cash then goes to each
+store's cash account, or where a store has none to the template's Cash
+Account in General Settings. Such a tender is refused only while a mapped
+store would have no cash account at all.
 """
 
 from __future__ import annotations
@@ -69,15 +75,65 @@ class StoreRow:
         return "Branch is not a branch number" if self.branch_input else None
 
 
+@dataclass(frozen=True)
+class TillCash:
+    """Where each mapped store's cash goes when a cash tender has no account of its own."""
+
+    accounts: tuple[tuple[str, str], ...]
+    """(store, account) of every mapped store that has a cash account (its own or general)."""
+    missing: tuple[str, ...]
+    """Mapped stores without any cash account."""
+    general: str
+    """The template's Cash Account (General Settings), empty when it has none."""
+
+    def problem(self) -> str | None:
+        """Why cash cannot go to the stores' cash accounts, or None when it can."""
+        if self.missing:
+            names = ", ".join(self.missing)
+            return (
+                f"Account missing: no cash account for store {names} "
+                "(Mappings → Stores, or Cash Account in General Settings)"
+            )
+        if not self.accounts:
+            return "Account missing: no store is mapped to take the cash"
+        return None
+
+    def note(self) -> str:
+        """Which account each store's cash goes to."""
+        pairs = ", ".join(f"{store} → {account}" for store, account in self.accounts)
+        return f"each store's cash account: {pairs}"
+
+
+def till_cash(stores: Sequence[StoreRow], general: str = "") -> TillCash:
+    """Each mapped store's cash account as the sync picks it: the store's, else the general."""
+    accounts: list[tuple[str, str]] = []
+    missing: list[str] = []
+    for row in stores:
+        if not row.warehouse_code:
+            continue
+        name = row.store_code or row.store
+        account = row.cash_account or general
+        if account:
+            accounts.append((name, account))
+        else:
+            missing.append(name)
+    return TillCash(tuple(accounts), tuple(missing), general)
+
+
 @dataclass
 class TenderRow:
-    """Tagrain tender type → SAP payment means."""
+    """Tagrain tender type → SAP payment means.
+
+    ``tills`` is where cash goes when a cash tender has no account of its own
+    (None: not known, so a cash tender needs an account).
+    """
 
     tender_type: str
     tender_name: str
     payment_means: str = ""
     account_code: str = ""
     credit_card_code: str = ""
+    tills: TillCash | None = field(default=None, repr=False, compare=False)
 
     def problem(self) -> str | None:
         """Why the row is not usable yet, or None when it is mapped."""
@@ -85,8 +141,16 @@ class TenderRow:
             return "No payment means"
         if self.payment_means == "credit_card" and not self.credit_card_code:
             return "Credit card code missing"
+        if self.payment_means == "cash" and not self.account_code:
+            return "Account missing" if self.tills is None else self.tills.problem()
         if self.payment_means != "credit_card" and not self.account_code:
             return "Account missing"
+        return None
+
+    def note(self) -> str | None:
+        """What a mapped row does that its cells do not show (a cash tender's tills)."""
+        if self.payment_means == "cash" and not self.account_code and self.tills is not None:
+            return None if self.tills.problem() else self.tills.note()
         return None
 
 
@@ -105,11 +169,22 @@ class ExpenseRow:
 
 @dataclass
 class MappingSet:
-    """The three mappings of a template as the form edits them."""
+    """The three mappings of a template as the form edits them.
+
+    ``general_cash_account`` is the template's Cash Account (General Settings),
+    where the cash of a store without its own cash account goes.
+    """
 
     stores: list[StoreRow]
     tenders: list[TenderRow]
     expenses: list[ExpenseRow]
+    general_cash_account: str = ""
+
+    def share_tills(self) -> None:
+        """Tell every tender row where cash goes with the store rows as they are now."""
+        tills = till_cash(self.stores, self.general_cash_account)
+        for tender in self.tenders:
+            tender.tills = tills
 
 
 def load_mappings(
@@ -121,6 +196,8 @@ def load_mappings(
 ) -> MappingSet:
     """Rows for every known Tagrain value plus every stored mapping."""
     with db.session() as session:
+        template = session.get(Template, template_id)
+        general_cash = (template.cash_account or "") if template is not None else ""
         stored_stores = {
             m.store_id: m
             for m in session.scalars(
@@ -156,7 +233,9 @@ def load_mappings(
         if (e := stored_expenses.get(code)) is not None:
             expense.account_code = e.account_code
         expense_rows.append(expense)
-    return MappingSet(store_rows, tender_rows, expense_rows)
+    loaded = MappingSet(store_rows, tender_rows, expense_rows, general_cash)
+    loaded.share_tills()
+    return loaded
 
 
 def _store_rows(known: Sequence[CodeName], stored: list[StoreMapping]) -> list[StoreRow]:
@@ -200,6 +279,7 @@ def _names(known: Sequence[CodeName], stored: Mapping[str, object]) -> dict[str,
 
 
 def _check(mappings: MappingSet) -> None:
+    mappings.share_tills()
     for s in mappings.stores:
         if (s.cash_account or s.branch_id is not None) and not s.warehouse_code:
             raise InputError(f"Store {s.store}: choose the SAP warehouse too.", "stores")
@@ -214,7 +294,9 @@ def _check(mappings: MappingSet) -> None:
         if t.payment_means and t.payment_means not in PAYMENT_MEANS:
             raise InputError(f"Tender {t.tender_type}: unknown payment means.", "tenders")
         if t.payment_means and (problem := t.problem()) is not None:
-            raise InputError(f"Tender {t.tender_type}: {problem.lower()}.", "tenders")
+            raise InputError(
+                f"Tender {t.tender_type}: {problem[:1].lower()}{problem[1:]}.", "tenders"
+            )
         if t.credit_card_code and not t.credit_card_code.isdigit():
             raise InputError(
                 f"Tender {t.tender_type}: the credit card code is a number.", "tenders"

@@ -3,6 +3,10 @@
 Passwords and API keys go to the keyring through app.secrets and never come
 back into a visible field: the field stays empty and says whether a value is
 stored; leaving it empty keeps the stored value.
+
+Test Connection tests what the form shows, saved or not: a typed password or
+API key is used for the test and not stored until Update. The test runs on a
+worker and leaves the keyboard focus where it was.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -24,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import credentials
-from app.secrets import SecretsUnavailable
+from app.secrets import NO_KEYRING, SecretsUnavailable, keyring_advice
 from app.ui.background import BackgroundCall
-from app.ui.connection_check import ConnectionChecker, ConnectionReport
+from app.ui.connection_check import ConnectionChecker, ConnectionDraft, ConnectionReport
 from app.ui.context import FormContext
 from app.ui.data import settings as store
 from app.ui.data.errors import InputError
@@ -37,9 +42,11 @@ from app.ui.widgets.layout import add_row, form_group
 from app.ui.widgets.template_form import TemplateForm
 
 NO_CHECKER_TIP = "Connection tests arrive with the sync core; none is installed in this build."
+TESTING = "Testing…"
 STORED = "•••••••• stored in the keyring; type to replace"
 NOT_STORED = "not stored yet"
 HANDED_OVER = "handed over by the sandbox this client started; the keyring is not read"
+CANNOT_KEEP = "cannot be kept: this machine has no keyring (see above)"
 
 
 class ConnectionsForm(TemplateForm):
@@ -51,6 +58,11 @@ class ConnectionsForm(TemplateForm):
         self._waiters: set[_TestWaiter] = set()
         column = QVBoxLayout(self.content)
         column.setContentsMargins(0, 0, 0, 0)
+        self.keyring_note = QLabel()
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.hide()
+        column.addWidget(self.keyring_note)
 
         sap, sap_form = form_group("SAP Business One Service Layer")
         self.sap_url = self._line("sap_url", "https://sapb1.example.com:50000/b1s")
@@ -115,11 +127,15 @@ class ConnectionsForm(TemplateForm):
 
     def _wire_test(self, button: QPushButton, checker: ConnectionChecker | None, side: str) -> None:
         button.setProperty("checker_available", checker is not None)
+        button.setProperty("side", side)
         if checker is None:
             button.setEnabled(False)
             button.setToolTip(NO_CHECKER_TIP)
             return
-        button.setToolTip(f"Log in to {side} with the saved settings of this template")
+        button.setToolTip(
+            f"Log in to {side} with the settings as they are in this form, saved or not "
+            "(a typed password or API key is used, not stored)"
+        )
         button.clicked.connect(lambda: self.start_test(button, checker, side))
 
     def load(self, template_id: int | None) -> None:
@@ -143,18 +159,29 @@ class ConnectionsForm(TemplateForm):
         self._show_secret_state(template_id)
 
     def _show_secret_state(self, template_id: int) -> None:
+        """Say for this template where its secrets come from (never leaving another's words)."""
         name = store.template_name(self.context.database, template_id)
+        self.keyring_note.hide()
         if credentials.handed_over(name):
-            self.sap_password.setPlaceholderText(HANDED_OVER)
-            self.tagrain_api_key.setPlaceholderText(HANDED_OVER)
+            self._secret_placeholders(HANDED_OVER, HANDED_OVER)
             return
         try:
             state = store.secret_state(name)
-        except SecretsUnavailable as exc:
-            self.messenger.error(str(exc))
+        except SecretsUnavailable:
+            self._secret_placeholders(CANNOT_KEEP, CANNOT_KEEP)
+            self.keyring_note.setText(f"{NO_KEYRING} {keyring_advice()}")
+            self.keyring_note.show()
             return
-        self.sap_password.setPlaceholderText(STORED if state.sap_password else NOT_STORED)
-        self.tagrain_api_key.setPlaceholderText(STORED if state.tagrain_api_key else NOT_STORED)
+        self._secret_placeholders(
+            STORED if state.sap_password else NOT_STORED,
+            STORED if state.tagrain_api_key else NOT_STORED,
+        )
+
+    def _secret_placeholders(self, sap: str, tagrain: str) -> None:
+        self.sap_password.setPlaceholderText(sap)
+        self.sap_password.setToolTip(sap)
+        self.tagrain_api_key.setPlaceholderText(tagrain)
+        self.tagrain_api_key.setToolTip(tagrain)
 
     def save(self) -> None:
         """Validate, then store the fields and any newly typed secret in one transaction."""
@@ -173,18 +200,48 @@ class ConnectionsForm(TemplateForm):
         _check_sap_complete(settings)
         if self.tagrain_api_key.text() and not settings.tagrain_url:
             raise InputError("Enter the Tagrain base URL the API key is for.", "tagrain_url")
-        store.save_connection(
-            self.context.database,
-            template_id,
-            settings,
-            sap_password=self.sap_password.text(),
-            tagrain_api_key=self.tagrain_api_key.text(),
-        )
+        try:
+            store.save_connection(
+                self.context.database,
+                template_id,
+                settings,
+                sap_password=self.sap_password.text(),
+                tagrain_api_key=self.tagrain_api_key.text(),
+            )
+        except SecretsUnavailable:
+            typed = "sap_password" if self.sap_password.text() else "tagrain_api_key"
+            raise InputError(
+                f"{NO_KEYRING} Nothing was saved: empty the password and API key fields to "
+                f"save the other fields. {keyring_advice()}",
+                typed,
+            ) from None
         self.begin_loading()
         self.sap_password.clear()
         self.tagrain_api_key.clear()
         self.end_loading()
         self._show_secret_state(template_id)
+
+    def connection_draft(self, side: str) -> ConnectionDraft:
+        """The connection as the form shows it, typed secrets included.
+
+        The URL of the side about to be tested must be a URL (InputError refuses it).
+        """
+        sap_url, tagrain_url = self.sap_url.text().strip(), self.tagrain_url.text().strip()
+        if self.test_sap.property("side") == side:
+            sap_url = check_url(sap_url, "sap_url", "Service Layer URL")
+        else:
+            tagrain_url = check_url(tagrain_url, "tagrain_url", "Tagrain base URL")
+        return ConnectionDraft(
+            sap_url=sap_url,
+            sap_version=self.sap_version.currentText(),
+            sap_company_db=self.sap_company_db.text().strip(),
+            sap_user=self.sap_user.text().strip(),
+            sap_verify_tls=self.sap_verify_tls.isChecked(),
+            sap_ca_file=self.sap_ca_file.text().strip(),
+            tagrain_url=tagrain_url,
+            sap_password=self.sap_password.text(),
+            tagrain_api_key=self.tagrain_api_key.text(),
+        )
 
     def browse_ca_file(self) -> None:
         """Pick the CA certificate file with the system's file dialog."""
@@ -200,16 +257,20 @@ class ConnectionsForm(TemplateForm):
     def start_test(self, button: QPushButton, checker: ConnectionChecker, side: str) -> None:
         """Run the injected checker on a worker thread; the result lands in the status bar."""
         template_id = self.template_id
-        if template_id is None:
+        if template_id is None or any(w.button is button for w in self._waiters):
             return
-        if self.is_dirty():
-            self.messenger.warning("Update the form first: the test uses the saved settings.")
+        try:
+            draft = self.connection_draft(side)
+        except InputError as exc:
+            self.refuse(exc)
             return
-        button.setEnabled(False)
-        self.messenger.info(f"Testing the connection to {side}…")
+        # The button stays enabled (a disabled focused button would push the focus on to
+        # the next field); it says it is testing and a second press waits for the first.
         waiter = _TestWaiter(self, button, side)
         self._waiters.add(waiter)
-        call = BackgroundCall(lambda: checker(template_id))
+        button.setText(TESTING)
+        self.messenger.info(f"Testing the connection to {side}…")
+        call = BackgroundCall(lambda: checker(template_id, draft))
         call.finished.connect(waiter.done)
         call.failed.connect(waiter.crashed)
         call.start()
@@ -217,7 +278,7 @@ class ConnectionsForm(TemplateForm):
     def test_finished(self, waiter: _TestWaiter, report: ConnectionReport) -> None:
         """Show a test's outcome and allow the next test."""
         self._waiters.discard(waiter)
-        waiter.button.setEnabled(True)
+        waiter.button.setText(waiter.label)
         if report.ok and report.needs_setup:
             self.messenger.warning(f"{waiter.side}: {report.message}")
             self.offer_company_setup(report)
@@ -261,6 +322,7 @@ class _TestWaiter(QObject):
         self.form: ConnectionsForm | None = form
         self.messenger: StatusMessenger | None = form.messenger
         self.button = button
+        self.label = button.text()
         self.side = side
         form.destroyed.connect(self._form_gone)
         form.messenger.destroyed.connect(self._messenger_gone)

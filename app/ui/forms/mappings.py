@@ -126,6 +126,7 @@ class MappingsForm(TemplateForm):
         self.reading = False
         self._generation = 0
         self._known = _Known([], [], [])
+        self.general_cash_account = ""
         self.save_check = SaveCheck(self, [self.content, self.template_combo], self._refuse_code)
         self.refresh_templates()
 
@@ -145,6 +146,8 @@ class MappingsForm(TemplateForm):
         return QSize(960, 460)
 
     def _grid_edited(self) -> None:
+        self._mapping_set().share_tills()
+        self.models["tenders"].refresh()
         self._update_summaries()
         if not self._loading:
             self.set_dirty(True)
@@ -220,6 +223,7 @@ class MappingsForm(TemplateForm):
                 self._known.tenders,
                 self._known.categories,
             )
+            self.general_cash_account = loaded.general_cash_account
             self.models["stores"].set_rows(loaded.stores)
             self.models["tenders"].set_rows(loaded.tenders)
             self.models["expenses"].set_rows(loaded.expenses)
@@ -270,6 +274,7 @@ class MappingsForm(TemplateForm):
             stores=self.models["stores"].rows(),
             tenders=self.models["tenders"].rows(),
             expenses=self.models["expenses"].rows(),
+            general_cash_account=self.general_cash_account,
         )
 
     def save(self) -> None:

@@ -1,10 +1,14 @@
-"""The schedule of one object: enabled, Daily or Weekly (weekdays), window and interval."""
+"""The schedule of one object: enabled, Daily or Weekly (weekdays), window and interval.
+
+The window's times are typed as in SAP Business One ("0900", "9:30", "21.15");
+a time that is not one is named in red. A window whose end is before its start
+crosses midnight: the dialog says so under the window, and OK asks once more.
+"""
 
 from __future__ import annotations
 
 from datetime import time, tzinfo
 
-from PySide6.QtCore import QTime
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -13,7 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTimeEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -21,19 +25,22 @@ from PySide6.QtWidgets import (
 from app.scheduling.calendar import WEEKDAYS
 from app.ui.data.errors import InputError
 from app.ui.data.schedules import ScheduleDraft
+from app.ui.data.time_input import FORMAT_HINT, show_time
 from app.ui.forms.sync_common import button
 from app.ui.models.run_models import when
+from app.ui.style import WARNING
 from app.ui.widgets.layout import add_row, form_group
+from app.ui.widgets.time_field import TimeField
 
 UNITS = (("Minutes", 1), ("Hours", 60))
+TIME_FIELDS = (("start", "Time Window from"), ("end", "Time Window to"))
 
 
-def _qtime(value: time) -> QTime:
-    return QTime(value.hour, value.minute)
-
-
-def _time(value: QTime) -> time:
-    return time(value.hour(), value.minute())
+def midnight_note(start: time, end: time) -> str:
+    """What a window that crosses midnight runs ("" when it does not cross it)."""
+    if end >= start:
+        return ""
+    return f"Crosses midnight: runs {show_time(start)}–24:00 and 00:00–{show_time(end)}"
 
 
 class ScheduleDialog(QDialog):
@@ -60,13 +67,12 @@ class ScheduleDialog(QDialog):
             self.days[name] = box
             days.addWidget(box)
         days.addStretch(1)
-        self.start = QTimeEdit()
+        self.start = TimeField()
         self.start.setObjectName("windowStart")
-        self.end = QTimeEdit()
+        self.end = TimeField()
         self.end.setObjectName("windowEnd")
         for edit in (self.start, self.end):
-            edit.setDisplayFormat("HH:mm")
-            edit.setMinimumWidth(80)
+            edit.setFixedWidth(70)
         window = QHBoxLayout()
         window.setSpacing(8)
         window.addWidget(QLabel("from"))
@@ -93,10 +99,19 @@ class ScheduleDialog(QDialog):
         self.next_label.setObjectName("scheduleNextRun")
         self.summary_label = QLabel()
         self.summary_label.setObjectName("scheduleSummary")
+        self.midnight = QLabel()
+        self.midnight.setObjectName("scheduleMidnight")
+        self.midnight.setStyleSheet(f"color: {WARNING}")
+        self.midnight.setToolTip(
+            "A window that crosses midnight belongs to the day it starts on "
+            "(Friday 22:00–02:00 runs into Saturday morning)."
+        )
         add_row(form, "Enabled", self.enabled)
         add_row(form, "Frequency", self.frequency)
         add_row(form, "Weekdays", days)
         add_row(form, "Time Window", window)
+        add_row(form, "", self.midnight)
+        self.form = form
         add_row(form, "Interval", interval)
         add_row(form, "Schedule", self.summary_label)
         add_row(form, "Next Run", self.next_label)
@@ -121,8 +136,8 @@ class ScheduleDialog(QDialog):
         self.frequency.currentIndexChanged.connect(self._changed)
         for box in self.days.values():
             box.toggled.connect(self._changed)
-        self.start.timeChanged.connect(self._changed)
-        self.end.timeChanged.connect(self._changed)
+        self.start.time_changed.connect(self._changed)
+        self.end.time_changed.connect(self._changed)
         self.every.textChanged.connect(self._changed)
         self.unit.currentIndexChanged.connect(self._changed)
         self._changed()
@@ -133,23 +148,41 @@ class ScheduleDialog(QDialog):
         chosen = {d.strip()[:3] for d in draft.weekdays.split(",")}
         for name, box in self.days.items():
             box.setChecked(name in chosen)
-        self.start.setTime(_qtime(draft.window_start))
-        self.end.setTime(_qtime(draft.window_end))
+        self.start.set_value(draft.window_start)
+        self.end.set_value(draft.window_end)
         hours = draft.interval_minutes and draft.interval_minutes % 60 == 0
         self.unit.setCurrentIndex(1 if hours else 0)
         self.every.setText(str(draft.interval_minutes // 60 if hours else draft.interval_minutes))
 
+    def window_times(self) -> tuple[time, time]:
+        """The window's start and end as typed (InputError names a time that is not one)."""
+        times = []
+        for name, label in TIME_FIELDS:
+            field: TimeField = getattr(self, name)
+            value = field.value()
+            if value is None:
+                typed = field.text().strip()
+                raise InputError(
+                    f"{label}: {typed!r} is not a time ({FORMAT_HINT})"
+                    if typed
+                    else f"{label}: enter a time ({FORMAT_HINT})",
+                    name,
+                )
+            times.append(value)
+        return times[0], times[1]
+
     def draft(self) -> ScheduleDraft:
-        """The schedule as the dialog shows it now."""
+        """The schedule as the dialog shows it now (InputError: a time is not one)."""
         weekly = self.frequency.currentData() == "weekly"
+        start, end = self.window_times()
         return self.original.with_changes(
             enabled=self.enabled.isChecked(),
             frequency=str(self.frequency.currentData()),
             weekdays=",".join(n for n, box in self.days.items() if box.isChecked())
             if weekly
             else "",
-            window_start=_time(self.start.time()),
-            window_end=_time(self.end.time()),
+            window_start=start,
+            window_end=end,
             interval_minutes=int(self.every.text() or 0) * int(self.unit.currentData()),
         )
 
@@ -157,15 +190,42 @@ class ScheduleDialog(QDialog):
         weekly = self.frequency.currentData() == "weekly"
         for box in self.days.values():
             box.setEnabled(weekly)
-        draft = self.draft()
+        try:
+            draft = self.draft()
+        except InputError as exc:
+            self.summary_label.setText("—")
+            self.next_label.setText("—")
+            self.form.setRowVisible(self.midnight, False)
+            self.error.setText(str(exc))
+            return
         self.summary_label.setText(draft.summary())
         self.next_label.setText(when(draft.next_run(self.tz)) or "—")
+        note = midnight_note(draft.window_start, draft.window_end)
+        self.midnight.setText(note)
+        self.form.setRowVisible(self.midnight, bool(note))
         self.error.clear()
 
     def _ok(self) -> None:
         try:
-            self.draft().check()
+            draft = self.draft()
+            draft.check()
         except InputError as exc:
             self.error.setText(str(exc))
+            field = getattr(self, exc.field or "", None)
+            if isinstance(field, TimeField):
+                field.setFocus()
+            return
+        note = midnight_note(draft.window_start, draft.window_end)
+        if note and not self._confirm_midnight(note):
             return
         self.accept()
+
+    def _confirm_midnight(self, note: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.windowTitle(),
+            f"The time window ends before it starts.\n\n{note}.\n\nKeep this window?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes

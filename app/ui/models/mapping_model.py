@@ -18,7 +18,11 @@ STATUS_HEADER = "Status"
 
 
 class MappingRow(Protocol):
-    """A row of a mapping: its fields are attributes; ``problem`` says what is missing."""
+    """A row of a mapping: its fields are attributes; ``problem`` says what is missing.
+
+    A row may also have ``note()``: what a mapped row does that its cells do not
+    show, added to its status and tooltip.
+    """
 
     def problem(self) -> str | None: ...
 
@@ -58,6 +62,12 @@ class MappingModel(QAbstractTableModel):
         """How many rows still lack their SAP side."""
         return sum(1 for row in self._rows if row.problem() is not None)
 
+    def refresh(self) -> None:
+        """Show every row again (what they depend on outside the grid changed)."""
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(self.columns))
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def column_of(self, attribute: str) -> int:
         """The column index showing a row attribute."""
         return next(i for i, c in enumerate(self.columns) if c.attribute == attribute)
@@ -91,10 +101,13 @@ class MappingModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         problem = row.problem()
+        note = getattr(row, "note", lambda: None)()
         status_column = index.column() == len(self.columns)
         if role == Qt.ItemDataRole.DisplayRole:
             if status_column:
-                return "Mapped" if problem is None else f"Unmapped: {problem}"
+                if problem is None:
+                    return f"Mapped: {note}" if note else "Mapped"
+                return f"Unmapped: {problem}"
             column = self.columns[index.column()]
             value = str(getattr(row, column.attribute))
             return column.choices.get(value, value) if column.choices else value
@@ -112,6 +125,8 @@ class MappingModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole and problem is not None:
             return f"Not mapped: {problem}. Sync runs skip or fail on this value."
+        if role == Qt.ItemDataRole.ToolTipRole and note:
+            return f"Mapped: {note}."
         return None
 
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:

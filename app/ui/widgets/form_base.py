@@ -4,6 +4,8 @@ A form opens in OK mode; editing a watched field turns the mode button into
 Update. Update saves (the subclass's ``save``) and returns to OK; OK closes
 the form; Cancel or Esc closes it, asking first when there are unsaved edits.
 Refused input goes to the status bar in red and the field is highlighted.
+The form's content scrolls inside the window when the window is smaller than
+the content wants; the buttons stay visible at the bottom.
 
 A form names the shared data it shows (``change_scopes``). When another
 desktop changes it, a clean form reloads at once (``follow_change``); a form
@@ -14,15 +16,17 @@ the edits and shows the new data.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +50,25 @@ OVERWRITE_QUESTION = (
 NOT_OVERWRITTEN = "Nothing saved. Data → Refresh shows the other desktop's change."
 
 
+class FormScrollArea(QScrollArea):
+    """Scrolls a form's content; asks for the room the content wants, not Qt's capped size."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("formScroll")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setWidget(content)
+        self.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        return content.sizeHint().expandedTo(content.minimumSizeHint())
+
+
 class BaseForm(QWidget):
     """A form inside the MDI area; subclasses fill ``body`` and implement ``save``."""
 
@@ -67,9 +90,13 @@ class BaseForm(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         outer.setSpacing(6)
-        self.body = QVBoxLayout()
+        content = QWidget()
+        content.setObjectName("formContent")
+        self.body = QVBoxLayout(content)
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(6)
-        outer.addLayout(self.body, 1)
+        self.scroll_area = FormScrollArea(content)
+        outer.addWidget(self.scroll_area, 1)
 
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(6)
