@@ -25,7 +25,7 @@ EXIT_FAILED = 1
 def add_commands(commands: Any) -> None:
     """Register the sync commands on the CLI's subparsers."""
     names = ", ".join(OBJECTS)
-    sync = commands.add_parser("sync", help="synchronise one object or all of them")
+    sync = commands.add_parser("sync", help="synchronize one object or all of them")
     sync.add_argument("object", help=f"one of: {names}, or 'all'")
     sync.add_argument("--template", help="the Tagrain template (default: the only one)")
     sync.add_argument("--full", action="store_true", help="read everything, not only changes")

@@ -133,6 +133,14 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         center.runner.progress.connect(lambda count, *_rest: done.__setitem__(0, count))
         window.sync_now_action.trigger()
         _until(app, lambda: done[0] >= 120)
+        _until(
+            app,
+            lambda: (
+                bool(monitor.runs_model.rows())
+                and monitor.runs_model.rows()[0].total >= 100
+                and monitor.records_model.rowCount() >= 100
+            ),
+        )
         _save(window, out, "sync-now-progress", app)
         _until(app, lambda: center.runner.running is None and not monitor.records_loading)
 

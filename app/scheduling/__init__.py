@@ -1,4 +1,4 @@
-"""Automatic synchronisation: schedules (rows in the store) turned into APScheduler triggers.
+"""Automatic synchronization: schedules (rows in the store) turned into APScheduler triggers.
 
 ``calendar`` is the pure next-run rule, ``trigger`` wraps it for APScheduler,
 ``owner`` is the heartbeat that decides which process fires, ``scheduler``

@@ -43,7 +43,7 @@ def utcnow() -> datetime:
 
 
 class SyncObject(enum.StrEnum):
-    """The objects the Integration Hub synchronises."""
+    """The objects the Integration Hub synchronizes."""
 
     CUSTOMER_GROUPS = "customer_groups"
     PRODUCT_GROUPS = "product_groups"

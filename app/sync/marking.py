@@ -1,4 +1,4 @@
-"""Bulk marking: which customers and items a template synchronises (Qt-free core).
+"""Bulk marking: which customers and items a template synchronizes (Qt-free core).
 
 The "Set Customers / Set Items for Synchronization" matrices read SAP records
 by code and group range together with what the store knows about each one

@@ -9,6 +9,10 @@ created) is written by the runner's thread with the record's log row, in one
 transaction. A preview runs the same way with a context whose clients write
 nothing: its run and log rows are kept, but no link, retry or watermark.
 
+A cancel stops reading at once: records already posting are finished and
+recorded, those queued for a worker but not started are dropped unposted (the
+watermark stays before the first of them, so the next run reads them again).
+
 Records are applied by a pool of workers when the job allows it (several
 Service Layer sessions post at once), but results are taken in read order,
 so the watermark only ever moves over a prefix of records that are all
@@ -51,6 +55,8 @@ from app.sync.records import (
 log = logging.getLogger(__name__)
 
 WATERMARK_EVERY = 50
+Applied = tuple[Outcome, RecordWork]
+"""A record's outcome and what it bound, as a worker hands them to the runner's thread."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +206,8 @@ class Runner:
             state.total = len(retries)
         else:
             state.total = None if counted is None else counted + len(retries)
-        state.message = f"{job.object_name}: retrying {len(retries)} records"
+        retrying = f"{len(retries)} record{'' if len(retries) == 1 else 's'}"
+        state.message = f"{job.object_name}: retrying {retrying}"
         if progress:
             progress(state)
 
@@ -226,7 +233,7 @@ class Runner:
         if cancel.cancelled:
             return "cancelled", "cancelled by the user"
         if retries_only or chosen:
-            return ("partial" if recorder.counts["failed"] else "succeeded"), None
+            return retry_status(recorder.counts, recorder.total), None
         state.message = f"{job.object_name}: reading changes"
         newest = self._apply_all(
             job,
@@ -269,7 +276,8 @@ class Runner:
         workers = self.workers if job.parallel else 1
         newest: datetime | None = None
         since_mark = 0
-        pending: deque[tuple[SourceRecord, Future[tuple[Outcome, RecordWork]] | None]] = deque()
+        gap = False
+        pending: deque[tuple[SourceRecord, Future[Applied | None] | None]] = deque()
         done_here = retried or {}
 
         def already_applied(record: SourceRecord) -> bool:
@@ -280,17 +288,28 @@ class Runner:
                 applied_version is not None and record.updated_at <= applied_version
             )
 
-        def settle(record: SourceRecord, future: Future[tuple[Outcome, RecordWork]] | None) -> None:
-            nonlocal newest, since_mark
+        def settle(record: SourceRecord, future: Future[Applied | None] | None) -> None:
+            nonlocal newest, since_mark, gap
+            result = None if future is None or future.cancelled() else future.result()
+            if future is not None and result is None:
+                # Dropped by a cancel before a worker started it: not posted, not logged.
+                gap = True
+                return
             state.done += 1
-            if future is not None:
-                outcome, work = future.result()
+            if result is not None:
+                outcome, work = result
                 recorder.record(record.source_id, outcome, work)
                 if outcome.failed:
                     state.failed += 1
                     log.warning(
                         "%s %s failed: %s", job.object_name, record.source_id, outcome.message
                     )
+            if gap:
+                # Posted after a dropped record: recorded, but the watermark stays before
+                # the dropped one, so the next run reads it (and links this one) again.
+                if progress:
+                    progress(state)
+                return
             if record.updated_at is not None and (newest is None or record.updated_at > newest):
                 newest = record.updated_at
             since_mark += 1
@@ -313,14 +332,29 @@ class Runner:
                     if already_applied(record):
                         pending.append((record, None))
                     else:
-                        pending.append((record, pool.submit(_apply_one, job, record)))
+                        pending.append((record, pool.submit(_apply_one, job, record, cancel)))
                     while pending and (len(pending) >= workers * 2 or _settled(pending[0][1])):
                         settle(*pending.popleft())
+                    if cancel.cancelled:
+                        break  # before reading on (the next record may need another page)
             finally:
-                # Also when reading failed midway: what was applied is recorded.
+                # Also when reading failed midway: what was applied is recorded. After a
+                # cancel, records a worker has not started yet are dropped, not posted.
+                if cancel.cancelled or keeper.lost.is_set():
+                    for _record, future in pending:
+                        if future is not None:
+                            future.cancel()
                 while pending:
                     settle(*pending.popleft())
         return newest
+
+
+def retry_status(counts: Mapping[str, int], total: int) -> str:
+    """How a retry ended: failed when every record it tried failed again, else as any run."""
+    failed = counts["failed"]
+    if failed and failed == total:
+        return "failed"
+    return "partial" if failed else "succeeded"
 
 
 def store_problem(exc: DBAPIError) -> str:
@@ -340,13 +374,18 @@ def _quietly(step: Callable[[], object], what: str) -> None:
         log.exception("could not %s", what)
 
 
-def _settled(future: Future[tuple[Outcome, RecordWork]] | None) -> bool:
+def _settled(future: Future[Applied | None] | None) -> bool:
     """Whether a pending entry can be settled now (None: nothing was applied)."""
     return future is None or future.done()
 
 
-def _apply_one(job: SyncJob, record: SourceRecord) -> tuple[Outcome, RecordWork]:
-    """Apply one record: its outcome (a record-level error is FAILED, a wait WAITING) and work."""
+def _apply_one(job: SyncJob, record: SourceRecord, cancel: CancelToken) -> Applied | None:
+    """Apply one record: its outcome (a record-level error is FAILED, a wait WAITING) and work.
+
+    None, and nothing posted, when the user cancelled before a worker got to it.
+    """
+    if cancel.cancelled:
+        return None
     with record_work(job.binder) as work:
         try:
             outcome = job.apply(record)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 
 from app.store import Database, PendingRetry, RecordLog, Run, Template
 from app.sync import waiting as waits
+from app.sync.jobs import JOB_LABELS
 from app.sync.reconcile import daily as reconciled
 
 
@@ -38,6 +39,11 @@ class SummaryRow:
     waiting_reasons: str = ""
     """Why records wait, grouped: "12 waiting: 9 posting period locked (2026-11), …"."""
 
+    @property
+    def label(self) -> str:
+        """The user's name of the object: "Customers (SAP → Tagrain)", not ``customers_up``."""
+        return JOB_LABELS.get(self.object, self.object)
+
 
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """The UTC start and end of a local day."""
@@ -54,15 +60,29 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
     """What each object of each template did on ``day`` (local to ``tz``).
 
     ``succeeded`` counts records created, updated, linked or cancelled;
-    ``retried`` those of them that had failed before; ``failed`` the failures
-    of the day; ``waiting`` the records still queued for a retry now (failed
-    ones and those waiting for another object's record), and
-    ``waiting_reasons`` why the waiting ones wait. Previews (dry runs)
+    ``retried`` those of them that had failed before; ``failed`` the records
+    that failed on the day and did not go through later that day (one that a
+    retry put through is retried, not failed); ``waiting`` the records still
+    queued for a retry now (failed ones and those waiting for another object's
+    record), and ``waiting_reasons`` why the waiting ones wait. Previews (dry runs)
     wrote nothing and are left out.
     """
     start, end = day_bounds(day, tz)
-    earlier = aliased(RecordLog)
+    earlier, later, later_run = aliased(RecordLog), aliased(RecordLog), aliased(Run)
     in_day = and_(Run.started_at >= start, Run.started_at < end, Run.dry_run.is_(False))
+    went_through_later = (
+        select(later.id)
+        .join(later_run, later_run.id == later.run_id)
+        .where(
+            later.source_id == RecordLog.source_id,
+            later.object == RecordLog.object,
+            later.status == "ok",
+            later.id > RecordLog.id,
+            later_run.started_at < end,
+            later_run.dry_run.is_(False),
+        )
+        .exists()
+    )
     with database.session() as session:
         runs = _by_key(
             session.execute(
@@ -79,9 +99,17 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
                 func.count(RecordLog.id),
             )
             .join(Run, Run.id == RecordLog.run_id)
-            .where(in_day, RecordLog.action != "skipped")
+            .where(in_day, RecordLog.action != "skipped", RecordLog.status != "failed")
             .group_by(Run.template_id, Run.object, RecordLog.status)
         ).all()
+        failed = _by_key(
+            session.execute(
+                select(Run.template_id, Run.object, func.count(func.distinct(RecordLog.source_id)))
+                .join(Run, Run.id == RecordLog.run_id)
+                .where(in_day, RecordLog.status == "failed", ~went_through_later)
+                .group_by(Run.template_id, Run.object)
+            ).all()
+        )
         retried = _by_key(
             session.execute(
                 select(
@@ -122,9 +150,14 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
     counts: dict[tuple[int, str], dict[str, int]] = {}
     for template_id, object_name, status, count in outcomes:
         counts.setdefault((template_id, object_name), {})[status] = count
-    keys = set(runs) | set(waiting) | set(counts)
+    keys = set(runs) | set(waiting) | set(counts) | set(failed)
     rows = []
-    for template_id, object_name in sorted(keys, key=lambda k: (names.get(k[0], ""), k[1])):
+    order = {name: n for n, name in enumerate(JOB_LABELS)}
+
+    def position(key: tuple[int, str]) -> tuple[str, int, str]:
+        return names.get(key[0], ""), order.get(key[1], len(order)), key[1]
+
+    for template_id, object_name in sorted(keys, key=position):
         key = (template_id, object_name)
         by_status = counts.get((template_id, object_name), {})
         rows.append(
@@ -134,7 +167,7 @@ def daily_summary(database: Database, day: date, tz: tzinfo) -> list[SummaryRow]
                 runs=runs.get(key, 0),
                 succeeded=by_status.get("ok", 0),
                 retried=retried.get(key, 0),
-                failed=by_status.get("failed", 0),
+                failed=failed.get(key, 0),
                 waiting=waiting.get(key, 0),
                 waiting_reasons=waits.describe(queued.get(key, [])),
             )
@@ -163,7 +196,7 @@ def as_csv(rows: list[SummaryRow]) -> str:
         writer.writerow(
             (
                 row.template,
-                row.object,
+                row.label,
                 row.runs,
                 row.succeeded,
                 row.retried,
@@ -182,18 +215,19 @@ def as_text(rows: list[SummaryRow], day: date, checks: Sequence[reconciled.DayCh
     """
     lines = [f"Integration Hub summary for {day.isoformat()}", ""]
     lines.append(
-        f"{'template':<16}{'object':<18}{'runs':>6}{'ok':>8}{'retried':>9}{'failed':>8}{'waiting':>9}"
+        f"{'Template':<16}{'Object':<28}{'Runs':>6}{'OK':>8}{'Retried':>9}{'Failed':>8}"
+        f"{'Waiting':>9}"
     )
     for r in rows:
         lines.append(
-            f"{r.template[:15]:<16}{r.object[:17]:<18}{r.runs:>6}{r.succeeded:>8}"
+            f"{r.template[:15]:<16}{r.label[:27]:<28}{r.runs:>6}{r.succeeded:>8}"
             f"{r.retried:>9}{r.failed:>8}{r.waiting:>9}"
         )
     reasons = [r for r in rows if r.waiting_reasons]
     if reasons:
         lines.append("")
         lines.append("Why records wait:")
-        lines.extend(f"  {r.template} / {r.object}: {r.waiting_reasons}" for r in reasons)
+        lines.extend(f"  {r.template} / {r.label}: {r.waiting_reasons}" for r in reasons)
     if not rows:
         lines.append("nothing ran")
     if checks:

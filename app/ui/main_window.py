@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -37,6 +38,7 @@ from app.ui.menu_tree import MainMenuTree
 from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, default_registry
 from app.ui.resources import icon
 from app.ui.status import LOG_SHORTCUT, StatusLine, StatusMessenger
+from app.ui.sync_actions import SyncActions
 from app.ui.sync_center import SyncCenter
 from app.ui.sync_progress import SyncProgressPanel
 from app.ui.widgets.form_base import BaseForm
@@ -45,9 +47,6 @@ from app.ui.widgets.message_log import MessagesLog
 from app.ui.workspace_fit import WorkspaceFitter, fit_window
 
 TITLE = "Integration Hub for Tagrain"
-SYNC_NOW_UNAVAILABLE = "Sync Now becomes available when the sync core is installed."
-CHOOSE_OBJECT = "Choose the object to synchronise in the Sync Monitor, then press Sync Now."
-CHOOSE_PREVIEW = "Choose the object to preview in the Sync Monitor, then press Preview."
 NOT_OURS = "{} is not part of the Integration Hub."
 FRAME_MARGINS = QMargins(8, 30, 8, 8)
 SHELL_BACKGROUND = "#dde7f0"
@@ -136,17 +135,15 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.sync_now_action = QAction(icon("refresh"), "Sync Now", self)
-        self.sync_now_action.setObjectName("syncNow")
-        self.sync_now_action.triggered.connect(self.sync_now_requested.emit)
-        self.preview_action = QAction(icon("list-search"), "Preview", self)
-        self.preview_action.setObjectName("syncPreview")
-        self.preview_action.triggered.connect(self._preview)
+        self.sync_actions = SyncActions(self)
+        self.sync_now_action = self.sync_actions.sync_now
+        self.preview_action = self.sync_actions.preview
         self.set_sync_now_available(False)
         self.export_action = self._action("Export to Excel", self.export_active_grid)
         self.export_action.setIcon(icon("sheet-export"))
         self.export_action.setObjectName("exportToExcel")
         self.export_action.setToolTip("Export the active form's grid to Excel (into Documents)")
+        self.mdi.subWindowActivated.connect(lambda _w: self.sync_actions.refresh())
         self.close_window_action = self._action(
             "Close Window", self._close_active, CLOSE_WINDOW_KEY.toString()
         )
@@ -184,17 +181,8 @@ class MainWindow(QMainWindow):
         self.about_action.setIcon(icon("help"))
 
     def set_sync_now_available(self, available: bool) -> None:
-        """Enable Sync Now once something listens to ``sync_now_requested``."""
-        self.sync_now_action.setEnabled(available)
-        self.sync_now_action.setToolTip(
-            "Synchronise the chosen template now" if available else SYNC_NOW_UNAVAILABLE
-        )
-        self.preview_action.setEnabled(available)
-        self.preview_action.setToolTip(
-            "Preview what Sync Now of the chosen object would write, writing nothing"
-            if available
-            else SYNC_NOW_UNAVAILABLE
-        )
+        """Enable the sync actions once something listens to ``sync_now_requested``."""
+        self.sync_actions.set_available(available)
 
     def _install_sync(self, database: Database) -> None:
         """Sync Now, Retry and the embedded scheduler, when the sync core is injected."""
@@ -208,26 +196,8 @@ class MainWindow(QMainWindow):
         self.set_sync_now_available(True)
 
     def _sync_now(self) -> None:
-        """Run the object chosen in the active form (the Sync Monitor or the settings)."""
-        self._run_chosen(preview=False)
-
-    def _preview(self) -> None:
-        """Preview the object chosen in the active form (the Sync Monitor or the settings)."""
-        self._run_chosen(preview=True)
-
-    def _run_chosen(self, *, preview: bool) -> None:
-        center = self.context.sync
-        target = getattr(self.active_form(), "sync_target", lambda: None)()
-        if center is None:
-            return
-        if target is None:
-            self.open_form("sync_monitor")
-            self.messenger.info(CHOOSE_PREVIEW if preview else CHOOSE_OBJECT)
-            return
-        if preview:
-            center.preview(*target)
-        else:
-            center.sync_now(*target)
+        """Run the object chosen in the Sync Monitor (or the settings)."""
+        self.sync_actions.run_chosen(preview=False)
 
     def show_preview(self, report: PreviewReport) -> PreviewForm:
         """Show a finished preview in the Synchronization Preview window (one, reused)."""
@@ -279,8 +249,12 @@ class MainWindow(QMainWindow):
 
         data_menu = bar.addMenu("&Data")
         data_menu.addAction(self.refresh_action)
-        data_menu.addAction(self.sync_now_action)
-        data_menu.addAction(self.preview_action)
+        sync = self.sync_actions
+        for action in (sync.sync_now, sync.sync_all, sync.initial_load):
+            data_menu.addAction(action)
+        data_menu.addSeparator()
+        for action in (sync.preview, sync.preview_all, sync.preview_initial):
+            data_menu.addAction(action)
 
         goto_menu = bar.addMenu("&Goto")
         goto_menu.addAction(self._action("Main Menu", self._focus_tree))
@@ -336,8 +310,7 @@ class MainWindow(QMainWindow):
                 action.setToolTip(f"{spec.title} (Integration Hub)")
                 action.triggered.connect(lambda _checked=False, key=spec.key: self.open_form(key))
         toolbar.addSeparator()
-        toolbar.addAction(self.sync_now_action)
-        toolbar.addAction(self.preview_action)
+        self._add_sync_buttons(toolbar)
         toolbar.addSeparator()
         toolbar.addAction(self.export_action)
         toolbar.addSeparator()
@@ -348,6 +321,20 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
         self.toolbar_menu_anchor.addAction(toolbar.toggleViewAction())
+
+    def _add_sync_buttons(self, toolbar: QToolBar) -> None:
+        """Sync Now (naming its object), Synchronize All, Initial Load with text; Preview's menu."""
+        sync = self.sync_actions
+        for action in (sync.sync_now, sync.sync_all, sync.initial_load):
+            toolbar.addAction(action)
+            button = toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(sync.preview)
+        button = toolbar.widgetForAction(sync.preview)
+        if isinstance(button, QToolButton):
+            button.setMenu(sync.preview_menu)
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
 
     def _fill_window_menu(self) -> None:
         menu = self.window_menu
@@ -390,6 +377,9 @@ class MainWindow(QMainWindow):
             self.messenger.error(f"There is no form {key!r} in this version.")
             return None
         form = spec.factory(self.context)
+        changed = getattr(form, "sync_target_changed", None)
+        if changed is not None:
+            changed.connect(self.sync_actions.refresh)
         frame = self.mdi.addSubWindow(form)
         frame.setObjectName(f"window_{key}")
         frame.setProperty("form_key", key)

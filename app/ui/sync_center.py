@@ -7,6 +7,10 @@ outcomes to the status bar and emits ``runs_changed`` whenever a run may
 have been written (a Sync Now ended, a scheduled run started or ended), so
 the monitor and the settings form refresh.
 
+``sync_all`` runs every object of a template in dependency order (what
+`integration-hub sync all` does) and ``initial_load`` the initial load (what
+`integration-hub init` does); both can be previewed like Sync Now.
+
 ``preview`` runs an object as Sync Now would, through the same runner
 (progress, cancel, refusal), with clients that write nothing; once it has
 ended, the preview's log rows are read on a worker and ``preview_ready``
@@ -16,6 +20,7 @@ carries them (a ``PreviewReport``) to the main window, which shows them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -23,9 +28,12 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from app.scheduling.rows import run_objects
 from app.store import Database
 from app.sync.engine import RETRY_TRIGGER, Engine, SyncObjectSpec
-from app.sync.records import CancelToken, ProgressCallback
+from app.sync.jobs import INIT_ORDER
+from app.sync.leases import LeaseHeld
+from app.sync.records import CancelToken, Progress, ProgressCallback
 from app.sync.runner import RunResult
 from app.ui.background import BackgroundCall
+from app.ui.data.activity import refusal
 from app.ui.data.preview import PreviewReport, read_preview
 from app.ui.status import StatusMessenger
 from app.ui.workers.sync_run import SyncRunner, SyncTask
@@ -34,6 +42,14 @@ if TYPE_CHECKING:
     from app.scheduling import SchedulerStatus, SyncScheduler
     from app.scheduling.scheduler import SchedulerEvent
     from app.ui.context import Services
+
+
+SYNC_ALL = "Synchronize All"
+INITIAL_LOAD = "Initial Load"
+PREVIEW_KEYS = {SYNC_ALL: "synchronize-all", INITIAL_LOAD: "initial-load"}
+"""A preview of several objects is named by one of these instead of an object."""
+INIT_TRIGGER = "init"
+"""The trigger of the initial load's runs (as `integration-hub init` records them)."""
 
 
 def summarize(results: Sequence[RunResult]) -> tuple[str, str]:
@@ -109,6 +125,69 @@ class SyncCenter(QObject):
 
         task = SyncTask(f"Sync Now: {spec.label}", template_id, run_objects(spec), work)
         return self.runner.start(task)
+
+    def sync_all(self, template_id: int, *, preview: bool = False) -> bool:
+        """Every object of the template in dependency order, as `integration-hub sync all`."""
+        return self._run_objects(template_id, SYNC_ALL, list(self.objects), "manual", None, preview)
+
+    def initial_load(self, template_id: int, *, preview: bool = False) -> bool:
+        """The initial load, as `integration-hub init`: groups, marked items, customers."""
+        names = [name for name in INIT_ORDER if name in self.objects]
+        return self._run_objects(template_id, INITIAL_LOAD, names, INIT_TRIGGER, True, preview)
+
+    def _run_objects(
+        self,
+        template_id: int,
+        title: str,
+        names: list[str],
+        trigger: str,
+        full: bool | None,
+        preview: bool,
+    ) -> bool:
+        """Run objects one after the other on a worker; an object held elsewhere is skipped."""
+        engine, specs = self.engine, [self.objects[name] for name in names]
+
+        def work(progress: ProgressCallback, cancel: CancelToken) -> list[RunResult | str]:
+            results: list[RunResult | str] = []
+            for step, spec in enumerate(specs, start=1):
+                if cancel.cancelled:
+                    break
+                where = f"{step} of {len(specs)}: {spec.label}"
+
+                def report(state: Progress, where: str = where) -> None:
+                    progress(replace(state, message=where))
+
+                try:
+                    results.extend(
+                        engine.run(
+                            spec.name,
+                            template_id,
+                            trigger=trigger,
+                            full=full,
+                            dry_run=preview,
+                            progress=report,
+                            cancel=cancel,
+                        )
+                    )
+                except LeaseHeld as held:
+                    results.append(refusal(held, spec.label))
+            return results
+
+        leases = tuple(name for spec in specs for name in run_objects(spec))
+        label = f"Preview: {title}" if preview else title
+        task = SyncTask(label, template_id, leases, work, steps=True)
+        started = self.runner.start(task)
+        if started and preview:
+            self._preview = (template_id, title)
+        return started
+
+    def apply_preview(self, template_id: int, key: str) -> bool:
+        """Run for real what a preview showed: an object, Synchronize All or the initial load."""
+        if key == PREVIEW_KEYS[SYNC_ALL]:
+            return self.sync_all(template_id)
+        if key == PREVIEW_KEYS[INITIAL_LOAD]:
+            return self.initial_load(template_id)
+        return self.sync_now(template_id, key)
 
     def preview(self, template_id: int, object_name: str) -> bool:
         """Run an object as Sync Now would, writing nothing; ``preview_ready`` brings the rows."""
@@ -215,12 +294,16 @@ class SyncCenter(QObject):
         results = (
             [r for r in result if isinstance(r, RunResult)] if isinstance(result, list) else []
         )
+        held = [r for r in result if isinstance(r, str)] if isinstance(result, list) else []
         preview, self._preview = self._preview, None
         if preview is not None:
             self._read_preview(*preview, results)
             self.runs_changed.emit()
             return
         worst, line = summarize(results)
+        if held:
+            worst = "failed" if worst == "succeeded" else worst
+            line += "; not started: " + "; ".join(held)
         text = f"{worst.capitalize()}: {line}"
         if worst == "succeeded" and not any(r.waiting for r in results):
             self.messenger.success(text)
@@ -235,6 +318,7 @@ class SyncCenter(QObject):
         worst, _line = summarize(results)
         note = next((r.message for r in results if r.message), None) or ""
         database, label = self.database, self.label(object_name)
+        object_name = PREVIEW_KEYS.get(object_name, object_name)
         run_ids = [r.run_id for r in results]
         self.preview_loading = True
         call = BackgroundCall(

@@ -1,4 +1,9 @@
-"""The Sync Now progress in the status bar: what runs, done/total, failures and Cancel."""
+"""The Sync Now progress in the status bar: what runs, done/total, failures and Cancel.
+
+When a run starts, the previous run's outcome beside the bar is cleared. A
+task of several objects (Synchronize All, Initial Load) says which object it
+is on ("Synchronize All — 3 of 9: Customers").
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ class SyncProgressPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("syncProgress")
         self.center = center
+        self._title = ""
+        self._steps = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -40,6 +47,10 @@ class SyncProgressPanel(QWidget):
         self.hide()
 
     def _started(self, label: str) -> None:
+        task = self.center.runner.running
+        self._title = label
+        self._steps = task is not None and task.steps
+        self.center.messenger.clear()
         self.label.setText(label)
         self.bar.setRange(0, 0)
         self.bar.setFormat("starting…")
@@ -59,6 +70,8 @@ class SyncProgressPanel(QWidget):
             self.bar.setRange(0, 0)
             self.counts.setText(f"{done:,} done{failures} (total not known before the end)")
         self.bar.setToolTip(message)
+        if self._steps and message:
+            self.label.setText(f"{self._title} — {message}")
 
     def _cancel(self) -> None:
         self.cancel_button.setEnabled(False)

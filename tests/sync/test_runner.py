@@ -182,6 +182,26 @@ def test_a_fatal_error_stops_the_run_and_keeps_the_watermark_behind(
     assert len(job.target) == 200
 
 
+def test_a_retry_in_which_every_record_fails_again_is_failed_not_partial(
+    database: Database, template_id: int
+) -> None:
+    job = ListJob(10, bad={"s002", "s005"})
+    runner = Runner(database, workers=2)
+    assert runner.run(job, template_id).status == "partial"
+
+    again = runner.run(job, template_id, trigger="retry", retries_only=True)
+    assert (again.status, again.total, again.failed) == ("failed", 2, 2)
+    chosen = runner.run(job, template_id, trigger="retry", only_ids=["s002"])
+    assert (chosen.status, chosen.failed) == ("failed", 1)
+
+    job.bad = {"s005"}
+    half = runner.run(job, template_id, trigger="retry", retries_only=True)
+    assert (half.status, half.created, half.failed) == ("partial", 1, 1)
+    with database.session() as session:
+        statuses = session.scalars(select(Run.status).order_by(Run.id)).all()
+    assert statuses == ["partial", "failed", "failed", "partial"]
+
+
 def test_cancel_stops_between_records_and_leaves_a_consistent_watermark(
     database: Database, template_id: int
 ) -> None:

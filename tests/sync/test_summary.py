@@ -82,11 +82,18 @@ def test_summary_counts_successes_failures_and_retries_and_is_mailed(
     rows = {row.object: row for row in daily_summary(database, today, UTC_ZONE)}
     sales = rows["sales"]
     assert sales.runs == 2
-    assert sales.failed == first.failed
+    assert sales.failed == 0, "a record a retry put through the same day is retried, not failed"
     assert sales.retried == first.failed
     assert sales.succeeded == first.created + first.failed
     assert sales.waiting == 0
     assert rows["customers"].succeeded > 0
+    assert rows["customers_up"].label == "Customers (SAP → Tagrain)"
+    assert rows["products_down"].label == "Products (Tagrain → SAP)"
+    text = as_text(list(rows.values()), today)
+    assert "customers_up" not in text and "products_down" not in text
+    assert "Customers (SAP → Tagrain)" in text and "Sales" in text
+    assert "\nSandbox,Sales,2,0," not in as_csv(list(rows.values()))
+    assert f"\nSandbox,Sales,2,{sales.succeeded},{first.failed},0,0," in as_csv(list(rows.values()))
 
     send_summary(
         MailSettings(
@@ -104,9 +111,32 @@ def test_summary_counts_successes_failures_and_retries_and_is_mailed(
     assert "integration-hub-" in message and ".csv" in message
 
 
-def test_a_day_without_runs_says_so(database: Database) -> None:
-    from app.sync.summary import as_text
+def test_a_record_that_still_fails_after_its_retry_counts_once_as_failed(
+    database: Database, template_id: int
+) -> None:
+    engine = Engine(database, OBJECTS)
+    engine.run("customers", template_id)
+    engine.run("products", template_id)
+    with database.session() as session:
+        session.execute(delete(TenderMapping).where(TenderMapping.tender_type == "card"))
+    first = engine.run("sales", template_id, trigger="schedule")[-1]
+    again = engine.run("sales", template_id, retries_only=True, trigger="retry")[-1]
+    assert first.failed > 0 and again.status == "failed" and again.failed == first.failed
 
+    sales = next(
+        r
+        for r in daily_summary(database, datetime.now(UTC_ZONE).date(), UTC_ZONE)
+        if r.object == "sales"
+    )
+    assert (sales.runs, sales.failed, sales.retried, sales.waiting) == (
+        2,
+        first.failed,
+        0,
+        first.failed,
+    )
+
+
+def test_a_day_without_runs_says_so(database: Database) -> None:
     rows = daily_summary(database, datetime(2020, 1, 1).date(), UTC_ZONE)
     assert rows == []
     assert "nothing ran" in as_text(rows, datetime(2020, 1, 1).date())

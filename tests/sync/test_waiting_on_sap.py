@@ -71,7 +71,7 @@ def test_postings_in_a_locked_period_wait_and_go_through_once_it_is_unlocked(
     summary = {r.object: r for r in daily_summary(database, datetime.now(UTC).date(), UTC)}
     assert summary["sales"].waiting_reasons == reason
     text = as_text(list(summary.values()), datetime.now(UTC).date())
-    assert "Why records wait:" in text and f"  Sandbox / sales: {reason}\n" in text
+    assert "Why records wait:" in text and f"  Sandbox / Sales: {reason}\n" in text
     assert list_runs(database, template_id, ["sales"])[0].waiting_reasons == reason
     rows = {r.object: r for r in dashboard(database, OBJECTS, template_id, None)}
     assert rows["sales"].waiting_reasons == reason

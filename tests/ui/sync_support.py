@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from pytestqt.qtbot import QtBot
 
+from app.sandbox.faults import FaultPlan
+from app.sandbox.launcher import RunningSandboxes, SandboxOptions, start_sandboxes
+from app.sandbox.template import ensure_sandbox_template
 from app.scheduling import SchedulerConfig, SyncScheduler
 from app.scheduling.scheduler import EventCallback
 from app.store import Database
@@ -47,3 +52,23 @@ def wait_idle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:
 def wait_records(qtbot: QtBot, monitor: SyncMonitorForm) -> None:
     """Until the records of the chosen run are read."""
     qtbot.waitUntil(lambda: not monitor.records_loading, timeout=10_000)
+
+
+LATENCY = 0.3
+"""Seconds a slow SAP takes to answer each request."""
+
+
+@pytest.fixture
+def slow_sandboxes() -> Iterator[RunningSandboxes]:
+    """SAP answers every request 0.3 s late, as a busy server across a WAN does."""
+    from tests.sync.conftest import SMALL
+
+    running = start_sandboxes(SandboxOptions(scale=SMALL, sap_faults=FaultPlan(latency=LATENCY)))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def slow_template_id(database: Database, slow_sandboxes: RunningSandboxes) -> int:
+    """The Sandbox template pointing at the slow sandboxes."""
+    return ensure_sandbox_template(database, slow_sandboxes.sap_url, slow_sandboxes.tagrain_url)

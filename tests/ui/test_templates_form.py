@@ -115,7 +115,7 @@ def test_remove_says_what_is_lost_and_needs_a_yes(
     modals.answer = QMessageBox.StandardButton.No
     press(qtbot, form.remove_button)
     assert len(list_templates(database)) == 1
-    assert "2 sync marks, 1 schedules, 1 links, 1 runs of history" in modals.questions[-1]
+    assert "2 sync marks, 1 schedule, 1 link, 1 run of history" in modals.questions[-1]
 
     modals.answer = QMessageBox.StandardButton.Yes
     press(qtbot, form.remove_button)

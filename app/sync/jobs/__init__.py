@@ -1,4 +1,4 @@
-"""The sync jobs of every object, and the objects a user sees, in dependency order."""
+"""The sync jobs of every object, the objects a user sees in dependency order, and their names."""
 
 from __future__ import annotations
 
@@ -37,3 +37,21 @@ INIT_ORDER = ("customer_groups", "product_groups", "manufacturers", "products", 
 Customers run Tagrain → SAP first, so that a marked SAP customer that Tagrain
 already has is linked by the download before the upload could create it again.
 """
+
+DIRECTIONS = {"to_sap": "Tagrain → SAP", "to_tagrain": "SAP → Tagrain"}
+"""Which way a job writes, in the user's words."""
+
+
+def _job_labels() -> dict[str, str]:
+    labels = {}
+    for spec in OBJECTS.values():
+        for factory in spec.jobs:
+            name = getattr(factory, "object_name", spec.name)
+            direction = DIRECTIONS.get(getattr(factory, "direction", ""), "")
+            two_way = len(spec.jobs) > 1 and direction
+            labels[name] = f"{spec.label} ({direction})" if two_way else spec.label
+    return labels
+
+
+JOB_LABELS: dict[str, str] = _job_labels()
+"""The user's name of every job's runs: "Customers (SAP → Tagrain)" for ``customers_up``."""

@@ -3,6 +3,8 @@
 Preview runs (dry runs) are listed with the others, flagged ``dry_run``; the
 dashboard's last run and outcome leave them out, since a preview changed nothing.
 Runs and objects with waiting records say why they wait, grouped by reason.
+A run still running has no counts in its row yet (the recorder writes them at
+the end): its counts are those of the record log rows committed so far.
 """
 
 from __future__ import annotations
@@ -98,27 +100,71 @@ def list_runs(
         query = query.where(Run.status == status)
     with db.session() as session:
         runs = session.scalars(query.order_by(Run.id.desc()).limit(RUN_LIMIT)).all()
-        reasons = _run_waiting_reasons(session, [r.id for r in runs if r.waiting])
-        return [
-            RunRow(
-                r.id,
-                r.object,
-                r.trigger,
-                r.status,
-                r.started_at,
-                r.finished_at,
-                r.total,
-                r.created,
-                r.updated,
-                r.skipped,
-                r.failed,
-                r.message,
-                r.waiting,
-                r.dry_run,
-                reasons.get(r.id, ""),
+        running = _running_counts(session, [r.id for r in runs if r.status == "running"])
+        reasons = _run_waiting_reasons(
+            session, [r.id for r in runs if r.waiting or running.get(r.id, {}).get("waiting")]
+        )
+        rows = []
+        for r in runs:
+            counts = running.get(r.id) or {
+                "total": r.total,
+                "created": r.created,
+                "updated": r.updated,
+                "skipped": r.skipped,
+                "failed": r.failed,
+                "waiting": r.waiting,
+            }
+            rows.append(
+                RunRow(
+                    r.id,
+                    r.object,
+                    r.trigger,
+                    r.status,
+                    r.started_at,
+                    r.finished_at,
+                    counts["total"],
+                    counts["created"],
+                    counts["updated"],
+                    counts["skipped"],
+                    counts["failed"],
+                    r.message,
+                    counts["waiting"],
+                    r.dry_run,
+                    reasons.get(r.id, ""),
+                )
             )
-            for r in runs
-        ]
+        return rows
+
+
+COUNTED = {
+    "created": "created",
+    "linked": "created",
+    "updated": "updated",
+    "cancelled": "updated",
+    "failed": "failed",
+    "waiting": "waiting",
+}
+"""How the recorder counts a record's action (anything else is skipped)."""
+
+
+def _running_counts(session: Session, run_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """The counts of running runs so far, from their committed log rows (as the recorder counts)."""
+    if not run_ids:
+        return {}
+    counts: dict[int, dict[str, int]] = {
+        run_id: dict.fromkeys(("total", "created", "updated", "skipped", "failed", "waiting"), 0)
+        for run_id in run_ids
+    }
+    for run_id, action, number in session.execute(
+        select(RecordLog.run_id, RecordLog.action, func.count(RecordLog.id))
+        .join(Run, Run.id == RecordLog.run_id)
+        .where(RecordLog.run_id.in_(run_ids), RecordLog.object == Run.object)
+        .group_by(RecordLog.run_id, RecordLog.action)
+    ):
+        row = counts[run_id]
+        row["total"] += number
+        row[COUNTED.get(action, "skipped")] += number
+    return counts
 
 
 def _run_waiting_reasons(session: Session, run_ids: Sequence[int]) -> dict[int, str]:
@@ -135,8 +181,13 @@ def _run_waiting_reasons(session: Session, run_ids: Sequence[int]) -> dict[int, 
     return {run_id: waits.describe(texts) for run_id, texts in messages.items()}
 
 
-def list_records(db: Database, template_id: int, run_id: int, status: str = "") -> list[RecordRow]:
-    """Every record of a run ("failed" or "ok" to filter), in the order they were applied."""
+def list_records(
+    db: Database, template_id: int, run_id: int, status: str = "", *, after_id: int = 0
+) -> list[RecordRow]:
+    """Every record of a run ("failed" or "ok" to filter), in the order they were applied.
+
+    ``after_id``: only the rows logged after that one (the new records of a running run).
+    """
     query = select(
         RecordLog.id,
         RecordLog.run_id,
@@ -147,7 +198,7 @@ def list_records(db: Database, template_id: int, run_id: int, status: str = "") 
         RecordLog.status,
         RecordLog.message,
         RecordLog.at,
-    ).where(RecordLog.run_id == run_id)
+    ).where(RecordLog.run_id == run_id, RecordLog.id > after_id)
     if status:
         query = query.where(RecordLog.status == status)
     with db.session() as session:

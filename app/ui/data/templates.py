@@ -22,6 +22,7 @@ from app.store import (
 )
 from app.sync.leases import this_process
 from app.ui.data.errors import InputError
+from app.ui.words import counted
 
 NAME_MAX = 100
 COPIED_COLUMNS = (
@@ -70,8 +71,9 @@ class TemplateUsage:
     def describe(self) -> str:
         """One line for the confirmation message."""
         return (
-            f"{self.marks} sync marks, {self.schedules} schedules, {self.links} links, "
-            f"{self.runs} runs of history and {self.mappings} mappings"
+            f"{counted(self.marks, 'sync mark')}, {counted(self.schedules, 'schedule')}, "
+            f"{counted(self.links, 'link')}, {counted(self.runs, 'run')} of history and "
+            f"{counted(self.mappings, 'mapping')}"
         )
 
 

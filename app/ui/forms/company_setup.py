@@ -31,6 +31,7 @@ from app.ui.data.company_setup import CompanyFieldsView, FieldRow, create_missin
 from app.ui.models.run_models import ERROR, SUCCESS, WARNING, RowsModel
 from app.ui.widgets.grid_menu import install_grid_menu
 from app.ui.widgets.template_form import TemplateForm
+from app.ui.words import counted
 
 READING = "Reading the user fields of the SAP company…"
 CREATING = "Creating the missing user fields in the SAP company…"
@@ -183,11 +184,14 @@ class CompanySetupForm(TemplateForm):
         if view.error:
             self.messenger.error(view.error.splitlines()[0])
         elif view.created:
-            self.messenger.success(f"Created {len(view.created)} user fields.")
+            self.messenger.success(f"Created {counted(len(view.created), 'user field')}.")
         elif view.read and not view.problem:
             self.messenger.success(COMPLETE)
         elif view.problem:
-            self.messenger.warning(f"{len(view.missing)} user fields are missing.")
+            self.messenger.warning(
+                f"{counted(len(view.missing), 'user field')} "
+                f"{'is' if len(view.missing) == 1 else 'are'} missing."
+            )
 
     # ---- creating ------------------------------------------------------------------------
 

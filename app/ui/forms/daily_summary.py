@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QSize
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -29,7 +29,7 @@ from app.ui.widgets.grid_menu import install_grid_menu
 
 COLUMNS = (
     ("Template", lambda r: r.template),
-    ("Object", lambda r: r.object),
+    ("Object", lambda r: r.label),
     ("Runs", lambda r: r.runs),
     ("Succeeded", lambda r: r.succeeded),
     ("Retried", lambda r: r.retried),
@@ -62,15 +62,19 @@ class DailySummaryForm(BaseForm):
         self.grid_menu = install_grid_menu(self.view, self.messenger, "integration-hub-summary")
         self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for column in (0, 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(60)
         self.body.addWidget(self.view, 1)
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.body.addWidget(self.hint)
-        self.resize(820, 460)
+        self.resize(self.sizeHint())
         self.refresh()
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the counts and a readable Why Waiting (fits 1366×768 beside the menu)."""
+        return QSize(980, 460)
 
     def day(self) -> date:
         """The day shown."""

@@ -39,6 +39,7 @@ from app.ui.models.marking_model import ROW_NUMBER, SYNC, MarkingModel, Rebased
 from app.ui.widgets.check_delegate import CheckDelegate
 from app.ui.widgets.form_base import CHANGED_ELSEWHERE, BaseForm
 from app.ui.widgets.grid_menu import install_grid_menu
+from app.ui.words import counted
 
 TITLES = {
     CUSTOMER: "Set Customers for Synchronization",
@@ -299,7 +300,7 @@ class MarkingMatrixForm(BaseForm):
             self,
             self.windowTitle(),
             f"{len(rows):,} {noun} marked for template {', '.join(owners)}. "
-            f"A {self.noun} is synchronised by one template at a time. "
+            f"A {self.noun} is synchronized by one template at a time. "
             f"Move {'it' if len(rows) == 1 else 'them'} to template {self.template_name}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -315,7 +316,7 @@ class MarkingMatrixForm(BaseForm):
         if shown != model.total():
             parts.append(f"shown: {shown:,}")
         if model.changed_count:
-            parts.append(f"{model.changed_count:,} changes not saved")
+            parts.append(f"{counted(model.changed_count, 'change')} not saved")
         self.footer.setText("    ".join(parts))
         self.footer.setProperty("unsaved", bool(model.changed_count))
         self.footer.style().unpolish(self.footer)
@@ -381,7 +382,7 @@ class MarkingMatrixForm(BaseForm):
         self.grid.setEnabled(not saving)
         self.filter_box.setEnabled(not saving)
         self.stop_button.setVisible(not saving)
-        self.progress_label.setText(f"Saving {changes:,} changes…")
+        self.progress_label.setText(f"Saving {counted(changes, 'change')}…")
         self.progress_row.setVisible(saving)
 
     def _save_done(self, result: MarkConflict | tuple[SaveOutcome, Rebased]) -> None:
@@ -395,15 +396,16 @@ class MarkingMatrixForm(BaseForm):
                 self.start_save(self._move | allowed)
                 return
             self.messenger.error(
-                f"Nothing was saved: {len(result.owners):,} ticked {self.plural} are "
-                "marked for another template."
+                f"Nothing was saved: {len(result.owners):,} ticked "
+                f"{self.noun if len(result.owners) == 1 else self.plural} "
+                f"{'is' if len(result.owners) == 1 else 'are'} marked for another template."
             )
             self.saved.emit(False)
             return
         outcome, rebased = result
         self.model.adopt(rebased)
         self.messenger.success(
-            f"{outcome.marked + outcome.moved:,} {self.plural} marked and "
+            f"{counted(outcome.marked + outcome.moved, self.noun, self.plural)} marked and "
             f"{outcome.unmarked:,} unmarked for template {self.template_name}"
         )
         self.saved.emit(True)

@@ -364,7 +364,7 @@ class MasterDataForm(BaseForm):
             self,
             self.windowTitle(),
             f"This {self.noun} is marked for template {owner}. A {self.noun} is "
-            f"synchronised by one template at a time. "
+            f"synchronized by one template at a time. "
             f"Move it to template {self.template_combo.currentText()}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,

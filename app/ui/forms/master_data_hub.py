@@ -76,7 +76,7 @@ class HubTab(QWidget):
         self.last_outcome.style().polish(self.last_outcome)
         self.note.setText(
             f"Sync marks the record for template {template_name}: its SAP Business One "
-            "company is the one shown. A record is synchronised by one template at a time."
+            "company is the one shown. A record is synchronized by one template at a time."
         )
 
     def clear(self) -> None:

@@ -3,9 +3,15 @@
 The dashboard lists the template's objects; choosing one shows its run
 history; choosing a run shows every record's outcome with SAP's message word
 for word (read on a worker, so a 10,000-record run never stalls the client).
-Sync Now runs the chosen object, Retry Failed applies the chosen failed
-records again (or all failed records of the chosen run), Export writes the
-records (or, with no run chosen, the runs) to Excel or CSV, as the grid shows them.
+Sync Now runs the chosen object (its button names it: "Sync Now: Sales"),
+Synchronize All every object of the template, Initial Load the initial load
+(after a question); Retry Failed applies the chosen failed records again
+(or all failed records of the chosen run), Export writes the records (or,
+with no run chosen, the runs) to Excel or CSV, as the grid shows them.
+
+While this client runs a sync, the chosen object's runs and the running
+run's records are read again on a worker as progress comes in (at most every
+half second): the running run's counts and its records as they are committed.
 
 Every few seconds a worker reads who runs each object now (machine, process,
 since when: the run leases) and who fires the schedules (the service or a
@@ -17,6 +23,7 @@ saved on another desktop, read the dashboard again on a worker.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -38,6 +45,8 @@ from app.ui.data import runs as store
 from app.ui.data.activity import Activity, read_activity
 from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
 from app.ui.models.run_models import DashboardModel, RecordsModel, RunsModel
+from app.ui.sync_actions import confirm_initial_load
+from app.ui.sync_center import INITIAL_LOAD, SYNC_ALL
 from app.ui.widgets.form_base import BaseForm
 from app.ui.widgets.grid_menu import install_grid_menu
 
@@ -49,8 +58,23 @@ NO_SYNC = (
     "Sync Now, Preview and Retry need the sync core (start the client with `integration-hub gui`)."
 )
 ACTIVITY_MS = 3_000
+LIVE_MS = 500
+"""How often, at most, the monitor reads a running run while progress comes in."""
 LIVE_STYLE = "color: #346187;"
 STALE_STYLE = "color: #e78c07;"
+
+
+@dataclass(frozen=True)
+class LiveRead:
+    """The chosen object's runs and the new records of the run to show, read during a run."""
+
+    template_id: int
+    object: str
+    generation: int
+    runs: list[store.RunRow]
+    run_id: int | None
+    after_id: int
+    records: list[store.RecordRow] | None
 
 
 class SyncMonitorForm(BaseForm):
@@ -58,6 +82,8 @@ class SyncMonitorForm(BaseForm):
 
     activity_read = Signal()
     dashboard_read = Signal()
+    live_read = Signal()
+    sync_target_changed = Signal()
     change_scopes = ("templates", "schedules")
 
     def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
@@ -67,6 +93,13 @@ class SyncMonitorForm(BaseForm):
         self.objects = self.center.objects if self.center else OBJECTS
         self._records_generation = 0
         self.records_loading = False
+        self.live_loading = False
+        self._live_again = False
+        self._applying_live = False
+        self.live_timer = QTimer(self)
+        self.live_timer.setSingleShot(True)
+        self.live_timer.setInterval(LIVE_MS)
+        self.live_timer.timeout.connect(self.refresh_live)
 
         top = QHBoxLayout()
         self.template = TemplateCombo(context.database)
@@ -128,26 +161,46 @@ class SyncMonitorForm(BaseForm):
         self.body.addWidget(split, 1)
 
         self.sync_button = button("Sync Now", "monitorSyncNow")
+        self.sync_all_button = button(SYNC_ALL, "monitorSyncAll")
+        self.initial_load_button = button(f"{INITIAL_LOAD}…", "monitorInitialLoad")
         self.preview_button = button("Preview", "monitorPreview")
         self.preview_button.setToolTip("What Sync Now would write, writing nothing")
         self.retry_button = button("Retry Failed", "retryFailed")
         self.export_button = button("Export…", "exportCsv")
         for n, widget in enumerate(
-            (self.sync_button, self.preview_button, self.retry_button, self.export_button)
+            (
+                self.sync_button,
+                self.sync_all_button,
+                self.initial_load_button,
+                self.preview_button,
+                self.retry_button,
+                self.export_button,
+            )
         ):
             self.buttons.insertWidget(2 + n, widget)
         self.sync_button.clicked.connect(self.sync_now)
+        self.sync_all_button.clicked.connect(self.sync_all)
+        self.initial_load_button.clicked.connect(self.initial_load)
         self.preview_button.clicked.connect(self.preview)
         self.retry_button.clicked.connect(self.retry_failed)
         self.export_button.clicked.connect(self.export)
         if self.center is None:
-            for widget in (self.sync_button, self.preview_button, self.retry_button):
+            for widget in (
+                self.sync_button,
+                self.sync_all_button,
+                self.initial_load_button,
+                self.preview_button,
+                self.retry_button,
+            ):
                 widget.setEnabled(False)
                 widget.setToolTip(NO_SYNC)
         else:
             self.center.runs_changed.connect(self.reload)
+            self.center.runner.progress.connect(self._progress)
         self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._load_runs())
-        self.runs.selectionModel().currentRowChanged.connect(lambda *_a: self._load_records())
+        self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._name_target())
+        self.template.currentIndexChanged.connect(lambda _i: self._name_target())
+        self.runs.selectionModel().currentRowChanged.connect(lambda *_a: self._run_chosen())
         self.records.selectionModel().selectionChanged.connect(lambda *_a: self._record_chosen())
         context.events.templates_changed.connect(self._templates_changed)
         self.activity_timer = QTimer(self)
@@ -281,14 +334,121 @@ class SyncMonitorForm(BaseForm):
         template_id, name = self.template.current_id(), self.selected_object()
         return None if template_id is None or name is None else (template_id, name)
 
+    def sync_template(self) -> tuple[int, str] | None:
+        """The template Synchronize All and Initial Load run: id and name."""
+        template_id = self.template.current_id()
+        return None if template_id is None else (template_id, self.template.currentText())
+
+    def _name_target(self) -> None:
+        """Name the chosen object and template on Sync Now; tell the toolbar."""
+        target, template = self.sync_target(), self.sync_template()
+        if target is not None and template is not None and self.center is not None:
+            label = self.center.label(target[1])
+            self.sync_button.setText(f"Sync Now: {label}")
+            self.sync_button.setToolTip(f"Synchronize {label} of template {template[1]} now")
+            self.preview_button.setToolTip(f"What Sync Now of {label} would write, writing nothing")
+        else:
+            self.sync_button.setText("Sync Now")
+        if template is not None and self.center is not None:
+            self.sync_all_button.setToolTip(
+                f"Synchronize every object of template {template[1]} now, in dependency order"
+            )
+            self.initial_load_button.setToolTip(f"The initial load of template {template[1]}")
+        self.sync_target_changed.emit()
+
     def selected_run(self) -> store.RunRow | None:
         """The run of the chosen history row."""
         index = self.runs.currentIndex()
         return self.runs_model.row_at(index.row()) if index.isValid() else None
 
+    def _run_chosen(self) -> None:
+        if not self._applying_live:
+            self._load_records()
+
+    def _follows_newest(self) -> bool:
+        """Whether the newest run is chosen (then a run that starts is chosen in its place)."""
+        index = self.runs.currentIndex()
+        return not index.isValid() or index.row() == 0
+
+    def _progress(self, *_state: object) -> None:
+        """Progress of this client's run: read the running run again, at most every 0.5 s."""
+        if not self.live_timer.isActive():
+            self.live_timer.start()
+
+    def refresh_live(self) -> None:
+        """Read the chosen object's runs and the shown run's new records on a worker."""
+        if self.live_loading:
+            self._live_again = True
+            return
+        template_id, name = self.template.current_id(), self.selected_object()
+        if template_id is None or name is None:
+            return
+        shown, follow = self.selected_run(), self._follows_newest()
+        shown_id = shown.id if shown is not None else None
+        last_id = max((r.id for r in self.records_model.rows()), default=0)
+        database, names = self.context.database, run_objects(self.objects[name])
+        record_status = str(self.status_filter.currentData())
+        run_status = record_status if record_status in ("failed", "waiting") else ""
+        generation = self._records_generation
+        self.live_loading = True
+
+        def read() -> LiveRead:
+            runs = store.list_runs(database, template_id, names, run_status)
+            target = next((r for r in runs if r.id == shown_id), None)
+            if follow and runs:
+                target = runs[0]
+            records = None
+            after = last_id if target is not None and target.id == shown_id else 0
+            if target is not None and (target.status == "running" or target.id != shown_id):
+                records = store.list_records(
+                    database, template_id, target.id, record_status, after_id=after
+                )
+            run_id = target.id if target is not None else None
+            return LiveRead(template_id, name, generation, runs, run_id, after, records)
+
+        call = BackgroundCall(read)
+        call.finished.connect(self._live_done)
+        call.failed.connect(self._live_failed)
+        call.start()
+
+    def _live_done(self, result: LiveRead) -> None:
+        self.live_loading = False
+        current = (self.template.current_id(), self.selected_object(), self._records_generation)
+        if current == (result.template_id, result.object, result.generation):
+            self._show_live(result)
+        if self._live_again:
+            self._live_again = False
+            self.refresh_live()
+        self.live_read.emit()
+
+    def _live_failed(self, message: str) -> None:
+        self.live_loading = False
+        self._live_again = False
+        self.messenger.error(f"The Sync Monitor could not be read: {message}")
+
+    def _show_live(self, result: LiveRead) -> None:
+        """Show the runs read during a run; append the shown run's new records."""
+        self._applying_live = True
+        try:
+            self.runs_model.set_rows(result.runs)
+            ids = [r.id for r in result.runs]
+            if result.run_id in ids:
+                self.runs.selectRow(ids.index(result.run_id))
+        finally:
+            self._applying_live = False
+        if result.records is None:
+            return
+        if result.after_id:
+            known = {r.id for r in self.records_model.rows()}
+            self.records_model.append_rows([r for r in result.records if r.id not in known])
+        else:
+            self.records_model.set_rows(result.records)
+            fit_columns(self.records)
+
     def _load_runs(self) -> None:
         template_id, name = self.template.current_id(), self.selected_object()
         keep = self.selected_run()
+        follow = self._follows_newest()
         rows: list[store.RunRow] = []
         if template_id is not None and name is not None:
             rows = store.list_runs(
@@ -303,7 +463,7 @@ class SyncMonitorForm(BaseForm):
         fit_columns(self.runs)
         ids = [r.id for r in rows]
         if rows:
-            self.runs.selectRow(ids.index(keep.id) if keep and keep.id in ids else 0)
+            self.runs.selectRow(ids.index(keep.id) if keep and keep.id in ids and not follow else 0)
         self._load_records()
 
     def _load_records(self) -> None:
@@ -356,6 +516,20 @@ class SyncMonitorForm(BaseForm):
         target = self.sync_target()
         if self.center is not None and target is not None:
             self.center.sync_now(*target)
+
+    def sync_all(self) -> None:
+        """Synchronize every object of the chosen template, in dependency order."""
+        template = self.sync_template()
+        if self.center is not None and template is not None:
+            self.center.sync_all(template[0])
+
+    def initial_load(self) -> None:
+        """The initial load of the chosen template, once the user confirms."""
+        template = self.sync_template()
+        if self.center is None or template is None:
+            return
+        if confirm_initial_load(self, template[1]):
+            self.center.initial_load(template[0])
 
     def preview(self) -> None:
         """Preview the chosen object: what Sync Now would write, writing nothing."""

@@ -20,8 +20,10 @@ from app.ui.context import FormContext
 from app.ui.data.preview import PreviewReport, PreviewRow
 from app.ui.forms.sync_common import button, fit_columns, grid
 from app.ui.models.preview_model import PreviewModel
+from app.ui.sync_center import PREVIEW_KEYS
 from app.ui.widgets.form_base import BaseForm
 from app.ui.widgets.grid_menu import install_grid_menu
+from app.ui.words import counted
 
 FORM_KEY = "sync_preview"
 """The preview's sub-window key: one preview window, showing the latest preview."""
@@ -96,6 +98,13 @@ class PreviewForm(BaseForm):
         """Show a finished preview (the latest replaces the one shown)."""
         self.report = report
         self.setWindowTitle(TITLE.format(report.label))
+        several = report.label in PREVIEW_KEYS
+        self.sync_button.setText(report.label if several else "Sync Now")
+        self.sync_button.setToolTip(
+            f"Run {report.label} for real"
+            if several
+            else "Apply this object for real, as the toolbar's Sync Now does"
+        )
         self.summary.setText(report.summary())
         self.summary.setProperty("kind", report.kind())
         self.summary.style().unpolish(self.summary)
@@ -105,9 +114,9 @@ class PreviewForm(BaseForm):
         self.with_skipped.setEnabled(bool(skipped))
         runs = ", ".join(str(n) for n in report.run_ids) or "none"
         plural = "s" if len(report.run_ids) > 1 else ""
-        scope = f"{len(report.rows):,} records · preview run{plural} {runs}"
+        scope = f"{counted(len(report.rows), 'record')} · preview run{plural} {runs}"
         if report.truncated:
-            scope += f" · only the first {len(report.rows):,} records are listed"
+            scope += f" · only the first {counted(len(report.rows), 'record')} are listed"
         if report.note:
             scope += f" · {report.note}"
         self.scope.setText(scope)
@@ -132,9 +141,9 @@ class PreviewForm(BaseForm):
         self.message.setCursorPosition(0)
 
     def sync_now(self) -> None:
-        """Apply the previewed object for real."""
+        """Run for real what was previewed (an object, Synchronize All or the initial load)."""
         if self.center is not None and self.report is not None:
-            self.center.sync_now(self.report.template_id, self.report.object_name)
+            self.center.apply_preview(self.report.template_id, self.report.object_name)
 
     def export(self) -> None:
         """Write the rows shown to an Excel workbook (or CSV), into Documents by default."""

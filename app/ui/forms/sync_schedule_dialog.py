@@ -53,7 +53,7 @@ class ScheduleDialog(QDialog):
         self.original = draft
         self.tz = tz
         group, form = form_group(draft.label)
-        self.enabled = QCheckBox("Synchronise automatically")
+        self.enabled = QCheckBox("Synchronize automatically")
         self.enabled.setObjectName("scheduleEnabled")
         self.frequency = QComboBox()
         self.frequency.setObjectName("scheduleFrequency")

@@ -250,6 +250,11 @@ class SyncSettingsForm(BaseForm):
         draft, template_id = self.selected(), self.template.current_id()
         return None if draft is None or template_id is None else (template_id, draft.object)
 
+    def sync_template(self) -> tuple[int, str] | None:
+        """The template Synchronize All and Initial Load run: id and name."""
+        template_id = self.template.current_id()
+        return None if template_id is None else (template_id, self.template.currentText())
+
     def edit_schedule(self) -> None:
         """Open the chosen object's schedule dialog."""
         draft, row = self.selected(), self.grid.currentIndex().row()

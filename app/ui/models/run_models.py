@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from app.sync.jobs import JOB_LABELS
 from app.ui.data.activity import LeaseView
 from app.ui.data.runs import DashboardRow, RecordRow, RunRow
 
@@ -43,6 +44,7 @@ TRIGGERS = {
     "service": "Service",
     "cli": "Command line",
     "retry": "Retry",
+    "init": "Initial Load",
 }
 
 
@@ -112,6 +114,15 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             return (2, 0.0, str(value).casefold())
 
         return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def append_rows(self, rows: Sequence[Row]) -> None:
+        """Show these rows after the ones shown (the selection and scroll stay)."""
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
 
     def rows(self) -> list[Row]:
         """The rows shown, in order."""
@@ -207,7 +218,7 @@ class DashboardModel(RowsModel[DashboardRow]):
 
 
 class RunsModel(RowsModel[RunRow]):
-    """The run history: trigger (previews marked), start, end, status and counts."""
+    """The run history: object (the user's name), trigger (previews marked), status, counts."""
 
     status_column = 3
 
@@ -215,7 +226,7 @@ class RunsModel(RowsModel[RunRow]):
         super().__init__(
             [
                 ("Run", lambda r: r.id),
-                ("Object", lambda r: r.object),
+                ("Object", lambda r: JOB_LABELS.get(r.object, r.object)),
                 ("Trigger", trigger_text),
                 ("Status", lambda r: r.status.capitalize()),
                 ("Started", lambda r: when(r.started_at)),

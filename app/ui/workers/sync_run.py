@@ -31,12 +31,17 @@ Work = Callable[[ProgressCallback, CancelToken], Any]
 
 @dataclass(frozen=True)
 class SyncTask:
-    """What the user asked for: a label for the progress line and the objects it leases."""
+    """What the user asked for: a label for the progress line and the objects it leases.
+
+    ``steps``: the work runs several objects one after the other, and its progress
+    message says which ("3 of 9: Customers"), shown beside the label.
+    """
 
     label: str
     template_id: int
     lease_names: tuple[str, ...]
     work: Work
+    steps: bool = False
 
 
 def check_not_running(database: Database, template_id: int, names: tuple[str, ...]) -> None:
