@@ -188,11 +188,14 @@ def _grant_logon_as_service(account: str) -> None:
     """Give the account the "Log on as a service" right (CreateService does not)."""
     try:
         sid = win32security.LookupAccountName(None, account)[0]
-        policy = win32security.LsaOpenPolicy(None, win32security.POLICY_ALL_ACCESS)
+        # pywin32 takes None for "this machine" and closes the handle it returned;
+        # types-pywin32 says str and int there.
+        local_system: str = None  # type: ignore[assignment]
+        policy = win32security.LsaOpenPolicy(local_system, win32security.POLICY_ALL_ACCESS)
         try:
-            win32security.LsaAddAccountRights(policy, sid, ["SeServiceLogonRight"])
+            win32security.LsaAddAccountRights(policy, sid, ("SeServiceLogonRight",))
         finally:
-            win32security.LsaClose(policy)
+            win32security.LsaClose(policy)  # type: ignore[arg-type, unused-ignore]
     except pywintypes.error as exc:
         print(
             f"warning: could not grant {account} 'Log on as a service' ({exc.strerror}); "

@@ -55,7 +55,7 @@ def process_alive(pid: int) -> bool:
         import ctypes
 
         synchronize, still_active = 0x00100000 | 0x1000, 259
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32 = ctypes.windll.kernel32
         handle = kernel32.OpenProcess(synchronize, False, pid)
         if not handle:
             return False
