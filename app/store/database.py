@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
 from app.local_settings import LocalSettingsError, load_local_settings
-from app.store import dialects
+from app.store import dialects, network_paths
 
 DATABASE_URL_ENV = "INTEGRATION_HUB_DATABASE_URL"
 
@@ -77,10 +77,14 @@ def _safe(raw: str) -> str:
 def create_store_engine(url: URL) -> Engine:
     """An engine for the URL, set up for its database (``app.store.dialects``).
 
-    A SQLite file gets its folder created.
+    A SQLite file gets its folder created; one on a network share is refused
+    (``app.store.network_paths``).
     """
     folder = dialects.sqlite_folder(url)
     if folder is not None:
+        reason = network_paths.network_share_reason(url.database or "")
+        if reason is not None:
+            raise DatabaseError(network_paths.refusal(url.database or "", reason))
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
