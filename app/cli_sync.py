@@ -10,9 +10,10 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.store import Database, RecordLog, Run, Template, open_database
+from app.store import Database, PendingRetry, RecordLog, Run, Template, open_database
 from app.sync.engine import Engine
 from app.sync.jobs import INIT_ORDER, OBJECTS
 from app.sync.leases import LeaseHeld
@@ -35,7 +36,16 @@ def add_commands(commands: Any) -> None:
     )
     init.add_argument("--template", help="the Tagrain template (default: the only one)")
     runs = commands.add_parser("runs", help="list recent sync runs")
-    runs.add_argument("--failed", action="store_true", help="list failed records with reasons")
+    runs.add_argument(
+        "--failed",
+        action="store_true",
+        help="records that still wait for a retry, with their latest failure",
+    )
+    runs.add_argument(
+        "--all",
+        action="store_true",
+        help="with --failed: every failure logged, marked 'waits' or 'resolved'",
+    )
     runs.add_argument("--limit", type=int, default=20, help="how many rows (default 20)")
     summary = commands.add_parser(
         "summary", help="the daily summary: successes, retries and failures per object"
@@ -110,8 +120,9 @@ def _run_objects(
     try:
         template_id = engine.template_id(template)
     except LookupError as exc:
-        print(f"integration-hub: error: {exc}")
-        return EXIT_FAILED
+        from app.cli import UsageError
+
+        raise UsageError(str(exc)) from None
     exit_code = EXIT_OK
     shown = 0
     if dry_run:
@@ -195,23 +206,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     try:
         with database.session() as session:
             if args.failed:
-                rows = session.execute(
-                    select(RecordLog, Template.name)
-                    .join(Run, Run.id == RecordLog.run_id)
-                    .join(Template, Template.id == Run.template_id)
-                    .where(RecordLog.status.in_(("failed", "waiting")), Run.dry_run.is_(False))
-                    .order_by(RecordLog.id.desc())
-                    .limit(args.limit)
-                ).all()
-                for record, template_name in rows:
-                    when = record.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-                    waiting = "waiting: " if record.status == "waiting" else ""
-                    print(
-                        f"{when}  {template_name}  {record.object}  {record.source_id}: "
-                        f"{waiting}{record.message}"
-                    )
-                if not rows:
-                    print("no failed records")
+                _print_failed(session, args.limit, history=args.all)
                 return EXIT_OK
             runs = session.execute(
                 select(Run, Template.name)
@@ -235,9 +230,53 @@ def cmd_runs(args: argparse.Namespace) -> int:
         database.dispose()
 
 
+def _print_failed(session: Session, limit: int, *, history: bool) -> None:
+    """The records that still wait for a retry, each with its latest failure; or, with
+    ``history``, every failure and wait logged, each marked as still waiting or resolved."""
+    still_waits = (
+        select(PendingRetry.id)
+        .where(
+            PendingRetry.template_id == Run.template_id,
+            PendingRetry.object == RecordLog.object,
+            PendingRetry.source_id == RecordLog.source_id,
+        )
+        .exists()
+    )
+    query = (
+        select(RecordLog, Template.name, still_waits)
+        .join(Run, Run.id == RecordLog.run_id)
+        .join(Template, Template.id == Run.template_id)
+        .where(RecordLog.status.in_(("failed", "waiting")), Run.dry_run.is_(False))
+    )
+    if not history:
+        latest = (
+            select(func.max(RecordLog.id))
+            .join(Run, Run.id == RecordLog.run_id)
+            .where(RecordLog.status.in_(("failed", "waiting")), Run.dry_run.is_(False))
+            .group_by(Run.template_id, RecordLog.object, RecordLog.source_id)
+        )
+        query = query.where(still_waits, RecordLog.id.in_(latest))
+    rows = session.execute(query.order_by(RecordLog.id.desc()).limit(limit)).all()
+    for record, template_name, waits in rows:
+        when = record.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        waiting = "waiting: " if record.status == "waiting" else ""
+        state = ("waits  " if waits else "resolved  ") if history else ""
+        print(
+            f"{when}  {state}{template_name}  {record.object}  {record.source_id}: "
+            f"{waiting}{record.message}"
+        )
+    if not rows:
+        print("no failed records" if history else "no records wait for a retry")
+
+
 def cmd_retry_failed(args: argparse.Namespace) -> int:
     """``integration-hub retry-failed [object]``."""
     objects = [args.object] if args.object else list(OBJECTS)
+    unknown = [o for o in objects if o not in OBJECTS]
+    if unknown:
+        from app.cli import UsageError
+
+        raise UsageError(f"unknown object {unknown[0]!r}; choose one of {', '.join(OBJECTS)}")
     database = open_database(args.database)
     try:
         return _run_objects(database, objects, args.template, trigger="retry", retries_only=True)
