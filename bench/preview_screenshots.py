@@ -11,18 +11,15 @@ and a refunds preview whose records wait for their sales.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
-import time as clock
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import delete
 
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
@@ -33,32 +30,13 @@ from app.sync.jobs import OBJECTS
 from app.ui.context import Services
 from app.ui.forms.monitor import SyncMonitorForm
 from app.ui.forms.preview import FORM_KEY, PreviewForm
-from app.ui.main import create_application
 from app.ui.main_window import MainWindow
+from bench.shots import run_shots, save, settle, until
 
 SIZE = (1366, 768)
 SCALE = SandboxScale(
     customers=60, items=80, tagrain_customers=40, sales=200, refunds=12, expenses=15
 )
-
-
-def _settle(app: QApplication, rounds: int = 5) -> None:
-    for _ in range(rounds):
-        app.processEvents()
-
-
-def _save(widget: QWidget, out: Path, name: str, app: QApplication) -> None:
-    _settle(app)
-    path = out / f"{name}.png"
-    widget.grab().save(str(path))
-    print(path)
-
-
-def _until(app: QApplication, done: object, timeout: float = 120.0) -> None:
-    deadline = clock.monotonic() + timeout
-    while not done() and clock.monotonic() < deadline:  # type: ignore[operator]
-        app.processEvents()
-        clock.sleep(0.005)
 
 
 def _unmap_gift_card(db: Database, template_id: int) -> None:
@@ -94,42 +72,34 @@ def preview_shots(app: QApplication, out: Path, scratch: str) -> None:
         frame.move(QPoint(0, 0))
         monitor.select_object("sales")
         monitor.preview_button.click()
-        _until(app, lambda: window.form_window(FORM_KEY) is not None)
+        until(app, lambda: window.form_window(FORM_KEY) is not None)
         preview = window.form_window(FORM_KEY)
         assert preview is not None and isinstance(preview.widget(), PreviewForm)
         form = preview.widget()
         assert isinstance(form, PreviewForm)
         failed = next((n for n, r in enumerate(form.rows()) if r.kind == "failed"), 0)
         form.grid.selectRow(failed)
-        _save(window, out, "sync-preview", app)
+        save(window, out, "sync-preview", app)
 
         window.mdi.setActiveSubWindow(frame)
         monitor.select_object("refunds")
         monitor.preview_button.click()
-        _until(app, lambda: center.runner.running is None and not center.preview_loading)
+        until(app, lambda: center.runner.running is None and not center.preview_loading)
         window.mdi.setActiveSubWindow(frame)
-        _until(app, lambda: not monitor.records_loading)
-        _save(window, out, "sync-monitor-preview", app)
+        until(app, lambda: not monitor.records_loading)
+        save(window, out, "sync-monitor-preview", app)
     finally:
         if window is not None:
             window.close()
             window.deleteLater()
-        _settle(app)
+        settle(app)
         db.dispose()
         sandboxes.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Render the preview screenshots."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    scratch = tempfile.TemporaryDirectory(prefix="ih-preview-shots-")
-    os.environ["INTEGRATION_HUB_HOME"] = scratch.name
-    app = create_application([])
-    preview_shots(app, args.out, scratch.name)
-    return 0
+    """Render this script's screenshots."""
+    return run_shots(__doc__.splitlines()[0], "ih-preview-shots-", preview_shots, argv)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,8 @@ schedules, and a lease held by another desktop for the refusal.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
-import time as clock
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -22,7 +19,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import delete
 
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
@@ -36,32 +33,13 @@ from app.sync.jobs import OBJECTS
 from app.ui.context import Services
 from app.ui.forms.monitor import SyncMonitorForm
 from app.ui.forms.sync_settings import SyncSettingsForm
-from app.ui.main import create_application
 from app.ui.main_window import MainWindow
+from bench.shots import run_shots, save, settle, until
 
 SIZE = (1280, 800)
 SCALE = SandboxScale(
     customers=60, items=80, tagrain_customers=40, sales=400, refunds=5, expenses=15
 )
-
-
-def _settle(app: QApplication, rounds: int = 5) -> None:
-    for _ in range(rounds):
-        app.processEvents()
-
-
-def _save(widget: QWidget, out: Path, name: str, app: QApplication) -> None:
-    _settle(app)
-    path = out / f"{name}.png"
-    widget.grab().save(str(path))
-    print(path)
-
-
-def _until(app: QApplication, done: object, timeout: float = 120.0) -> None:
-    deadline = clock.monotonic() + timeout
-    while not done() and clock.monotonic() < deadline:  # type: ignore[operator]
-        app.processEvents()
-        clock.sleep(0.005)
 
 
 def _services() -> Services:
@@ -120,7 +98,7 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         window.show()
         center = window.context.sync
         assert center is not None and center.scheduler is not None
-        _until(app, lambda: center.status().role == "owner")
+        until(app, lambda: center.status().role == "owner")
         center.reload_schedules()
 
         monitor = window.open_form("sync_monitor")
@@ -132,8 +110,8 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         done: list[int] = [0]
         center.runner.progress.connect(lambda count, *_rest: done.__setitem__(0, count))
         window.sync_now_action.trigger()
-        _until(app, lambda: done[0] >= 120)
-        _until(
+        until(app, lambda: done[0] >= 120)
+        until(
             app,
             lambda: (
                 bool(monitor.runs_model.rows())
@@ -141,14 +119,14 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
                 and monitor.records_model.rowCount() >= 100
             ),
         )
-        _save(window, out, "sync-now-progress", app)
-        _until(app, lambda: center.runner.running is None and not monitor.records_loading)
+        save(window, out, "sync-now-progress", app)
+        until(app, lambda: center.runner.running is None and not monitor.records_loading)
 
         schedule_id = next(
             s.schedule_id for s in center.status().schedules if s.object_name == "expenses"
         )
         center.scheduler.fire_now(schedule_id)
-        _until(
+        until(
             app,
             lambda: any(
                 r.object == "expenses" and r.outcome for r in monitor.dashboard_model.rows()
@@ -156,9 +134,9 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         )
         monitor.select_object("sales")
         monitor.status_filter.setCurrentIndex(1)
-        _until(app, lambda: not monitor.records_loading)
+        until(app, lambda: not monitor.records_loading)
         monitor.records.selectRow(1)
-        _save(window, out, "sync-monitor", app)
+        save(window, out, "sync-monitor", app)
 
         leases.acquire(
             db, template_id, "refunds", holder="POS-SERVER:4242", ttl=timedelta(minutes=5)
@@ -166,9 +144,9 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         monitor.status_filter.setCurrentIndex(0)
         monitor.select_object("refunds")
         window.sync_now_action.trigger()
-        _until(app, lambda: center.runner.running is None)
-        _settle(app)
-        _save(window, out, "sync-now-refused", app)
+        until(app, lambda: center.runner.running is None)
+        settle(app)
+        save(window, out, "sync-now-refused", app)
 
         window.mdi.closeAllSubWindows()
         window.messenger.clear()
@@ -178,7 +156,7 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         assert frame is not None
         frame.move(QPoint(8, 8))
         settings.select_object("sales")
-        _save(window, out, "sync-settings", app)
+        save(window, out, "sync-settings", app)
         settings.select_object("inventory")
         settings.edit_schedule()
         dialog = settings.dialog
@@ -189,11 +167,11 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
             dialog.days[day].setChecked(True)
         dialog.every.setText("2")
         dialog.unit.setCurrentIndex(1)
-        _settle(app)
+        settle(app)
         dialog.move(window.mapToGlobal(QPoint(360, 200)))
-        _save(dialog, out, "sync-schedule-dialog", app)
+        save(dialog, out, "sync-schedule-dialog", app)
         dialog.ok_button.click()
-        _save(window, out, "sync-settings-update", app)
+        save(window, out, "sync-settings-update", app)
         settings.set_dirty(False)
 
         window.mdi.closeAllSubWindows()
@@ -202,28 +180,20 @@ def sync_shots(app: QApplication, out: Path, scratch: str) -> None:
         summary_frame = window.form_window("daily_summary")
         assert summary_frame is not None
         summary_frame.move(QPoint(8, 8))
-        _settle(app)
-        _save(window, out, "daily-summary", app)
+        settle(app)
+        save(window, out, "daily-summary", app)
     finally:
         if window is not None:
             window.close()
             window.deleteLater()
-        _settle(app)
+        settle(app)
         db.dispose()
         sandboxes.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Render the sync screenshots alone."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    scratch = tempfile.TemporaryDirectory(prefix="ih-sync-shots-")
-    os.environ["INTEGRATION_HUB_HOME"] = scratch.name
-    app = create_application([])
-    sync_shots(app, args.out, scratch.name)
-    return 0
+    """Render this script's screenshots."""
+    return run_shots(__doc__.splitlines()[0], "ih-sync-shots-", sync_shots, argv)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ the second's; ``check_company`` refuses such a run with a clear message.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -84,6 +84,9 @@ def note_dependency(object_name: str, source_id: str, outcome: Outcome) -> None:
     if work is not None and outcome.action is not Action.SKIPPED:
         work.dependencies.append(DependencyOutcome(object_name, source_id, outcome))
 
+
+LINKS_PER_QUERY = 500
+"""Tagrain ids per IN (...) when many links are read at once."""
 
 _current = threading.local()
 
@@ -186,16 +189,29 @@ class Binder:
                     condition,  # type: ignore[arg-type]
                 )
             ).first()
-            if link is None:
-                return None
-            return Binding(
-                object=link.object,
-                tagrain_id=link.tagrain_id,
-                sap_key=link.sap_key,
-                sap_secondary_key=link.sap_secondary_key,
-                sap_doc_num=link.sap_doc_num,
-                fingerprint=link.fingerprint,
-            )
+            return None if link is None else _binding(link)
+
+    def links_of(self, object_name: str, tagrain_ids: Iterable[str]) -> dict[str, Binding]:
+        """The links of many Tagrain records at once (absent: no link), read in chunks."""
+        wanted = list(dict.fromkeys(tagrain_ids))
+        found: dict[str, Binding] = {}
+        with self.database.session() as session:
+            for start in range(0, len(wanted), LINKS_PER_QUERY):
+                chunk = wanted[start : start + LINKS_PER_QUERY]
+                for link in session.scalars(
+                    select(Link).where(
+                        Link.template_id == self.template_id,
+                        Link.object == object_name,
+                        Link.tagrain_id.in_(chunk),
+                    )
+                ):
+                    found[link.tagrain_id] = _binding(link)
+        with self._lock:
+            for tagrain_id in wanted:
+                bound = self._by_tagrain.get((object_name, tagrain_id))
+                if bound is not None:
+                    found[tagrain_id] = bound
+        return found
 
     def linked_sap_keys(self, object_name: str) -> set[str]:
         """The SAP keys that have a link for this object (bound in this run included)."""
@@ -318,3 +334,14 @@ class Binder:
                     .order_by(SyncMark.sap_key)
                 )
             )
+
+
+def _binding(link: Link) -> Binding:
+    return Binding(
+        object=link.object,
+        tagrain_id=link.tagrain_id,
+        sap_key=link.sap_key,
+        sap_secondary_key=link.sap_secondary_key,
+        sap_doc_num=link.sap_doc_num,
+        fingerprint=link.fingerprint,
+    )

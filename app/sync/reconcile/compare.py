@@ -32,11 +32,11 @@ from app.connectors.sapb1.records import (
     SapPosting,
 )
 from app.connectors.tagrain.records import Store
+from app.sync.binder import Binding
 from app.sync.context import TemplateRules
 from app.sync.reconcile import means as m
 from app.sync.reconcile.model import RECORDS, DayReport, Finding
 from app.sync.reconcile.reading import TillRecord
-from app.sync.reconcile.reasons import HubLink
 
 VOID_SUFFIX = ":void"
 DOCUMENT_OF = {"sales": INVOICE, "refunds": CREDIT_MEMO, "expenses": JOURNAL_ENTRY}
@@ -69,7 +69,7 @@ class Lookups(Protocol):
     def reasons(self, object_name: str, ids: list[str]) -> dict[str, str]:
         """Why each record is not posted, from the record log."""
 
-    def links(self, object_name: str, ids: list[str]) -> dict[str, HubLink]:
+    def links(self, object_name: str, ids: list[str]) -> dict[str, Binding]:
         """The hub's links of these records."""
 
 

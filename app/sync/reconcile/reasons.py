@@ -1,4 +1,4 @@
-"""Why a record is not in SAP, and which links the hub holds, read from the local store.
+"""Why a record is not in SAP, read from the local store.
 
 A record that failed or waits has a pending retry with SAP's or the
 mapping's last words; otherwise the newest row of the store's record log
@@ -8,22 +8,13 @@ about it says what happened; a record no run has met is "not in the log".
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.store import Database, Link, PendingRetry, RecordLog, Run
+from app.store import Database, PendingRetry, RecordLog, Run
 
 NOT_IN_LOG = "not in the log"
 CHUNK = 500
-
-
-@dataclass(frozen=True)
-class HubLink:
-    """The hub's link of a record: the SAP document and the payment it recorded."""
-
-    sap_key: str
-    secondary_key: str | None
 
 
 def _chunks(ids: list[str]) -> Iterator[list[str]]:
@@ -66,22 +57,3 @@ def reasons(
                 text = f"last logged {status} ({action})"
                 found[source_id] = f"{text}: {message}" if message else text
     return {i: found.get(i, NOT_IN_LOG) for i in wanted}
-
-
-def links(
-    database: Database, template_id: int, object_name: str, ids: Iterable[str]
-) -> dict[str, HubLink]:
-    """The hub's links of these records (absent: no link)."""
-    wanted = list(dict.fromkeys(ids))
-    found: dict[str, HubLink] = {}
-    with database.session() as session:
-        for chunk in _chunks(wanted):
-            for link in session.scalars(
-                select(Link).where(
-                    Link.template_id == template_id,
-                    Link.object == object_name,
-                    Link.tagrain_id.in_(chunk),
-                )
-            ):
-                found[link.tagrain_id] = HubLink(link.sap_key, link.sap_secondary_key)
-    return found

@@ -14,13 +14,13 @@ from app.connectors.sapb1.records import SapPosting
 from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.connectors.tagrain.records import Store
 from app.store import Database
+from app.sync.binder import Binding
 from app.sync.context import SyncContext
 from app.sync.mapping.money import local_date
 from app.sync.reconcile import reasons
 from app.sync.reconcile.compare import compare
 from app.sync.reconcile.model import Reconciliation
 from app.sync.reconcile.reading import sap_postings, till_records
-from app.sync.reconcile.reasons import HubLink
 
 
 class UnknownStoreError(LookupError):
@@ -61,9 +61,9 @@ class ContextLookups:
         """Why each record is not posted (pending retries, record log)."""
         return reasons.reasons(self.ctx.database, self.ctx.rules.id, object_name, ids)
 
-    def links(self, object_name: str, ids: list[str]) -> dict[str, HubLink]:
+    def links(self, object_name: str, ids: list[str]) -> dict[str, Binding]:
         """The hub's links of these records."""
-        return reasons.links(self.ctx.database, self.ctx.rules.id, object_name, ids)
+        return self.ctx.binder.links_of(object_name, ids)
 
 
 def select_stores(all_stores: list[Store], wanted: Collection[str] | None) -> dict[str, Store]:
