@@ -31,6 +31,9 @@ from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.recorder import write_watermark
 
+POSTS_PER_SALE = 2
+"""A paid sale is an invoice and an incoming payment: two POSTs SAP must process."""
+
 
 def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
     """Post ``sales`` receipts with ``sessions`` SL sessions at ``latency`` s per request."""
@@ -55,11 +58,15 @@ def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
         requests = len(running.service_layer.requests) - before
         posted = result.created
         per_sale = requests / max(posted, 1)
-        ideal = sessions / (latency * per_sale) if latency else float("inf")
+        posts = sum(
+            1 for r in list(running.service_layer.requests)[-requests:] if r.method == "POST"
+        )
+        ideal = sessions / (latency * POSTS_PER_SALE) if latency else float("inf")
         print(
             f"sales={sales} latency={latency:.3f}s sessions={sessions}: {posted} posted in "
             f"{elapsed:.1f} s = {posted / elapsed:.1f} sales/s "
-            f"({per_sale:.2f} SL requests per sale; ideal {ideal:.1f} sales/s) "
+            f"({per_sale:.2f} SL requests per sale; ideal {ideal:.1f} sales/s = {sessions} / "
+            f"({POSTS_PER_SALE} POSTs × {latency:g} s)) "
             f"status={result.status} failed={result.failed}"
         )
         return {
@@ -70,6 +77,7 @@ def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
             "seconds": elapsed,
             "rate": posted / elapsed,
             "requests_per_sale": per_sale,
+            "posts": posts,
             "ideal": ideal if latency else None,
             "status": result.status,
             "failed": result.failed,
@@ -176,6 +184,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--sales", type=int, default=0)
+    parser.add_argument(
+        "--sales-per-session",
+        type=int,
+        default=0,
+        help="post this many sales per session instead of --sales (the same time per row)",
+    )
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--sessions", type=int, nargs="+", default=[4])
     parser.add_argument("--scale-customers", type=int, default=0)
@@ -183,9 +197,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
     figures: dict[str, Any] = {}
-    if args.sales:
+    if args.sales or args.sales_per_session:
         figures["sales"] = [
-            sales_rate(args.sales, args.latency, sessions) for sessions in args.sessions
+            sales_rate(args.sales_per_session * sessions or args.sales, args.latency, sessions)
+            for sessions in args.sessions
         ]
     if args.scale_customers:
         figures["no_change"] = no_change_run(args.scale_customers, args.scale_items)

@@ -172,10 +172,10 @@ class FaultInjector:
                 self.lost_acks.append((method, path, status))
             return lose
 
-    def delay(self) -> None:
-        """Sleep for the plan's per-request latency, as a slow server would."""
-        if self.plan.latency > 0:
-            time.sleep(self.plan.latency)
+    def delay(self, requests: int = 1) -> None:
+        """Sleep for the plan's per-request latency (times ``requests``), as a slow server would."""
+        if self.plan.latency > 0 and requests > 0:
+            time.sleep(self.plan.latency * requests)
 
     def choose(self, authenticated: bool = False, write: bool = False) -> Fault:
         """Pick the fault for one request; NONE means answer normally.

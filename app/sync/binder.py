@@ -16,12 +16,13 @@ the second's; ``check_company`` refuses such a run with a clear message.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.store import Database, Link, SyncMark
@@ -87,6 +88,8 @@ def note_dependency(object_name: str, source_id: str, outcome: Outcome) -> None:
 
 LINKS_PER_QUERY = 500
 """Tagrain ids per IN (...) when many links are read at once."""
+PRIMED_LIMIT = 2000
+"""Links read ahead for a page of records and kept in memory (the oldest go first)."""
 
 _current = threading.local()
 
@@ -133,6 +136,7 @@ class Binder:
         self._lock = threading.Lock()
         self._by_tagrain: dict[tuple[str, str], Binding] = {}
         self._by_sap: dict[tuple[str, str], Binding] = {}
+        self._primed: OrderedDict[tuple[str, str], Binding | None] = OrderedDict()
 
     def check_company(self) -> None:
         """RunError when the template's links belong to another SAP company.
@@ -166,11 +170,37 @@ class Binder:
 
     def by_tagrain(self, object_name: str, tagrain_id: str) -> Binding | None:
         """The link of a Tagrain record."""
+        key = (object_name, tagrain_id)
         with self._lock:
-            bound = self._by_tagrain.get((object_name, tagrain_id))
-        if bound is not None:
-            return bound
+            bound = self._by_tagrain.get(key)
+            if bound is not None:
+                return bound
+            if key in self._primed:
+                return self._primed[key]
         return self._read(object_name, Link.tagrain_id == tagrain_id)
+
+    def prime(self, object_name: str, tagrain_ids: Iterable[str], *, own: bool = True) -> None:
+        """Read the links of a page of records at once.
+
+        Later look-ups of these ids are answered from memory instead of one query
+        each. For the object the run holds the lease of (``own``) that includes
+        "no link": nothing else binds its links meanwhile, and what this run binds
+        is looked up first. For another object (a sale's customers) only the links
+        found are kept; a missing one is looked up in the store when asked for,
+        as another run may be linking it. The most recent ``PRIMED_LIMIT`` are kept.
+        """
+        wanted = list(dict.fromkeys(tagrain_ids))
+        found = self.links_of(object_name, wanted)
+        with self._lock:
+            for tagrain_id in wanted:
+                key = (object_name, tagrain_id)
+                link = found.get(tagrain_id)
+                if link is None and not own:
+                    continue
+                self._primed[key] = link
+                self._primed.move_to_end(key)
+            while len(self._primed) > PRIMED_LIMIT:
+                self._primed.popitem(last=False)
 
     def by_sap(self, object_name: str, sap_key: str) -> Binding | None:
         """The link of an SAP record."""
@@ -276,48 +306,72 @@ class Binder:
             return
         now = datetime.now(UTC)
         for binding in bindings:
+            of_object = (Link.template_id == self.template_id, Link.object == binding.object)
             session.execute(
                 delete(Link).where(
-                    Link.template_id == self.template_id,
-                    Link.object == binding.object,
+                    *of_object,
                     Link.sap_key == binding.sap_key,
                     Link.tagrain_id != binding.tagrain_id,
                 )
             )
-            session.flush()
-            link = session.scalars(
-                select(Link).where(
-                    Link.template_id == self.template_id,
-                    Link.object == binding.object,
-                    Link.tagrain_id == binding.tagrain_id,
+            old = session.execute(
+                select(Link.id, Link.sap_secondary_key, Link.sap_doc_num).where(
+                    *of_object, Link.tagrain_id == binding.tagrain_id
                 )
             ).first()
-            if link is None:
-                link = Link(
-                    template_id=self.template_id,
-                    object=binding.object,
-                    tagrain_id=binding.tagrain_id,
-                    sap_key=binding.sap_key,
+            values = {
+                "sap_key": binding.sap_key,
+                "sap_company_db": self.company_db,
+                "fingerprint": binding.fingerprint,
+                "synced_at": now,
+            }
+            if old is None:
+                session.execute(
+                    insert(Link).values(
+                        template_id=self.template_id,
+                        object=binding.object,
+                        tagrain_id=binding.tagrain_id,
+                        sap_secondary_key=binding.sap_secondary_key,
+                        sap_doc_num=binding.sap_doc_num,
+                        **values,
+                    )
                 )
-                session.add(link)
-            link.sap_key = binding.sap_key
-            link.sap_company_db = self.company_db
-            link.sap_secondary_key = binding.sap_secondary_key or link.sap_secondary_key
-            link.sap_doc_num = binding.sap_doc_num or link.sap_doc_num
-            link.fingerprint = binding.fingerprint
-            link.synced_at = now
-            session.flush()
+            else:
+                session.execute(
+                    update(Link)
+                    .where(Link.id == old.id)
+                    .values(
+                        sap_secondary_key=binding.sap_secondary_key or old.sap_secondary_key,
+                        sap_doc_num=binding.sap_doc_num or old.sap_doc_num,
+                        **values,
+                    )
+                )
 
     def written(self, bindings: list[Binding]) -> None:
-        """Forget bindings the store now holds (memory stays flat over a long run)."""
-        if not self.preview:
-            self.forget(bindings)
+        """Forget bindings the store now holds (memory stays flat over a long run).
+
+        A link read ahead that named one of their SAP keys for another record was
+        replaced by the relink, so it is dropped from memory too.
+        """
+        if self.preview:
+            return
+        self.forget(bindings)
+        taken = {(b.object, b.sap_key) for b in bindings}
+        with self._lock:
+            stale = [
+                key
+                for key, primed in self._primed.items()
+                if primed is not None and (key[0], primed.sap_key) in taken
+            ]
+            for key in stale:
+                del self._primed[key]
 
     def forget(self, bindings: list[Binding]) -> None:
         """Drop bindings from memory (written, or never to be written)."""
         with self._lock:
             for binding in bindings:
                 key = (binding.object, binding.tagrain_id)
+                self._primed.pop(key, None)
                 if self._by_tagrain.get(key) is binding:
                     del self._by_tagrain[key]
                 sap = (binding.object, binding.sap_key)

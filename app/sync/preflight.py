@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,9 @@ from app.sync.records import RecordError, RunError
 
 if TYPE_CHECKING:
     from app.connectors.sapb1.company import SapCompany
+
+LISTS_AT_ONCE = 4
+"""Lists asked for at once (each on a Service Layer session of the template's pool)."""
 
 GENERAL_FORM = "General Settings"
 STORES_FORM = "Mappings → Stores ↔ Warehouses"
@@ -239,6 +243,9 @@ def find_problems(
 ) -> list[Problem]:
     """Every code of ``areas`` that SAP does not know; one GET per list (per 40 codes).
 
+    The lists are asked for at once, over as many Service Layer sessions as the
+    template allows, so a slow server costs about one round trip, not one per list.
+
     SAP's own failures (unreachable, refused login) raise the sync core's errors.
     A list SAP cannot give at all (a company without branches answers that it
     has no ``BusinessPlaces``) makes each of its codes a problem with SAP's words.
@@ -249,16 +256,23 @@ def find_problems(
     by_kind: dict[str, list[int]] = defaultdict(list)
     for number, need in enumerate(wanted):
         by_kind[need.kind].append(number)
-    missing: dict[int, Problem] = {}
-    for kind, numbers in by_kind.items():
-        refused: str | None = None
+
+    def listed(kind: str) -> tuple[dict[str, str], str | None]:
         try:
             with translate_errors():
-                known = sap.existing_codes(kind, [wanted[n].code for n in numbers])
+                return sap.existing_codes(kind, [wanted[n].code for n in by_kind[kind]]), None
         except RecordError as exc:
             if kind not in CHECKED_LISTS:
                 raise
-            known, refused = {}, str(exc)
+            return {}, str(exc)
+
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(len(by_kind), LISTS_AT_ONCE)), thread_name_prefix="preflight"
+    ) as pool:
+        answers = dict(zip(by_kind, pool.map(listed, by_kind), strict=True))
+    missing: dict[int, Problem] = {}
+    for kind, numbers in by_kind.items():
+        known, refused = answers[kind]
         folded = {code.casefold() for code in known}
         for number in numbers:
             if str(wanted[number].code).casefold() not in folded:

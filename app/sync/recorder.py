@@ -3,7 +3,8 @@
 Only the runner's own thread writes through the recorder, so the store sees
 one writer per run however many Service Layer sessions post in parallel. A
 record's log row, its retry entry and every link it bound are one
-transaction. A preview run keeps its run and log rows (what would have been
+transaction, written in small groups (one commit per record cost more than
+posting it). A preview run keeps its run and log rows (what would have been
 written, record by record) and nothing else: no link, no retry.
 """
 
@@ -11,16 +12,22 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.store import Database, PendingRetry, RecordLog, Run, Template, Watermark
-from app.sync.binder import Binder, RecordWork
+from app.sync.binder import Binder, Binding, RecordWork
 from app.sync.records import Action, Outcome
 
 MESSAGE_LIMIT = 4000
+GROUP_RECORDS = 50
+GROUP_SECONDS = 0.2
+"""Records are written in groups of at most 50, none held longer than 0.2 s (the monitor
+reads twice a second). A crash loses at most a group's log rows, never a posting: the
+watermark only moves over written records, and the re-read links what was posted."""
 
 
 class RunRecorder:
@@ -49,6 +56,11 @@ class RunRecorder:
         self.binder = binder
         self.counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0, "waiting": 0}
         self.total = 0
+        self._log_rows: list[dict[str, object]] = []
+        self._retries: list[tuple[str, bool, str | None, datetime]] = []
+        self._bindings: list[Binding] = []
+        self._first_held: float | None = None
+        self._pending: set[str] | None = None
         with database.session() as session:
             run = Run(
                 template_id=template_id,
@@ -64,7 +76,13 @@ class RunRecorder:
             self.run_id = run.id
 
     def record(self, source_id: str, outcome: Outcome, work: RecordWork | None = None) -> None:
-        """Log one record's outcome; remember or forget its retry; write what it bound."""
+        """Log one record's outcome; remember or forget its retry; write what it bound.
+
+        Records are written in groups (``GROUP_RECORDS`` or ``GROUP_SECONDS``,
+        whichever comes first; ``flush`` writes at once): a record's log row,
+        retry entry and links always land in the same transaction. Until then
+        its links are held by the binder, so every look-up of the run sees them.
+        """
         self.total += 1
         if outcome.action is Action.FAILED:
             self.counts["failed"] += 1
@@ -96,62 +114,90 @@ class RunRecorder:
         message = text[:MESSAGE_LIMIT] if text else None
         now = datetime.now(UTC)
         status = "failed" if outcome.failed else "waiting" if outcome.waiting else "ok"
-        with self.database.session() as session:
-            for dependency in work.dependencies if work is not None else ():
-                session.add(
-                    RecordLog(
-                        run_id=self.run_id,
-                        object=dependency.object,
-                        source_id=dependency.source_id,
-                        target_key=dependency.outcome.target_key,
-                        action=dependency.outcome.action.value,
-                        status="ok",
-                        message=(
-                            f"for {self.object_name} {source_id}"
-                            + (
-                                f": {dependency.outcome.message}"
-                                if dependency.outcome.message
-                                else ""
-                            )
-                        )[:MESSAGE_LIMIT],
-                        at=now,
-                    )
-                )
-            session.add(
-                RecordLog(
-                    run_id=self.run_id,
-                    object=self.object_name,
-                    source_id=source_id,
-                    target_key=outcome.target_key,
-                    action=outcome.action.value,
-                    status=status,
-                    message=message,
-                    at=now,
-                )
+        rows = self._log_rows
+        for dependency in work.dependencies if work is not None else ():
+            note = dependency.outcome.message
+            rows.append(
+                {
+                    "run_id": self.run_id,
+                    "object": dependency.object,
+                    "source_id": dependency.source_id,
+                    "target_key": dependency.outcome.target_key,
+                    "action": dependency.outcome.action.value,
+                    "status": "ok",
+                    "message": (
+                        f"for {self.object_name} {source_id}" + (f": {note}" if note else "")
+                    )[:MESSAGE_LIMIT],
+                    "at": now,
+                }
             )
+        rows.append(
+            {
+                "run_id": self.run_id,
+                "object": self.object_name,
+                "source_id": source_id,
+                "target_key": outcome.target_key,
+                "action": outcome.action.value,
+                "status": status,
+                "message": message,
+                "at": now,
+            }
+        )
+        if not self.preview:
+            self._retries.append((source_id, outcome.retried, message, now))
+            self._bindings.extend(bindings)
+        if self._first_held is None:
+            self._first_held = time.monotonic()
+        if len(rows) >= GROUP_RECORDS or self.due_in() == 0:
+            self.flush()
+
+    def due_in(self) -> float | None:
+        """Seconds until the records held must be written (None: nothing is held)."""
+        if self._first_held is None:
+            return None
+        return max(0.0, self._first_held + GROUP_SECONDS - time.monotonic())
+
+    def flush(self) -> None:
+        """Write every record held, in one transaction; then the binder forgets their links."""
+        if self._first_held is None:
+            return
+        rows, retries, bindings = self._log_rows, self._retries, self._bindings
+        with self.database.session() as session:
+            session.execute(insert(RecordLog), rows)
             if not self.preview:
-                self._queue(session, source_id, outcome, message, now)
+                self._queue(session, retries)
                 self.binder.write(session, bindings)
+        self._log_rows, self._retries, self._bindings = [], [], []
+        self._first_held = None
         self.binder.written(bindings)
 
-    def _queue(
-        self,
-        session: Session,
-        source_id: str,
-        outcome: Outcome,
-        message: str | None,
-        now: datetime,
-    ) -> None:
-        """Keep a failed or waiting record in the retry queue; drop one that went through."""
-        retry = session.scalars(
-            select(PendingRetry).where(
-                PendingRetry.template_id == self.template_id,
-                PendingRetry.object == self.object_name,
-                PendingRetry.source_id == source_id,
+    def _retry_ids(self, session: Session) -> set[str]:
+        """The ids of this object's records in the retry queue (read once per run).
+
+        The run holds the object's lease, so only this recorder changes them.
+        """
+        if self._pending is None:
+            self._pending = set(
+                session.scalars(
+                    select(PendingRetry.source_id).where(
+                        PendingRetry.template_id == self.template_id,
+                        PendingRetry.object == self.object_name,
+                    )
+                )
             )
-        ).first()
-        if outcome.retried:
-            if retry is None:
+        return self._pending
+
+    def _queue(
+        self, session: Session, retries: list[tuple[str, bool, str | None, datetime]]
+    ) -> None:
+        """Keep failed or waiting records in the retry queue; drop those that went through."""
+        pending = self._retry_ids(session)
+        this_object = (
+            PendingRetry.template_id == self.template_id,
+            PendingRetry.object == self.object_name,
+        )
+        for source_id, retried, message, now in retries:
+            if retried and source_id not in pending:
                 session.add(
                     PendingRetry(
                         template_id=self.template_id,
@@ -162,12 +208,23 @@ class RunRecorder:
                         last_failed_at=now,
                     )
                 )
-            else:
-                retry.attempts += 1
-                retry.last_error = message
-                retry.last_failed_at = now
-        elif retry is not None:
-            session.delete(retry)
+                session.flush()
+                pending.add(source_id)
+            elif retried:
+                session.execute(
+                    update(PendingRetry)
+                    .where(*this_object, PendingRetry.source_id == source_id)
+                    .values(
+                        attempts=PendingRetry.attempts + 1,
+                        last_error=message,
+                        last_failed_at=now,
+                    )
+                )
+            elif source_id in pending:
+                session.execute(
+                    delete(PendingRetry).where(*this_object, PendingRetry.source_id == source_id)
+                )
+                pending.discard(source_id)
 
     def pending_retries(self) -> list[str]:
         """Source ids of this object's records waiting for a retry, oldest first."""
@@ -184,7 +241,8 @@ class RunRecorder:
             )
 
     def finish(self, status: str, message: str | None = None) -> None:
-        """Close the run with its counts."""
+        """Write the records still held and close the run with its counts."""
+        self.flush()
         with self.database.session() as session:
             run = session.get_one(Run, self.run_id)
             run.status = status

@@ -27,6 +27,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -190,8 +191,7 @@ class Runner:
     ) -> tuple[str, str | None]:
         state = Progress()
         recorder.binder.check_company()
-        require_for_job(job)
-        job.preflight()
+        _preflight(job)
         chosen = only_ids is not None
         retries = (
             list(dict.fromkeys(only_ids)) if only_ids is not None else recorder.pending_retries()
@@ -246,6 +246,7 @@ class Runner:
             template_id=None if dry_run else template_id,
             retried=retried,
         )
+        recorder.flush()
         if newest is not None and not dry_run:
             write_watermark(self.database, template_id, job.object_name, job.direction, newest)
         if cancel.cancelled:
@@ -290,7 +291,7 @@ class Runner:
 
         def settle(record: SourceRecord, future: Future[Applied | None] | None) -> None:
             nonlocal newest, since_mark, gap
-            result = None if future is None or future.cancelled() else future.result()
+            result = None if future is None or future.cancelled() else _result(future, recorder)
             if future is not None and result is None:
                 # Dropped by a cancel before a worker started it: not posted, not logged.
                 gap = True
@@ -314,6 +315,7 @@ class Runner:
                 newest = record.updated_at
             since_mark += 1
             if template_id is not None and newest is not None and since_mark >= WATERMARK_EVERY:
+                recorder.flush()
                 write_watermark(self.database, template_id, job.object_name, job.direction, newest)
                 since_mark = 0
             if progress:
@@ -349,6 +351,21 @@ class Runner:
         return newest
 
 
+def _preflight(job: SyncJob) -> None:
+    """The add-on's fields and the template's codes, asked of SAP at the same time.
+
+    Missing fields are reported before wrong codes: they are the first thing to fix.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="preflight-fields") as side:
+        fields = side.submit(require_for_job, job)
+        try:
+            job.preflight()
+        except BaseException:
+            fields.result()
+            raise
+        fields.result()
+
+
 def retry_status(counts: Mapping[str, int], total: int) -> str:
     """How a retry ended: failed when every record it tried failed again, else as any run."""
     failed = counts["failed"]
@@ -372,6 +389,15 @@ def _quietly(step: Callable[[], object], what: str) -> None:
         step()
     except DBAPIError:
         log.exception("could not %s", what)
+
+
+def _result(future: Future[Applied | None], recorder: RunRecorder) -> Applied | None:
+    """Wait for a record's result; records held by the recorder are written when due meanwhile."""
+    while True:
+        try:
+            return future.result(timeout=recorder.due_in())
+        except FutureTimeout:
+            recorder.flush()
 
 
 def _settled(future: Future[Applied | None] | None) -> bool:

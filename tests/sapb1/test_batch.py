@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from app.connectors.sapb1 import BatchRequest, ChangeSet, ServiceLayerClient
 from app.connectors.sapb1.batch import build_batch, parse_batch_response
+from app.sandbox.faults import FaultPlan
 from app.sandbox.sapb1 import ServiceLayerSandbox
 from tests.sapb1.conftest import SEEDED_ITEMS, RawSession, invoice_body
 
@@ -106,3 +109,24 @@ def test_client_parses_lf_only_answers() -> None:
     assert answers[0].json() == {"ItemCode": "A1"}
     assert answers[1].content_id == "1" and answers[1].error is not None
     assert answers[1].error.message == "Item code 'A1' already exists"
+
+
+def test_latency_is_charged_per_operation_of_a_batch(
+    sandbox: ServiceLayerSandbox, client: ServiceLayerClient
+) -> None:
+    """SL works through a batch's operations one by one: three cost three round trips.
+
+    Only lower bounds are asserted (a sleep never ends early), so a busy machine
+    cannot make this fail.
+    """
+    latency = 0.15
+    sandbox.configure_faults(FaultPlan(latency=latency))
+    started = time.perf_counter()
+    client.get("Items", "A00001")
+    single = time.perf_counter() - started
+    started = time.perf_counter()
+    answers = client.batch([BatchRequest("GET", "Items('A00001')") for _ in range(3)])
+    batched = time.perf_counter() - started
+    assert [a.status for a in answers] == [200, 200, 200]
+    assert single >= latency
+    assert batched >= 3 * latency

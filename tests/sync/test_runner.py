@@ -9,6 +9,7 @@ between records, and a second run is refused while the first holds the lease.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -265,3 +266,35 @@ def test_two_runs_in_one_process_are_kept_apart_too(database: Database, template
     finally:
         job.gate.set()
         first.join(timeout=10)
+
+
+def test_records_done_reach_the_store_while_a_later_record_is_still_posting(
+    database: Database, template_id: int
+) -> None:
+    """Records are written in small groups, but none waits long for the next record.
+
+    The monitor reads the log while a run goes on: the records before a slow one
+    must be there while it is still posting, not only when the run ends.
+    """
+    job = ListJob(6)
+    slow = "s005"
+    release = threading.Event()
+    seen_while_posting: list[int] = []
+    original = job.apply
+
+    def apply(record: SourceRecord, dry_run: bool = False) -> Outcome:
+        if record.source_id == slow:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                with database.session() as session:
+                    logged = len(session.scalars(select(RecordLog.source_id)).all())
+                if logged >= 5:
+                    seen_while_posting.append(logged)
+                    break
+                release.wait(0.05)
+        return original(record, dry_run)
+
+    job.apply = apply  # type: ignore[method-assign]
+    result = Runner(database, workers=2).run(job, template_id)
+    assert result.created == 6
+    assert seen_while_posting == [5], "the five records before the slow one were not logged"

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
+from app.connectors.http_session import environment_session, with_environment_ca
 from app.connectors.sapb1.errors import (
     AuthenticationError,
     ServiceLayerError,
@@ -51,9 +52,10 @@ class SlSession:
     """One Service Layer session: an HTTP connection pool and the cookies of one Login."""
 
     def __init__(self, settings: ServiceLayerSettings) -> None:
-        self.http = requests.Session()
+        self.http = environment_session(settings.base_url)
         self.http.cookies.set_policy(_NoCookies())
-        self.http.verify = settings.tls_verify
+        self.verify = with_environment_ca(settings.tls_verify)
+        self.http.verify = self.verify
         self.http.headers.update({"Accept": "application/json"})
         if settings.case_insensitive:
             self.http.headers["B1S-CaseInsensitive"] = "true"
@@ -147,7 +149,7 @@ class Transport:
                     self.settings.service_root + "Logout",
                     headers={"Cookie": sl.cookie},
                     timeout=self.settings.timeout,
-                    verify=self.settings.tls_verify,
+                    verify=sl.verify,
                 )
             except requests.RequestException:
                 log.debug("logout failed", exc_info=True)
@@ -293,7 +295,7 @@ class Transport:
                     data=data,
                     headers=all_headers,
                     timeout=settings.timeout,
-                    verify=settings.tls_verify,
+                    verify=sl.verify,
                 )
             except requests.exceptions.SSLError as exc:
                 raise ServiceLayerError(0, None, _tls_problem(url, exc)) from exc

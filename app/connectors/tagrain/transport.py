@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from app.connectors.http_session import environment_session, with_environment_ca
 from app.connectors.tagrain.errors import (
     TagrainAuthError,
     TagrainBadResponseError,
@@ -61,7 +62,8 @@ class Transport:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
-        self.session = session or requests.Session()
+        self.session = session or environment_session(settings.base_url)
+        self.verify = with_environment_ca(settings.verify)
         self.sleep = sleep
         self._jitter = random.Random()
         self._pace_lock = threading.Lock()
@@ -111,7 +113,7 @@ class Transport:
                     data=data,
                     headers=headers,
                     timeout=s.timeout,
-                    verify=s.verify,
+                    verify=self.verify,
                 )
             except NETWORK_ERRORS as exc:
                 problem = f"{type(exc).__name__} talking to Tagrain at {method} {path}"

@@ -7,9 +7,11 @@ because records are applied by several workers at once.
 
 from __future__ import annotations
 
+import logging
 import threading
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +27,7 @@ from app.sync.mapping.money import TaxTable
 from app.sync.mapping.payments import PaymentDependencies, store_not_mapped
 from app.sync.records import Outcome, RecordError, SourceRecord
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -136,6 +139,25 @@ class DownContext:
             return TaxTable()
         codes = {product_id: self.product_tax_code(product_id) for product_id in taxed}
         return TaxTable(codes, self.cache.get("tax_rates", "", self.ctx.sap.tax_rates))
+
+    def prefetch_taxes(self, lines: Iterable[tuple[str, Decimal]], pool: Executor) -> None:
+        """Learn the tax codes of a page's taxed products (and SAP's rates) ahead of posting.
+
+        Tagrain answers one product per request, so the products not known yet are
+        asked for side by side on ``pool``.
+        """
+        taxed = sorted({product_id for product_id, tax in lines if tax != 0})
+        if not taxed:
+            return
+        lookups: list[Future[object]] = [
+            pool.submit(self.cache.get, "tax_rates", "", self.ctx.sap.tax_rates)
+        ]
+        lookups += [pool.submit(self.product_tax_code, product_id) for product_id in taxed]
+        for lookup in lookups:
+            try:
+                lookup.result()
+            except Exception:  # looked up again when the sale is applied, and reported there
+                log.debug("a tax look-up ahead failed; the sale asks again", exc_info=True)
 
     def product_tax_code(self, product_id: str) -> str:
         """A Tagrain product's tax code (cached for the run)."""

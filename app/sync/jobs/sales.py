@@ -19,6 +19,7 @@ this job resolves what they need and writes them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from app.connectors.sapb1.records import (
@@ -45,6 +46,9 @@ from app.sync.mapping.sales import SaleDependencies, check_sale, map_sale, map_s
 from app.sync.records import Action, LinkWrite, Outcome
 
 PREFETCH = 20
+LOOKUPS_AT_ONCE = 4
+"""Look-ups of a page made at the same time (items, tax codes, links, invoices)."""
+"""Sales per page of look-ups (SapCompany.find_documents filters on 20 ids per request)."""
 
 
 class SalesJob(TagrainSourceJob[Sale]):
@@ -65,18 +69,53 @@ class SalesJob(TagrainSourceJob[Sale]):
         return self.ctx.tagrain.get_sale(record_id)
 
     def records(self, since: datetime | None) -> Iterator[Sale | Malformed]:
-        for batch in batched(self.list_records(since), PREFETCH):
-            self._prefetch([s for s in batch if isinstance(s, Sale)])
-            yield from batch
+        """The sales in pages of ``PREFETCH``, each page's look-ups made while the one before posts.
+
+        A sale listed a second time in the run (a page repeating it, a sale changed
+        while paging) is not looked up ahead: what SAP holds for it may change
+        until its first copy is applied, so it is looked up when it is applied.
+        """
+        listed: set[str] = set()
+        ahead: tuple[list[Sale | Malformed], Future[None]] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sales-lookup") as lookups:
+            for batch in batched(self.list_records(since), PREFETCH):
+                sales = [s for s in batch if isinstance(s, Sale)]
+                fresh = [s for s in sales if s.id not in listed]
+                listed.update(s.id for s in sales)
+                looked_up = lookups.submit(self._prefetch, fresh)
+                if ahead is not None:
+                    ahead[1].result()
+                    yield from ahead[0]
+                ahead = (batch, looked_up)
+            if ahead is not None:
+                ahead[1].result()
+                yield from ahead[0]
 
     def _prefetch(self, sales: list[Sale]) -> None:
-        """Look up a batch's invoices and items in a few requests instead of one per sale."""
-        unlinked = [s.id for s in sales if self.ctx.binder.by_tagrain("sales", s.id) is None]
-        if unlinked:
-            found = self.ctx.sap.find_documents(INVOICE, unlinked)
-            for sale_id in unlinked:
-                self.down.cache.put("invoice", sale_id, found.get(sale_id))
-        self.down.prefetch_items(line.sku for sale in sales for line in sale.lines)
+        """Look up a page's links, invoices and items in a few requests instead of one per sale."""
+        if not sales:
+            return
+        with ThreadPoolExecutor(LOOKUPS_AT_ONCE, thread_name_prefix="sales-ahead") as side:
+            side_lookups = [
+                side.submit(
+                    self.down.prefetch_items, [line.sku for sale in sales for line in sale.lines]
+                ),
+                side.submit(
+                    self.down.prefetch_taxes,
+                    [(line.product_id, line.tax_amount) for sale in sales for line in sale.lines],
+                    side,
+                ),
+            ]
+            binder = self.ctx.binder
+            binder.prime("sales", [s.id for s in sales])
+            binder.prime("customers", [s.customer_id for s in sales if s.customer_id], own=False)
+            unlinked = [s.id for s in sales if binder.by_tagrain("sales", s.id) is None]
+            if unlinked:
+                found = self.ctx.sap.find_documents(INVOICE, unlinked)
+                for sale_id in unlinked:
+                    self.down.cache.put("invoice", sale_id, found.get(sale_id))
+            for lookup in side_lookups:
+                lookup.result()
 
     def apply_record(self, sale: Sale) -> Outcome:
         sap = self.ctx.sap
