@@ -224,7 +224,7 @@ BENCHES = [
     Bench(
         "sl",
         "sl_throughput.py",
-        ["--docs", "40", "--latencies", "0,0.3", "--sessions", "1,4"],
+        ["--docs", "200", "--latencies", "0,0.3", "--sessions", "1,4"],
         ["--docs", "8", "--latencies", "0,0.3", "--sessions", "1,4"],
         300,
         sl_rows,
