@@ -75,6 +75,10 @@ def page_for(form_key: str | None) -> Path:
 class GuideBrowser(QTextBrowser):
     """Shows a Markdown page of the guide: screenshots scaled to fit, headings in Belize blue."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document().setDocumentMargin(12)
+
     def loadResource(self, kind: int, name: QUrl | str) -> object:
         """Images at most ``IMAGE_WIDTH`` wide (the screenshots are full-screen grabs)."""
         data = super().loadResource(kind, name)
