@@ -86,11 +86,11 @@ def _wait_for(path: Path, text: str, process: subprocess.Popen[str], seconds: fl
 def sandbox_and_sync(home: Path) -> None:
     """The sandbox from the bundle, then one full sync of sales from the bundle.
 
-    The two are separate processes, as in the README's two terminals: the sandbox
+    The two are separate processes, as in the developer guide's two terminals: the sandbox
     stores its demo credentials in the keyring and ``sync`` reads them there. On a
     Linux machine without a Secret Service the step runs inside one of its own
     (``dbus-run-session`` and GNOME Keyring through packaging/linux/secret-service-session,
-    as the README recommends for a server), so the bundle's keyring is exercised too.
+    as the admin guide recommends for a server), so the bundle's keyring is exercised too.
     """
     if not _keyring_usable() and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         session = ROOT / "packaging" / "linux" / "secret-service-session"
