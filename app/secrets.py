@@ -88,7 +88,7 @@ def keyring_advice(platform: str | None = None) -> str:
     return (
         "Install and unlock a Secret Service, such as GNOME Keyring (package gnome-keyring) "
         "or KWallet, log in to the desktop again and start the client again "
-        "(README: Secrets; For IT: a Linux server)."
+        "(docs/admin-guide.md: Secrets; A Linux server)."
     )
 
 
