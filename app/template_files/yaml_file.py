@@ -11,6 +11,7 @@ refuse in the client.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -142,10 +143,34 @@ def dump(document: TemplateDocument) -> str:
         },
         "marks": {key: list(codes) for key, codes in document.marks},
     }
-    body = yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=4096
+    body = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=4096,
     )
     return HEADER + body
+
+
+_NUMBER_LIKE = re.compile(r"[-+.0-9][-+.0-9:_]*")
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that also quotes every code that looks like a number or a time.
+
+    PyYAML leaves ``0099`` or ``08:00`` bare (not numbers in YAML 1.1), but
+    other tools, and readers, take them for numbers; quoted they are codes.
+    """
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "'" if _NUMBER_LIKE.fullmatch(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
 
 
 @dataclass(frozen=True)
