@@ -18,15 +18,22 @@ import pytest
 from sqlalchemy import select
 
 from app.store import Database, Template
+from tests.support.file_keyring import environment
 from tests.test_template_files import NAME, add_full_template, name_line
 
 
 def run(
-    database_file: Path, *args: str, stdin: int | None = subprocess.DEVNULL
+    database_file: Path,
+    *args: str,
+    stdin: int | None = subprocess.DEVNULL,
+    keyring_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).with_name("integration-hub")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = {
+        **os.environ,
+        **(keyring_env or {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}),
+    }
     env.pop("INTEGRATION_HUB_DATABASE_URL", None)
     return subprocess.run(
         [*command, "--database", f"sqlite:///{database_file}", *args],
@@ -90,9 +97,19 @@ def test_export_import_as_and_export_again_through_the_command(store: Path, tmp_
     assert "records the file marks are marked for another template" in refused.stderr
     assert run(store, "template", "export", "Süd").returncode == 2
 
-    applied = run(store, "template", "import", str(file), "--as", "Süd", "--yes", "--move-marks")
+    empty_keyring = environment(tmp_path / "keyring.json")
+    applied = run(
+        store,
+        *("template", "import", str(file), "--as", "Süd", "--yes", "--move-marks"),
+        keyring_env=empty_keyring,
+    )
     assert applied.returncode == 0, applied.stderr
+    assert "No sap password is stored for template 'Süd'" in applied.stderr  # not checked
     assert "template Süd imported from" in applied.stdout
+    for kind in ("sap-password", "tagrain-api-key"):
+        assert f"its {kind} is not in this machine's keyring: integration-hub secrets set " in (
+            applied.stdout
+        )
     again = run(store, "template", "export", "Süd")
     assert again.stdout == exported.stdout.replace(name_line(NAME), "template: Süd\n")
 
