@@ -265,56 +265,70 @@ def _save_marks_once(
     move: Collection[str],
     user: str | None,
 ) -> SaveOutcome:
+    with database.session() as session:
+        return write_marks(session, kind, template_id, tick, untick, move=move, user=user)
+
+
+def write_marks(
+    session: Session,
+    kind: str,
+    template_id: int,
+    tick: Collection[str],
+    untick: Collection[str],
+    *,
+    move: Collection[str] = (),
+    user: str | None = None,
+) -> SaveOutcome:
+    """``save_marks``' rule in the caller's transaction (MarkConflict: nothing is written)."""
     now = datetime.now(UTC)
     allowed = set(move)
-    with database.session() as session:
-        rows = session.execute(
-            select(SyncMark.sap_key, SyncMark.template_id, SyncMark.id).where(SyncMark.kind == kind)
-        ).all()
-        current = {key: (owner, mark_id) for key, owner, mark_id in rows}
-        names = _template_names(session)
-        conflicts = {
-            code: names.get(current[code][0], "")
-            for code in tick
-            if code in current and current[code][0] != template_id and code not in allowed
-        }
-        if conflicts:
-            raise MarkConflict(conflicts)
-        new = [code for code in dict.fromkeys(tick) if code not in current]
-        moving = [
-            current[code][1] for code in tick if code in current and current[code][0] != template_id
-        ]
-        leaving = [code for code in untick if current.get(code, (None, 0))[0] == template_id]
-        if new:
-            session.execute(
-                insert(SyncMark),
-                [
-                    {
-                        "kind": kind,
-                        "sap_key": code,
-                        "template_id": template_id,
-                        "marked_at": now,
-                        "marked_by": user,
-                    }
-                    for code in new
-                ],
+    rows = session.execute(
+        select(SyncMark.sap_key, SyncMark.template_id, SyncMark.id).where(SyncMark.kind == kind)
+    ).all()
+    current = {key: (owner, mark_id) for key, owner, mark_id in rows}
+    names = _template_names(session)
+    conflicts = {
+        code: names.get(current[code][0], "")
+        for code in tick
+        if code in current and current[code][0] != template_id and code not in allowed
+    }
+    if conflicts:
+        raise MarkConflict(conflicts)
+    new = [code for code in dict.fromkeys(tick) if code not in current]
+    moving = [
+        current[code][1] for code in tick if code in current and current[code][0] != template_id
+    ]
+    leaving = [code for code in untick if current.get(code, (None, 0))[0] == template_id]
+    if new:
+        session.execute(
+            insert(SyncMark),
+            [
+                {
+                    "kind": kind,
+                    "sap_key": code,
+                    "template_id": template_id,
+                    "marked_at": now,
+                    "marked_by": user,
+                }
+                for code in new
+            ],
+        )
+    for ids in _chunks(moving):
+        session.execute(
+            update(SyncMark)
+            .where(SyncMark.id.in_(ids))
+            .values(template_id=template_id, marked_at=now, marked_by=user)
+        )
+    for codes in _chunks(leaving):
+        session.execute(
+            delete(SyncMark).where(
+                SyncMark.kind == kind,
+                SyncMark.template_id == template_id,
+                SyncMark.sap_key.in_(codes),
             )
-        for ids in _chunks(moving):
-            session.execute(
-                update(SyncMark)
-                .where(SyncMark.id.in_(ids))
-                .values(template_id=template_id, marked_at=now, marked_by=user)
-            )
-        for codes in _chunks(leaving):
-            session.execute(
-                delete(SyncMark).where(
-                    SyncMark.kind == kind,
-                    SyncMark.template_id == template_id,
-                    SyncMark.sap_key.in_(codes),
-                )
-            )
-        if new or moving or leaving:
-            changes.bump(session, changes.MARKS, this_process())
+        )
+    if new or moving or leaving:
+        changes.bump(session, changes.MARKS, this_process())
     return SaveOutcome(marked=len(new), unmarked=len(leaving), moved=len(moving))
 
 

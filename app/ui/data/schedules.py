@@ -14,6 +14,7 @@ from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.scheduling.calendar import ScheduleSpec, describe, next_run
 from app.store import Database, Schedule, changes
@@ -99,33 +100,42 @@ def load_drafts(
 
 def save_drafts(db: Database, template_id: int, drafts: Sequence[ScheduleDraft]) -> int:
     """Write every draft in one transaction; returns how many rows changed."""
+    with db.session() as session:
+        return write_drafts(session, template_id, drafts)
+
+
+def write_drafts(session: Session, template_id: int, drafts: Sequence[ScheduleDraft]) -> int:
+    """Write every draft in the caller's transaction; returns how many rows changed.
+
+    Each draft is checked first (InputError, as ``ScheduleDraft.check``); an
+    object with no row yet gets one only when its draft is not the default.
+    """
     for draft in drafts:
         draft.check()
     changed = 0
-    with db.session() as session:
-        rows = {
-            row.object: row
-            for row in session.scalars(select(Schedule).where(Schedule.template_id == template_id))
+    rows = {
+        row.object: row
+        for row in session.scalars(select(Schedule).where(Schedule.template_id == template_id))
+    }
+    for draft in drafts:
+        row = rows.get(draft.object)
+        if row is None:
+            if draft == ScheduleDraft(draft.object, draft.label):
+                continue
+            row = Schedule(template_id=template_id, object=draft.object)
+            session.add(row)
+        values = {
+            "enabled": draft.enabled,
+            "frequency": draft.frequency,
+            "weekdays": draft.weekdays if draft.frequency == "weekly" else "",
+            "window_start": draft.window_start,
+            "window_end": draft.window_end,
+            "interval_minutes": draft.interval_minutes,
         }
-        for draft in drafts:
-            row = rows.get(draft.object)
-            if row is None:
-                if draft == ScheduleDraft(draft.object, draft.label):
-                    continue
-                row = Schedule(template_id=template_id, object=draft.object)
-                session.add(row)
-            values = {
-                "enabled": draft.enabled,
-                "frequency": draft.frequency,
-                "weekdays": draft.weekdays if draft.frequency == "weekly" else "",
-                "window_start": draft.window_start,
-                "window_end": draft.window_end,
-                "interval_minutes": draft.interval_minutes,
-            }
-            if any(getattr(row, key) != value for key, value in values.items()):
-                for key, value in values.items():
-                    setattr(row, key, value)
-                changed += 1
-        if changed:
-            changes.bump(session, changes.SCHEDULES, this_process())
+        if any(getattr(row, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            changed += 1
+    if changed:
+        changes.bump(session, changes.SCHEDULES, this_process())
     return changed

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from app.ui.data.errors import InputError
+
 _SEPARATED = re.compile(r"(\d{1,2})[:.](\d{0,2})")
 FORMAT_HINT = "hh:mm, e.g. 0900, 9:30 or 21.15"
 
@@ -32,6 +34,20 @@ def parse_time(text: str) -> time | None:
     if hours > 23 or minutes > 59:
         return None
     return time(hours, minutes)
+
+
+def read_time(text: str, label: str, field: str | None = None) -> time:
+    """The time typed; InputError names ``label`` when it is empty or not a time."""
+    value = parse_time(text)
+    if value is None:
+        typed = text.strip()
+        raise InputError(
+            f"{label}: {typed!r} is not a time ({FORMAT_HINT})"
+            if typed
+            else f"{label}: enter a time ({FORMAT_HINT})",
+            field,
+        )
+    return value
 
 
 def show_time(value: time) -> str:

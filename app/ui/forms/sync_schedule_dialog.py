@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.scheduling.calendar import WEEKDAYS
 from app.ui.data.errors import InputError
 from app.ui.data.schedules import ScheduleDraft
-from app.ui.data.time_input import FORMAT_HINT, show_time
+from app.ui.data.time_input import read_time, show_time
 from app.ui.forms.sync_common import button
 from app.ui.models.run_models import when
 from app.ui.style import WARNING
@@ -156,20 +156,10 @@ class ScheduleDialog(QDialog):
 
     def window_times(self) -> tuple[time, time]:
         """The window's start and end as typed (InputError names a time that is not one)."""
-        times = []
-        for name, label in TIME_FIELDS:
-            field: TimeField = getattr(self, name)
-            value = field.value()
-            if value is None:
-                typed = field.text().strip()
-                raise InputError(
-                    f"{label}: {typed!r} is not a time ({FORMAT_HINT})"
-                    if typed
-                    else f"{label}: enter a time ({FORMAT_HINT})",
-                    name,
-                )
-            times.append(value)
-        return times[0], times[1]
+        start, end = (
+            read_time(getattr(self, name).text(), label, name) for name, label in TIME_FIELDS
+        )
+        return start, end
 
     def draft(self) -> ScheduleDraft:
         """The schedule as the dialog shows it now (InputError: a time is not one)."""
