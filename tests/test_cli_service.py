@@ -14,8 +14,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.cli import UsageError, build_parser, main
-from app.cli_service import WINDOWS_ONLY, check_account, read_password, service_command
+from app.cli import UsageError, main
+from app.cli.parser import build_parser
+from app.cli.service import WINDOWS_ONLY, check_account, read_password, service_command
 from app.scheduling.service import ServiceOptions
 
 

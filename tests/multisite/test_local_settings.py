@@ -168,7 +168,7 @@ def test_cli_reports_a_bad_settings_file_without_a_traceback(
 ) -> None:
     local_settings_path().parent.mkdir(parents=True)
     local_settings_path().write_text('{"schedules_run_by": 3}')
-    assert cli.main(["status"]) == cli.EXIT_FAILURE
+    assert cli.main(["status"]) == cli.EXIT_FAILED
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert f"integration-hub: error: the settings file {local_settings_path()}" in err
