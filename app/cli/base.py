@@ -51,3 +51,13 @@ def on_terminate(callback: Callable[[], None]) -> None:
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
+
+
+def template_id(database: Any, name: str | None) -> int:
+    """The template named on the command line (the only one without a name); else UsageError."""
+    from app.sync.engine import Engine
+
+    try:
+        return Engine(database).template_id(name)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None

@@ -15,7 +15,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.cli.base import add_actions, add_command, template_option
-from app.cli.errors import EXIT_FAILED, EXIT_OK, UsageError, error_line
+from app.cli.base import template_id as resolve_template
+from app.cli.errors import EXIT_FAILED, EXIT_OK, error_line
 
 if TYPE_CHECKING:
     from app.sync.company_setup import CompanyReport
@@ -49,14 +50,10 @@ def run(args: argparse.Namespace) -> int:
     """Run ``company check`` or ``company setup``."""
     from app.store import open_database
     from app.sync.company_setup import CompanySetupError, company_report
-    from app.sync.engine import Engine
 
     database = open_database(args.database)
     try:
-        try:
-            template_id = Engine(database).template_id(args.template)
-        except LookupError as exc:
-            raise UsageError(str(exc)) from None
+        template_id = resolve_template(database, args.template)
         try:
             report = company_report(database, template_id)
         except CompanySetupError as exc:

@@ -16,8 +16,10 @@ from app import __version__
 from app.cli import (
     company,
     gui,
+    mark,
     reconcile,
     sandbox,
+    schedule,
     secrets,
     service,
     settings,
@@ -28,7 +30,7 @@ from app.cli.base import Parser
 from app.cli.errors import PROG
 from app.paths import DATABASE_URL_ENV
 
-GROUPS = (gui, store, sandbox, sync, settings, company, reconcile, service, secrets)
+GROUPS = (gui, store, sandbox, sync, settings, company, reconcile, schedule, mark, service, secrets)
 """The command groups, in the order ``--help`` lists their commands."""
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.base import add_command
+from app.cli.base import template_id as resolve_template
 from app.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
@@ -45,7 +46,6 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``reconcile``."""
     from app.store import open_database
-    from app.sync.engine import Engine
     from app.sync.reconcile import reconcile
     from app.sync.reconcile.export import report_rows, summary_lines, write_csv
     from app.sync.reconcile.run import UnknownStoreError
@@ -54,10 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--to {args.last} is before --from {args.first}")
     database = open_database(args.database)
     try:
-        try:
-            template_id = Engine(database).template_id(args.template)
-        except LookupError as exc:
-            raise UsageError(str(exc)) from None
+        template_id = resolve_template(database, args.template)
         try:
             report = reconcile(database, template_id, args.first, args.last, args.store)
         except UnknownStoreError as exc:
