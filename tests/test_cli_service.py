@@ -37,7 +37,7 @@ def test_windows_actions_elsewhere_are_one_line_and_exit_2(
 ) -> None:
     assert main(argv) == 2
     captured = capsys.readouterr()
-    assert captured.err.strip().splitlines() == [WINDOWS_ONLY]
+    assert captured.err.strip().splitlines() == [f"integration-hub: error: {WINDOWS_ONLY}"]
     assert captured.out == ""
 
 

@@ -30,7 +30,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.cli.base import add_command, on_terminate
-from app.cli.errors import EXIT_USAGE, UsageError
+from app.cli.errors import UsageError
 from app.paths import DATABASE_URL_ENV
 
 if TYPE_CHECKING:
@@ -154,8 +154,7 @@ def run(args: argparse.Namespace) -> int:
 def dispatch(args: argparse.Namespace, options: ServiceOptions) -> int:
     """Run a service action, or host the service for the service control manager."""
     if sys.platform != "win32":
-        print(WINDOWS_ONLY, file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(WINDOWS_ONLY)
     from app import windows_service
 
     if getattr(args, "windows_service_host", False):
