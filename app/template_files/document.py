@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.store import Database, SyncMark, Template
 from app.sync.engine import SyncObjectSpec
 from app.ui.data.mappings import ExpenseRow, MappingSet, StoreRow, TenderRow
-from app.ui.data.schedules import ScheduleDraft, load_drafts
+from app.scheduling.drafts import ScheduleDraft, load_drafts
 from app.ui.data.settings import (
     ConnectionSettings,
     GeneralSettings,

@@ -32,7 +32,7 @@ from app.template_files.document import (
 from app.template_files.yaml_file import ParsedFile
 from app.ui.data.errors import InputError
 from app.ui.data.mappings import mapping_rows, write_mappings
-from app.ui.data.schedules import write_drafts
+from app.scheduling.drafts import write_drafts
 from app.ui.data.settings import write_connection, write_general
 from app.ui.data.templates import clean_name
 

@@ -34,7 +34,7 @@ from app.template_files.document import (
 )
 from app.ui.data.errors import InputError
 from app.ui.data.mappings import PAYMENT_MEANS, validate_mappings
-from app.ui.data.schedules import DEFAULT_END, DEFAULT_INTERVAL, DEFAULT_START, ScheduleDraft
+from app.scheduling.drafts import DEFAULT_END, DEFAULT_INTERVAL, DEFAULT_START, ScheduleDraft
 from app.ui.data.settings import (
     GENERAL_FIELDS,
     ConnectionSettings,
@@ -42,7 +42,7 @@ from app.ui.data.settings import (
     connection_settings,
     general_settings,
 )
-from app.ui.data.time_input import read_time, show_time
+from app.scheduling.time_input import read_time, show_time
 
 HEADER = (
     "# Integration Hub template (import: integration-hub template import FILE).\n"

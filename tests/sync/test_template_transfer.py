@@ -29,7 +29,7 @@ from app.sync.context import TemplateRules, sap_settings
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.template_files.importer import find_template
-from app.ui.data.schedules import load_drafts, save_drafts
+from app.scheduling.drafts import load_drafts, save_drafts
 from tests.conftest import fresh_postgres_database
 from tests.support.file_keyring import sandbox_keyring
 from tests.sync.conftest import SMALL

@@ -19,6 +19,8 @@ import os
 import sys
 from typing import Any
 
+from app.cli.base import Parser, add_actions, add_command
+from app.cli.errors import EXIT_OK, UsageError
 from app.local_settings import (
     SCHEDULES_RUN_BY,
     LocalSettings,
@@ -28,21 +30,18 @@ from app.local_settings import (
     local_settings_path,
     save_local_settings,
 )
-from app.store.database import DATABASE_URL_ENV, default_url, open_database, resolve_url
+from app.paths import DATABASE_URL_ENV
 
 
-def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    """Register ``settings show`` and ``settings set`` on the CLI's subparsers."""
-    settings = commands.add_parser(
-        "settings", help="this machine's database URL and who runs the schedules"
+def register(subparsers: Any) -> None:
+    """Register ``settings show`` and ``settings set``."""
+    settings = add_command(
+        subparsers, "settings", run, help="this machine's database URL and who runs the schedules"
     )
-    actions = settings.add_subparsers(
-        dest="settings_command", metavar="ACTION", parser_class=parser_class
-    )
-    actions.required = True
+    actions = add_actions(settings, "settings_command")
     actions.add_parser("show", help="print the settings and the database in use")
     set_parser = actions.add_parser("set", help="change a setting")
-    keys = set_parser.add_subparsers(dest="key", metavar="SETTING", parser_class=parser_class)
+    keys = set_parser.add_subparsers(dest="key", metavar="SETTING", parser_class=Parser)
     keys.required = True
     url = keys.add_parser(
         "database-url",
@@ -61,20 +60,8 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     schedules.add_argument("who", choices=SCHEDULES_RUN_BY)
 
 
-def desktop_fires_schedules() -> bool:
-    """Whether this desktop's embedded scheduler may fire schedules (the settings say so)."""
-    from app.cli import UsageError
-
-    try:
-        return not load_local_settings().service_runs_schedules
-    except LocalSettingsError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def cmd_settings(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``settings show`` or ``settings set``."""
-    from app.cli import UsageError
-
     try:
         try:
             current = load_local_settings()
@@ -103,6 +90,8 @@ def _source(args: argparse.Namespace, settings: LocalSettings) -> str:
 
 
 def _show(args: argparse.Namespace, settings: LocalSettings) -> int:
+    from app.store.database import default_url, resolve_url
+
     path = local_settings_path()
     print(f"settings file: {path}{'' if path.exists() else ' (not written yet: defaults)'}")
     saved = settings.database_url or f"none (the local file {default_url()})"
@@ -114,7 +103,7 @@ def _show(args: argparse.Namespace, settings: LocalSettings) -> int:
         "service": "only the service; this desktop's client shows their status",
     }[settings.schedules_run_by]
     print(f"schedules run by: {settings.schedules_run_by} - {runner}")
-    return 0
+    return EXIT_OK
 
 
 def _set_schedules(current: LocalSettings, who: SchedulesRunBy) -> int:
@@ -127,15 +116,17 @@ def _set_schedules(current: LocalSettings, who: SchedulesRunBy) -> int:
     else:
         print("saved: this desktop's client runs schedules unless a service is running")
     print("restart the client for the change to take effect")
-    return 0
+    return EXIT_OK
 
 
 def _set_database_url(args: argparse.Namespace, current: LocalSettings) -> int:
+    from app.store.database import default_url, open_database
+
     if args.local:
         save_local_settings(dataclasses.replace(current, database_url=None))
         print(f"saved: the store is the local file {default_url()} again")
         _warn_if_overridden(args)
-        return 0
+        return EXIT_OK
     wanted = dataclasses.replace(current, database_url=args.url)
     assert wanted.database_url is not None
     from app.store import DatabaseError, migrate
@@ -153,7 +144,7 @@ def _set_database_url(args: argparse.Namespace, current: LocalSettings) -> int:
     save_local_settings(wanted)
     print(f"saved in {local_settings_path()}: restart the client and the service to use it")
     _warn_if_overridden(args)
-    return 0
+    return EXIT_OK
 
 
 def _warn_if_overridden(args: argparse.Namespace) -> None:

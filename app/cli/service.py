@@ -1,9 +1,11 @@
-"""``integration-hub service install|remove|start|stop|status``: the Windows service plumbing.
+"""``integration-hub service [install|remove|start|stop|status]``: the headless scheduler.
 
 Plain ``integration-hub service`` runs the scheduler in the foreground on any
-OS (what systemd runs on Linux). The actions here register and control it as
-a Windows service through pywin32 (app/windows_service.py, imported only on
-Windows); everywhere else they print one line and exit with 2.
+OS (what systemd runs on Linux). The actions register and control it as a
+Windows service through pywin32 (app/windows_service.py, imported only on
+Windows); everywhere else they print one line and exit with 2. ``service
+stop`` and ``service status`` also answer 3 (not running) and 4 (not
+installed), the status codes defined in app/windows_service.py.
 
 Why pywin32 and not ``sc.exe create`` lines in the installer: the same
 executable must answer the service control manager (SvcStop sets the event
@@ -25,21 +27,49 @@ import argparse
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import make_url
+from app.cli.base import add_command, on_terminate
+from app.cli.errors import UsageError
+from app.paths import DATABASE_URL_ENV
 
-from app.cli import UsageError
-from app.scheduling.service import ServiceOptions
-from app.store.database import DATABASE_URL_ENV
+if TYPE_CHECKING:
+    from app.scheduling.service import ServiceOptions
 
 WINDOWS_ONLY = "Windows only; on Linux use packaging/linux/integration-hub.service"
-EXIT_USAGE = 2
 HOST_FLAG = "--windows-service-host"
 LOCAL_SYSTEM_NAMES = {"localsystem", ".\\localsystem", "nt authority\\system", "system"}
 
 
-def add_arguments(service: argparse.ArgumentParser) -> None:
-    """Add the Windows actions (optional: without one, ``service`` runs in the foreground)."""
+def register(subparsers: Any) -> None:
+    """Register ``service`` and its Windows actions (without one it runs in the foreground)."""
+    service = add_command(
+        subparsers,
+        "service",
+        run,
+        help="run the scheduler headless (for a Windows service or systemd unit)",
+    )
+    service.add_argument(
+        "--poll",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="how often to look for schedule edits and renew the owner heartbeat",
+    )
+    service.add_argument(
+        "--owner-ttl",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="after how long without a heartbeat another process takes scheduling over",
+    )
+    service.add_argument(
+        "--grace",
+        type=float,
+        default=900.0,
+        metavar="SECONDS",
+        help="a missed run still starts (once) if it is at most this late",
+    )
     service.description = (
         "Without ACTION: run the scheduler in the foreground until SIGTERM or Ctrl+C (what "
         "systemd runs). The ACTIONs register and control it as a Windows service."
@@ -93,11 +123,38 @@ def add_arguments(service: argparse.ArgumentParser) -> None:
     )
 
 
+def run(args: argparse.Namespace) -> int:
+    """Run the scheduler in the foreground, or a Windows service action."""
+    import threading
+    from datetime import timedelta
+
+    from app.scheduling.service import ServiceOptions, run_service
+
+    if args.poll <= 0 or args.owner_ttl <= 0 or args.grace <= 0:
+        raise UsageError("--poll, --owner-ttl and --grace must be positive")
+    options = ServiceOptions(
+        poll_seconds=args.poll,
+        owner_ttl=timedelta(seconds=args.owner_ttl),
+        misfire_grace=timedelta(seconds=args.grace),
+    )
+    if args.service_action or args.windows_service_host:
+        return dispatch(args, options)
+    from app.store import open_database
+    from app.sync.jobs import OBJECTS
+
+    database = open_database(args.database)
+    stop = threading.Event()
+    on_terminate(stop.set)
+    try:
+        return run_service(database, OBJECTS, stop, options=options)
+    finally:
+        database.dispose()
+
+
 def dispatch(args: argparse.Namespace, options: ServiceOptions) -> int:
     """Run a service action, or host the service for the service control manager."""
     if sys.platform != "win32":
-        print(WINDOWS_ONLY, file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(WINDOWS_ONLY)
     from app import windows_service
 
     if getattr(args, "windows_service_host", False):
@@ -169,6 +226,8 @@ def service_command(args: argparse.Namespace, options: ServiceOptions) -> list[s
         command = [sys.executable, "-m", "app.cli"]
     url = args.database or os.environ.get(DATABASE_URL_ENV)
     if url:
+        from sqlalchemy import make_url
+
         if make_url(url).password is not None:
             raise UsageError(
                 "the database URL holds a password, which would be stored in clear in the "

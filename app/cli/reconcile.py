@@ -14,10 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.store import open_database
-
-EXIT_MATCHES = 0
-EXIT_DIFFERS = 1
+from app.cli.base import add_command
+from app.cli.base import template_id as resolve_template
+from app.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
 def _day(text: str) -> date:
@@ -27,10 +26,12 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    """Register ``reconcile`` on the CLI's subparsers."""
-    parser = commands.add_parser(
+def register(subparsers: Any) -> None:
+    """Register ``reconcile``."""
+    parser = add_command(
+        subparsers,
         "reconcile",
+        run,
         help="compare Tagrain's till figures with SAP's postings per store and business day",
     )
     parser.add_argument("--template", help="the template (default: the only one)")
@@ -42,10 +43,9 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the report as CSV")
 
 
-def cmd_reconcile(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``reconcile``."""
-    from app.cli import UsageError
-    from app.sync.engine import Engine
+    from app.store import open_database
     from app.sync.reconcile import reconcile
     from app.sync.reconcile.export import report_rows, summary_lines, write_csv
     from app.sync.reconcile.run import UnknownStoreError
@@ -54,10 +54,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         raise UsageError(f"--to {args.last} is before --from {args.first}")
     database = open_database(args.database)
     try:
-        try:
-            template_id = Engine(database).template_id(args.template)
-        except LookupError as exc:
-            raise UsageError(str(exc)) from None
+        template_id = resolve_template(database, args.template)
         try:
             report = reconcile(database, template_id, args.first, args.last, args.store)
         except UnknownStoreError as exc:
@@ -73,6 +70,6 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     unmatched = report.unmatched_days
     if not unmatched:
         print("Everything matches.")
-        return EXIT_MATCHES
+        return EXIT_OK
     print(f"{len(unmatched)} of {len(report.days)} store days do not match.")
-    return EXIT_DIFFERS
+    return EXIT_FAILED

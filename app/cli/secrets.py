@@ -20,15 +20,9 @@ import getpass
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
-from app import secrets
-from app.cli import UsageError
-from app.secrets import SecretKind, SecretsUnavailable
-from app.store import Template, open_database
-
-EXIT_OK = 0
-EXIT_FAILED = 1
+from app.cli.base import add_actions, add_command
+from app.cli.errors import EXIT_FAILED, EXIT_OK, UsageError, error_line
+from app.secret_kinds import MAIL_OWNER, SecretKind
 
 TEMPLATE_KINDS = (SecretKind.SAP_PASSWORD, SecretKind.TAGRAIN_API_KEY)
 KIND_LABELS = {
@@ -38,16 +32,16 @@ KIND_LABELS = {
 }
 
 
-def add_commands(commands: Any) -> None:
-    """Register ``secrets set|list|delete`` on the CLI's subparsers."""
+def register(subparsers: Any) -> None:
+    """Register ``secrets set|list|delete``."""
     kinds = [kind.value for kind in SecretKind]
-    parser = commands.add_parser(
-        "secrets", help="store or list the secrets in this account's keyring (for a service)"
+    parser = add_command(
+        subparsers,
+        "secrets",
+        run,
+        help="store or list the secrets in this account's keyring (for a service)",
     )
-    actions = parser.add_subparsers(
-        dest="secrets_command", metavar="ACTION", parser_class=type(parser)
-    )
-    actions.required = True
+    actions = add_actions(parser, "secrets_command")
     put = actions.add_parser("set", help="store a template's secret, typed at a hidden prompt")
     put.add_argument("--template", help="the template (not for smtp-password)")
     put.add_argument("--kind", required=True, choices=kinds)
@@ -60,8 +54,11 @@ def add_commands(commands: Any) -> None:
     actions.add_parser("list", help="which secrets this account's keyring holds (never values)")
 
 
-def cmd_secrets(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``integration-hub secrets ACTION``."""
+    from app import secrets
+    from app.secrets import SecretsUnavailable
+
     try:
         if args.secrets_command == "list":
             return _list(args)
@@ -79,11 +76,13 @@ def cmd_secrets(args: argparse.Namespace) -> int:
         print(f"{KIND_LABELS[kind]} of {owner!r} stored in {_where()}")
         return EXIT_OK
     except SecretsUnavailable as exc:
-        print(f"integration-hub: error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return EXIT_FAILED
 
 
 def _where() -> str:
+    from app import secrets
+
     return f"the {secrets.backend_description()} of account {secrets.account_name()}"
 
 
@@ -92,7 +91,7 @@ def _owner(args: argparse.Namespace, kind: SecretKind) -> str:
     if kind is SecretKind.SMTP_PASSWORD:
         if args.template:
             raise UsageError("the smtp-password belongs to no template: leave out --template")
-        return secrets.MAIL_OWNER
+        return MAIL_OWNER
     if not args.template:
         raise UsageError(f"--template is required for --kind {kind.value}")
     names = _template_names(args.database)
@@ -103,6 +102,10 @@ def _owner(args: argparse.Namespace, kind: SecretKind) -> str:
 
 
 def _template_names(url: str | None) -> list[str]:
+    from sqlalchemy import select
+
+    from app.store import Template, open_database
+
     database = open_database(url)
     try:
         with database.session() as session:
@@ -125,7 +128,10 @@ def _read_value(args: argparse.Namespace, kind: SecretKind, owner: str) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from app.store import Schedule
+    from sqlalchemy import select
+
+    from app import secrets
+    from app.store import Schedule, Template, open_database
 
     database = open_database(args.database)
     try:
@@ -153,6 +159,6 @@ def _list(args: argparse.Namespace) -> int:
         if is_sandbox:
             note += " (sandbox template: `integration-hub sandbox` stores them)"
         print(f"  {name}: {', '.join(states)}{note}")
-    smtp = secrets.get_secret(secrets.MAIL_OWNER, SecretKind.SMTP_PASSWORD)
-    print(f"  {secrets.MAIL_OWNER}: smtp-password {'stored' if smtp else 'not set'}")
+    smtp = secrets.get_secret(MAIL_OWNER, SecretKind.SMTP_PASSWORD)
+    print(f"  {MAIL_OWNER}: smtp-password {'stored' if smtp else 'not set'}")
     return EXIT_OK

@@ -13,15 +13,14 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlalchemy import select
+from app.cli.base import add_actions, add_command
+from app.cli.errors import EXIT_OK, UsageError
+from app.cli.errors import EXIT_FAILED as EXIT_NOT_APPLIED
 
-from app import secrets
-from app.store import Database, Template, open_database
-
-EXIT_OK = 0
-EXIT_NOT_APPLIED = 1
+if TYPE_CHECKING:
+    from app.store import Database
 UNCHECKED = (
     "the codes were not checked in SAP Business One: it could not be asked ({reason}); "
     "each sync run checks them before posting anything"
@@ -30,13 +29,10 @@ UNCHECKED = (
 
 def register(subparsers: Any) -> None:
     """Add ``template`` and its actions to the CLI's subparsers."""
-    parser = subparsers.add_parser(
-        "template", help="templates as files: list, show, export, import"
+    parser = add_command(
+        subparsers, "template", run, help="templates as files: list, show, export, import"
     )
-    actions = parser.add_subparsers(
-        dest="template_action", metavar="ACTION", parser_class=type(parser)
-    )
-    actions.required = True
+    actions = add_actions(parser, "template_action")
     actions.add_parser("list", help="every template: connections, schedules, marks")
     show = actions.add_parser("show", help="one template in full (never its secrets)")
     show.add_argument("template")
@@ -61,6 +57,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen ``template`` action."""
+    from app.store import open_database
     from app.sync.jobs import OBJECTS
 
     database = open_database(args.database)
@@ -83,12 +80,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _usage(message: str) -> NoReturn:
-    from app.cli import UsageError
-
     raise UsageError(message)
 
 
 def _template_id(database: Database, name: str) -> int:
+    from sqlalchemy import select
+
+    from app.store import Template
+
     with database.session() as session:
         templates = session.execute(select(Template.id, Template.name).order_by(Template.name))
         known = {template_name: template_id for template_id, template_name in templates}
@@ -193,6 +192,7 @@ def _at(parsed: Any, path: str) -> str:
 
 def _check_in_sap(plan: Any, parsed: Any, file: str) -> None:
     """Refuse codes SAP does not know; when SAP cannot be asked, warn and go on."""
+    from app import secrets
     from app.sync.records import SyncError
     from app.template_files.importer import check_in_sap, problem_path
 
@@ -221,6 +221,8 @@ def _confirmed(target: str) -> bool:
 
 def _secrets_note(name: str) -> None:
     """Say which secrets this machine still needs for the template (the file has none)."""
+    from app import secrets
+
     try:
         missing = [
             kind.value

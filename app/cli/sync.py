@@ -8,34 +8,33 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from app.cli.base import add_command, template_option
+from app.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 
-from app.store import Database, PendingRetry, RecordLog, Run, Template, open_database
-from app.sync.engine import Engine
-from app.sync.jobs import INIT_ORDER, OBJECTS
-from app.sync.leases import LeaseHeld
-from app.sync.runner import RunResult
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-EXIT_OK = 0
-EXIT_FAILED = 1
+    from app.store import Database
+    from app.sync.runner import RunResult
 
 
-def add_commands(commands: Any) -> None:
-    """Register the sync commands on the CLI's subparsers."""
-    names = ", ".join(OBJECTS)
-    sync = commands.add_parser("sync", help="synchronize one object or all of them")
-    sync.add_argument("object", help=f"one of: {names}, or 'all'")
-    sync.add_argument("--template", help="the Tagrain template (default: the only one)")
+def register(subparsers: Any) -> None:
+    """Register ``sync``, ``init``, ``runs``, ``summary`` and ``retry-failed``."""
+    sync = add_command(subparsers, "sync", run, help="synchronize one object or all of them")
+    sync.add_argument("object", help="an object (customers, products, sales ...) or 'all'")
+    template_option(sync)
     sync.add_argument("--full", action="store_true", help="read everything, not only changes")
     sync.add_argument("--dry-run", action="store_true", help="show what would change")
-    init = commands.add_parser(
-        "init", help="initial load: groups, marked customers and items, all Tagrain customers"
+    init = add_command(
+        subparsers,
+        "init",
+        run,
+        help="initial load: groups, marked customers and items, all Tagrain customers",
     )
-    init.add_argument("--template", help="the Tagrain template (default: the only one)")
-    runs = commands.add_parser("runs", help="list recent sync runs")
+    template_option(init)
+    runs = add_command(subparsers, "runs", run, help="list recent sync runs")
     runs.add_argument(
         "--failed",
         action="store_true",
@@ -47,8 +46,11 @@ def add_commands(commands: Any) -> None:
         help="with --failed: every failure logged, marked 'waits' or 'resolved'",
     )
     runs.add_argument("--limit", type=int, default=20, help="how many rows (default 20)")
-    summary = commands.add_parser(
-        "summary", help="the daily summary: successes, retries and failures per object"
+    summary = add_command(
+        subparsers,
+        "summary",
+        run,
+        help="the daily summary: successes, retries and failures per object",
     )
     summary.add_argument("--date", help="the local day, YYYY-MM-DD (default: today)")
     summary.add_argument("--csv", metavar="FILE", help="also write the summary as CSV")
@@ -67,9 +69,21 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="ask for the SMTP password and keep it in the keyring",
     )
-    retry = commands.add_parser("retry-failed", help="retry the records that failed")
+    retry = add_command(subparsers, "retry-failed", run, help="retry the records that failed")
     retry.add_argument("object", nargs="?", help="one object (default: every object)")
-    retry.add_argument("--template", help="the Tagrain template (default: the only one)")
+    template_option(retry)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one of the group's commands."""
+    commands = {
+        "sync": _sync,
+        "init": _init,
+        "runs": _runs,
+        "retry-failed": _retry_failed,
+        "summary": _summary,
+    }
+    return commands[args.command](args)
 
 
 PREVIEW_ROWS = 50
@@ -89,6 +103,10 @@ def _describe(result: RunResult) -> str:
 
 def _print_preview(database: Database, result: RunResult, shown: int) -> int:
     """Print a preview run's records (up to PREVIEW_ROWS in all); returns how many were shown."""
+    from sqlalchemy import select
+
+    from app.store import RecordLog
+
     with database.session() as session:
         rows = session.execute(
             select(RecordLog.source_id, RecordLog.action, RecordLog.message)
@@ -116,12 +134,14 @@ def _run_objects(
     dry_run: bool = False,
     retries_only: bool = False,
 ) -> int:
+    from app.sync.engine import Engine
+    from app.sync.jobs import OBJECTS
+    from app.sync.leases import LeaseHeld
+
     engine = Engine(database, OBJECTS)
     try:
         template_id = engine.template_id(template)
     except LookupError as exc:
-        from app.cli import UsageError
-
         raise UsageError(str(exc)) from None
     exit_code = EXIT_OK
     shown = 0
@@ -150,13 +170,14 @@ def _run_objects(
     return exit_code
 
 
-def cmd_sync(args: argparse.Namespace) -> int:
+def _sync(args: argparse.Namespace) -> int:
     """``integration-hub sync <object|all>``."""
+    from app.store import open_database
+    from app.sync.jobs import OBJECTS
+
     objects = list(OBJECTS) if args.object == "all" else [args.object]
     unknown = [o for o in objects if o not in OBJECTS]
     if unknown:
-        from app.cli import UsageError
-
         raise UsageError(
             f"unknown object {unknown[0]!r}; choose one of {', '.join(OBJECTS)} or all"
         )
@@ -174,8 +195,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
         database.dispose()
 
 
-def cmd_init(args: argparse.Namespace) -> int:
+def _init(args: argparse.Namespace) -> int:
     """``integration-hub init``: the initial load, then the matches for review."""
+    from sqlalchemy import select
+
+    from app.store import RecordLog, Run, open_database
+    from app.sync.jobs import INIT_ORDER
+
     database = open_database(args.database)
     started = datetime.now().astimezone()
     try:
@@ -200,8 +226,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         database.dispose()
 
 
-def cmd_runs(args: argparse.Namespace) -> int:
+def _runs(args: argparse.Namespace) -> int:
     """``integration-hub runs [--failed]``."""
+    from sqlalchemy import select
+
+    from app.store import Run, Template, open_database
+
     database = open_database(args.database)
     try:
         with database.session() as session:
@@ -233,6 +263,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
 def _print_failed(session: Session, limit: int, *, history: bool) -> None:
     """The records that still wait for a retry, each with its latest failure; or, with
     ``history``, every failure and wait logged, each marked as still waiting or resolved."""
+    from sqlalchemy import func, select
+
+    from app.store import PendingRetry, RecordLog, Run, Template
+
     still_waits = (
         select(PendingRetry.id)
         .where(
@@ -269,13 +303,14 @@ def _print_failed(session: Session, limit: int, *, history: bool) -> None:
         print("no failed records" if history else "no records wait for a retry")
 
 
-def cmd_retry_failed(args: argparse.Namespace) -> int:
+def _retry_failed(args: argparse.Namespace) -> int:
     """``integration-hub retry-failed [object]``."""
+    from app.store import open_database
+    from app.sync.jobs import OBJECTS
+
     objects = [args.object] if args.object else list(OBJECTS)
     unknown = [o for o in objects if o not in OBJECTS]
     if unknown:
-        from app.cli import UsageError
-
         raise UsageError(f"unknown object {unknown[0]!r}; choose one of {', '.join(OBJECTS)}")
     database = open_database(args.database)
     try:
@@ -284,7 +319,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
         database.dispose()
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
+def _summary(args: argparse.Namespace) -> int:
     """``integration-hub summary [--date D] [--csv FILE] [--email-to ...]``."""
     from datetime import date as date_type
     from pathlib import Path
@@ -296,8 +331,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
     try:
         day = date_type.fromisoformat(args.date) if args.date else datetime.now().date()
     except ValueError:
-        from app.cli import UsageError
-
         raise UsageError(f"--date {args.date!r} is not a date like 2026-11-27") from None
     if args.set_smtp_password:
         import getpass
@@ -309,6 +342,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return EXIT_OK
     from datetime import timedelta
 
+    from app.store import open_database
     from app.sync.reconcile.daily import check_day
 
     database = open_database(args.database)

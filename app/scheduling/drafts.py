@@ -1,9 +1,12 @@
-"""Schedules as the Synchronization Settings form edits them: one draft per object.
+"""Schedules as the Synchronization Settings form and ``integration-hub schedule`` edit them.
 
 A draft is the timing of one object's schedule for a template; objects with
 no row yet get a disabled daily default. ``save_drafts`` writes every draft
 of a template in one transaction (insert or update), after checking each
-with the scheduler's own rule, so the form and the scheduler never disagree.
+with the scheduler's own rule, so the form, the command line and the
+scheduler never disagree. The interval is a count of minutes or hours
+(``INTERVAL_UNITS``, at most ``MAX_INTERVAL_COUNT``; 0 runs once per window),
+as the schedule dialog offers it and ``parse_interval`` reads it ("15m", "1h").
 """
 
 from __future__ import annotations
@@ -16,13 +19,52 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.input_error import InputError
 from app.scheduling.calendar import ScheduleSpec, describe, next_run
+from app.scheduling.time_input import show_time
 from app.store import Database, Schedule, changes
 from app.sync.engine import SyncObjectSpec
 from app.sync.leases import this_process
-from app.ui.data.errors import InputError
 
 DEFAULT_START, DEFAULT_END, DEFAULT_INTERVAL = time(8, 0), time(20, 0), 60
+INTERVAL_UNITS = (("Minutes", 1), ("Hours", 60))
+"""The interval's units as the dialog lists them, with their length in minutes."""
+MAX_INTERVAL_COUNT = 999
+"""The largest count of minutes or hours an interval can be."""
+INTERVAL_HINT = "15m or 1h (0 to 999 minutes or hours) or off (once per window)"
+_UNIT_SUFFIXES = {"m": 1, "min": 1, "h": 60}
+
+
+def parse_interval(text: str) -> int:
+    """An interval typed as "15m", "1h" or "off" (0: once per window) in minutes.
+
+    ValueError says what is wrong; the dialog's count field and unit box allow
+    exactly the same values.
+    """
+    value = text.strip().lower()
+    if value in {"off", "0"}:
+        return 0
+    digits = value.rstrip("minh")
+    unit = value[len(digits) :]
+    if not digits.isdigit() or unit not in _UNIT_SUFFIXES:
+        raise ValueError(f"{text!r} is not an interval ({INTERVAL_HINT})")
+    if int(digits) > MAX_INTERVAL_COUNT:
+        raise ValueError(f"{text!r} is too long: at most {MAX_INTERVAL_COUNT} minutes or hours")
+    return int(digits) * _UNIT_SUFFIXES[unit]
+
+
+def show_interval(minutes: int) -> str:
+    """An interval as ``parse_interval`` reads it ("15m", "2h", "off")."""
+    if not minutes:
+        return "off"
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
+
+
+def midnight_note(start: time, end: time) -> str:
+    """What a window that crosses midnight runs ("" when it does not cross it)."""
+    if end >= start:
+        return ""
+    return f"Crosses midnight: runs {show_time(start)}–24:00 and 00:00–{show_time(end)}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +89,12 @@ class ScheduleDraft:
         """The validated timing; InputError says what is wrong, in the user's words."""
         if self.frequency == "weekly" and not self.weekdays:
             raise InputError(f"{self.label}: choose at least one weekday for a weekly schedule")
+        if self.interval_minutes > MAX_INTERVAL_COUNT * 60 or (
+            self.interval_minutes > MAX_INTERVAL_COUNT and self.interval_minutes % 60
+        ):
+            raise InputError(
+                f"{self.label}: the interval is at most {MAX_INTERVAL_COUNT} minutes or hours"
+            )
         try:
             return ScheduleSpec.of(self)
         except ValueError as exc:

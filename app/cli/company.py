@@ -12,33 +12,29 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.store import open_database
-from app.sync.company_setup import (
-    CompanyReport,
-    CompanySetupError,
-    company_report,
-    set_up_company,
-)
+from app.cli.base import add_actions, add_command, template_option
+from app.cli.base import template_id as resolve_template
+from app.cli.errors import EXIT_FAILED, EXIT_OK, error_line
 
-EXIT_OK = 0
-EXIT_FAILED = 1
+if TYPE_CHECKING:
+    from app.sync.company_setup import CompanyReport
 
 
-def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    """Register ``company check`` and ``company setup`` on the CLI's subparsers."""
-    company = commands.add_parser(
-        "company", help="check or set up the add-on's user fields in the SAP company"
+def register(subparsers: Any) -> None:
+    """Register ``company check`` and ``company setup``."""
+    company = add_command(
+        subparsers,
+        "company",
+        run,
+        help="check or set up the add-on's user fields in the SAP company",
     )
-    actions = company.add_subparsers(
-        dest="company_command", metavar="ACTION", parser_class=parser_class
-    )
-    actions.required = True
+    actions = add_actions(company, "company_command")
     check = actions.add_parser("check", help="list the add-on's user fields the company lacks")
-    check.add_argument("--template", help="the Tagrain template (default: the only one)")
+    template_option(check)
     setup = actions.add_parser("setup", help="create the add-on's user fields the company lacks")
-    setup.add_argument("--template", help="the Tagrain template (default: the only one)")
+    template_option(setup)
     setup.add_argument("--yes", action="store_true", help="create them without asking")
 
 
@@ -50,21 +46,18 @@ def _print_fields(report: CompanyReport) -> None:
         print(f"  {row.note}")
 
 
-def cmd_company(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``company check`` or ``company setup``."""
-    from app.cli import UsageError
-    from app.sync.engine import Engine
+    from app.store import open_database
+    from app.sync.company_setup import CompanySetupError, company_report
 
     database = open_database(args.database)
     try:
-        try:
-            template_id = Engine(database).template_id(args.template)
-        except LookupError as exc:
-            raise UsageError(str(exc)) from None
+        template_id = resolve_template(database, args.template)
         try:
             report = company_report(database, template_id)
         except CompanySetupError as exc:
-            print(f"integration-hub: error: {exc}", file=sys.stderr)
+            print(error_line(exc), file=sys.stderr)
             return EXIT_FAILED
         _print_fields(report)
         if args.company_command == "check":
@@ -79,6 +72,8 @@ def cmd_company(args: argparse.Namespace) -> int:
 
 
 def _setup(database: Any, template_id: int, report: CompanyReport, yes: bool) -> int:
+    from app.sync.company_setup import CompanySetupError, set_up_company
+
     if not report.missing:
         if report.conflicts:
             print("Nothing can be created: fix the fields above in SAP Business One first.")
