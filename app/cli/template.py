@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.cli.base import add_actions, add_command
-from app.cli.errors import EXIT_OK, UsageError
 from app.cli.errors import EXIT_FAILED as EXIT_NOT_APPLIED
+from app.cli.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from app.store import Database

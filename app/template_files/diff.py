@@ -11,8 +11,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from app.scheduling.calendar import describe
-from app.template_files.document import MARK_KINDS, TemplateDocument
 from app.scheduling.drafts import ScheduleDraft
+from app.template_files.document import MARK_KINDS, TemplateDocument
 from app.ui.data.settings import GENERAL_FIELDS
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"

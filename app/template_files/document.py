@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
+from app.scheduling.drafts import ScheduleDraft, load_drafts
 from app.store import Database, SyncMark, Template
 from app.sync.engine import SyncObjectSpec
 from app.ui.data.mappings import ExpenseRow, MappingSet, StoreRow, TenderRow
-from app.scheduling.drafts import ScheduleDraft, load_drafts
 from app.ui.data.settings import (
     ConnectionSettings,
     GeneralSettings,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.scheduling.drafts import write_drafts
 from app.store import Database, SyncMark, Template, changes
 from app.sync.engine import SyncObjectSpec
 from app.sync.leases import this_process
@@ -32,7 +33,6 @@ from app.template_files.document import (
 from app.template_files.yaml_file import ParsedFile
 from app.ui.data.errors import InputError
 from app.ui.data.mappings import mapping_rows, write_mappings
-from app.scheduling.drafts import write_drafts
 from app.ui.data.settings import write_connection, write_general
 from app.ui.data.templates import clean_name
 

@@ -21,6 +21,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from app.scheduling.calendar import FREQUENCIES, WEEKDAYS
+from app.scheduling.drafts import DEFAULT_END, DEFAULT_INTERVAL, DEFAULT_START, ScheduleDraft
+from app.scheduling.time_input import read_time, show_time
 from app.sync.engine import SyncObjectSpec
 from app.template_files.document import (
     FORMAT_VERSION,
@@ -34,7 +36,6 @@ from app.template_files.document import (
 )
 from app.ui.data.errors import InputError
 from app.ui.data.mappings import PAYMENT_MEANS, validate_mappings
-from app.scheduling.drafts import DEFAULT_END, DEFAULT_INTERVAL, DEFAULT_START, ScheduleDraft
 from app.ui.data.settings import (
     GENERAL_FIELDS,
     ConnectionSettings,
@@ -42,7 +43,6 @@ from app.ui.data.settings import (
     connection_settings,
     general_settings,
 )
-from app.scheduling.time_input import read_time, show_time
 
 HEADER = (
     "# Integration Hub template (import: integration-hub template import FILE).\n"

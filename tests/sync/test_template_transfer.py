@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 from app.connectors.sapb1 import ServiceLayerClient
 from app.sandbox.launcher import SandboxOptions, start_sandboxes
 from app.sandbox.template import ensure_sandbox_template
+from app.scheduling.drafts import load_drafts, save_drafts
 from app.store import Database, open_database
 from app.sync.company_setup import set_up_company
 from app.sync.context import TemplateRules, sap_settings
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.template_files.importer import find_template
-from app.scheduling.drafts import load_drafts, save_drafts
 from tests.conftest import fresh_postgres_database
 from tests.support.file_keyring import sandbox_keyring
 from tests.sync.conftest import SMALL

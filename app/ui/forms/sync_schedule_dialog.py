@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.scheduling.calendar import WEEKDAYS
 from app.scheduling.drafts import INTERVAL_UNITS, MAX_INTERVAL_COUNT, ScheduleDraft, midnight_note
-from app.scheduling.time_input import FORMAT_HINT, read_time
+from app.scheduling.time_input import read_time
 from app.ui.data.errors import InputError
 from app.ui.forms.sync_common import button
 from app.ui.models.run_models import when
