@@ -30,9 +30,11 @@ def test_a_ca_bundle_named_in_the_environment_is_used_when_verifying(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/company-ca.pem")
-    assert with_environment_ca(True) == "/etc/company-ca.pem"
-    assert with_environment_ca(False) is False
-    assert with_environment_ca("/own/ca.pem") == "/own/ca.pem"
+    https = "https://sl.example:50000/b1s/v2/"
+    assert with_environment_ca(True, https) == "/etc/company-ca.pem"
+    assert with_environment_ca(False, https) is False
+    assert with_environment_ca("/own/ca.pem", https) == "/own/ca.pem"
+    assert with_environment_ca(True, "http://127.0.0.1:50000/b1s/v2/") is True
     monkeypatch.delenv("REQUESTS_CA_BUNDLE")
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-    assert with_environment_ca(True) is True
+    assert with_environment_ca(True, https) is True

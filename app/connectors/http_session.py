@@ -9,6 +9,7 @@ server once, when they are made; credentials never come from ``.netrc``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import requests
@@ -19,12 +20,20 @@ def environment_session(url: str) -> requests.Session:
     """A session for one server, with the environment's proxies for it read once."""
     session = requests.Session()
     session.trust_env = False
-    session.proxies.update(get_environ_proxies(url))
+    # A malformed URL has no proxies: its first request reports it in the connector's words.
+    with contextlib.suppress(ValueError):
+        session.proxies.update(get_environ_proxies(url))
     return session
 
 
-def with_environment_ca(verify: bool | str) -> bool | str:
-    """``verify`` for a request: plain True means the environment's CA bundle, if it names one."""
+def with_environment_ca(verify: bool | str, url: str) -> bool | str:
+    """``verify`` for requests to ``url``: True means the environment's CA bundle, if it names one.
+
+    Plain ``http://`` has no certificate to verify: a bundle's path would only make
+    ``requests`` look at the file system on every request.
+    """
+    if url.lower().startswith("http://"):
+        return True
     if verify is True:
         return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     return verify

@@ -54,7 +54,7 @@ class SlSession:
     def __init__(self, settings: ServiceLayerSettings) -> None:
         self.http = environment_session(settings.base_url)
         self.http.cookies.set_policy(_NoCookies())
-        self.verify = with_environment_ca(settings.tls_verify)
+        self.verify = with_environment_ca(settings.tls_verify, settings.base_url)
         self.http.verify = self.verify
         self.http.headers.update({"Accept": "application/json"})
         if settings.case_insensitive:
@@ -105,6 +105,7 @@ class Transport:
         self._slots = threading.BoundedSemaphore(max(1, settings.max_sessions))
         self._pool_lock = threading.Lock()
         self._login_failure: AuthenticationError | None = None
+        self._first_login = threading.Lock()
         self.logins = 0
         self.read_only = False
         """Set for a preview: any request but a GET (and the login) raises instead."""
@@ -158,9 +159,23 @@ class Transport:
     # --- login ------------------------------------------------------------------
 
     def login(self, sl: SlSession) -> None:
-        """Log in on this session (once; a refused login is remembered and not retried)."""
+        """Log in on this session (once; a refused login is remembered and not retried).
+
+        Until one login has succeeded, sessions log in one at a time: several
+        threads starting together must not each send a password SAP refuses.
+        """
         if self._login_failure is not None:
             raise self._login_failure
+        if self.logins == 0:
+            with self._first_login:
+                if self._login_failure is not None:
+                    raise self._login_failure
+                if self.logins == 0:
+                    self._log_in(sl)
+                    return
+        self._log_in(sl)
+
+    def _log_in(self, sl: SlSession) -> None:
         body = {
             "CompanyDB": self.settings.company_db,
             "UserName": self.settings.user,

@@ -63,7 +63,7 @@ class Transport:
     ) -> None:
         self.settings = settings
         self.session = session or environment_session(settings.base_url)
-        self.verify = with_environment_ca(settings.verify)
+        self.verify = with_environment_ca(settings.verify, settings.base_url)
         self.sleep = sleep
         self._jitter = random.Random()
         self._pace_lock = threading.Lock()
