@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import platformdirs
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from app.paths import APP_AUTHOR, APP_NAME, HOME_ENV
 
@@ -38,6 +36,9 @@ class LocalSettingsError(ValueError):
 
 def url_has_password(url: str) -> bool:
     """Whether a database URL carries a password (a malformed URL counts as not)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return bool(make_url(url).password)
     except ArgumentError:
@@ -45,6 +46,9 @@ def url_has_password(url: str) -> bool:
 
 
 def _check_url(url: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         make_url(url)
     except ArgumentError:
@@ -58,6 +62,8 @@ def _check_url(url: str) -> None:
 
 def password_refusal(url: str) -> str:
     """The message for a database URL with a password in it, password hidden."""
+    from sqlalchemy.engine import make_url
+
     shown = make_url(url).render_as_string(hide_password=True)
     return (
         f"the database URL {shown} contains a password; the settings file never keeps one. "
@@ -161,3 +167,12 @@ def save_local_settings(settings: LocalSettings, path: Path | None = None) -> No
         raise LocalSettingsError(
             f"cannot write the settings file {path}: {exc.strerror or exc}"
         ) from None
+
+
+def desktop_fires_schedules() -> bool:
+    """Whether this desktop's embedded scheduler may fire schedules (the settings say so).
+
+    A settings file that cannot be read raises ``LocalSettingsError`` naming it
+    (the client cannot open its store with such a file either).
+    """
+    return not load_local_settings().service_runs_schedules

@@ -15,6 +15,8 @@ import platformdirs
 APP_NAME = "IntegrationHub"
 APP_AUTHOR = "Tagrain"
 HOME_ENV = "INTEGRATION_HUB_HOME"
+DATABASE_URL_ENV = "INTEGRATION_HUB_DATABASE_URL"
+"""The environment variable that names the store's database URL (it wins over the settings)."""
 
 
 def _home() -> Path | None:

@@ -9,7 +9,6 @@ so; there is never a silent plain-text fallback.
 
 from __future__ import annotations
 
-import enum
 import getpass
 import os
 import shlex
@@ -20,21 +19,12 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from app.redaction import register_secret
+from app.secret_kinds import MAIL_OWNER, SecretKind
+
+__all__ = ["MAIL_OWNER", "SecretKind", "SecretMissing", "SecretsUnavailable"]
 
 SERVICE = "Tagrain Integration Hub"
 WINDOWS_CREDENTIAL_LIMIT = 1280
-
-
-class SecretKind(enum.StrEnum):
-    """Which secret of a template."""
-
-    SAP_PASSWORD = "sap-password"
-    TAGRAIN_API_KEY = "tagrain-api-key"
-    SMTP_PASSWORD = "smtp-password"
-
-
-MAIL_OWNER = "Daily summary e-mail"
-"""The owner name of the SMTP password (it belongs to no template)."""
 
 
 class SecretsUnavailable(Exception):
@@ -88,7 +78,7 @@ def keyring_advice(platform: str | None = None) -> str:
     return (
         "Install and unlock a Secret Service, such as GNOME Keyring (package gnome-keyring) "
         "or KWallet, log in to the desktop again and start the client again "
-        "(README: Secrets; For IT: a Linux server)."
+        "(docs/admin-guide.md: Secrets; A Linux server)."
     )
 
 

@@ -20,6 +20,7 @@ import io
 import logging
 import os
 import subprocess
+import sys
 import threading
 from typing import Any, ClassVar
 
@@ -31,6 +32,7 @@ import win32serviceutil
 import winerror
 
 from app import logsetup
+from app.cli.errors import EXIT_OK, EXIT_USAGE, error_line
 from app.scheduling.service import ServiceOptions, run_service
 from app.store.database import open_database
 from app.sync.jobs import OBJECTS
@@ -45,7 +47,9 @@ DESCRIPTION = (
 )
 STOP_WAIT_HINT_MS = 180_000
 EXIT_NOT_RUNNING = 3
+"""``service status``/``service stop``: the service is not running (app/cli/errors.py has 0-2)."""
 EXIT_NOT_INSTALLED = 4
+"""``service status`` (and start/stop): there is no such service."""
 STARTUP_TYPES = {
     "auto": (win32service.SERVICE_AUTO_START, False),
     "delayed": (win32service.SERVICE_AUTO_START, True),
@@ -133,12 +137,15 @@ def host(database_url: str | None, options: ServiceOptions) -> int:
     except pywintypes.error as exc:
         if exc.winerror == winerror.ERROR_FAILED_SERVICE_CONTROLLER_CONNECT:
             print(
-                "integration-hub: error: --windows-service-host is for the service control "
-                "manager; run 'integration-hub service' to schedule in the foreground",
+                error_line(
+                    "--windows-service-host is for the service control manager; "
+                    "run 'integration-hub service' to schedule in the foreground"
+                ),
+                file=sys.stderr,
             )
-            return 2
+            return EXIT_USAGE
         raise
-    return 0
+    return EXIT_OK
 
 
 def install(account: str, password: str | None, command: list[str], *, startup: str) -> int:
@@ -181,7 +188,7 @@ def install(account: str, password: str | None, command: list[str], *, startup: 
         '"integration-hub secrets set --template NAME --kind sap-password" '
         "(and --kind tagrain-api-key)"
     )
-    return 0
+    return EXIT_OK
 
 
 def _grant_logon_as_service(account: str) -> None:
@@ -217,11 +224,11 @@ def remove(*, if_installed: bool) -> int:
     """Stop the service if it runs, then unregister it; data and secrets stay."""
     if _state() is None:
         print(f"service {SERVICE_NAME} is not installed")
-        return 0 if if_installed else EXIT_NOT_INSTALLED
+        return EXIT_OK if if_installed else EXIT_NOT_INSTALLED
     stop(wait_seconds=STOP_WAIT_HINT_MS // 1000)
     win32serviceutil.RemoveService(SERVICE_NAME)
     print(f"service {SERVICE_NAME} removed (the database, schedules and secrets are kept)")
-    return 0
+    return EXIT_OK
 
 
 def start() -> int:
@@ -232,7 +239,7 @@ def start() -> int:
     win32serviceutil.StartService(SERVICE_NAME)
     win32serviceutil.WaitForServiceStatus(SERVICE_NAME, win32service.SERVICE_RUNNING, 60)
     print(f"service {SERVICE_NAME} running")
-    return 0
+    return EXIT_OK
 
 
 def stop(*, wait_seconds: int) -> int:
@@ -248,7 +255,7 @@ def stop(*, wait_seconds: int) -> int:
         win32serviceutil.StopService(SERVICE_NAME)
     win32serviceutil.WaitForServiceStatus(SERVICE_NAME, win32service.SERVICE_STOPPED, wait_seconds)
     print(f"service {SERVICE_NAME} stopped")
-    return 0
+    return EXIT_OK
 
 
 def status() -> int:
@@ -265,4 +272,4 @@ def status() -> int:
         win32service.SERVICE_RUNNING: "running",
     }
     print(f"service {SERVICE_NAME}: {names.get(state, f'state {state}')}")
-    return 0 if running else EXIT_NOT_RUNNING
+    return EXIT_OK if running else EXIT_NOT_RUNNING

@@ -28,13 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.scheduling import drafts as schedules
 from app.scheduling.owner import OwnerClaim
 from app.scheduling.rows import record_skip
 from app.store import changes, open_database
 from app.sync import leases
 from app.sync.jobs import OBJECTS
 from app.ui.context import Services
-from app.ui.data import schedules
 from app.ui.data.templates import add_template
 from app.ui.forms.database_settings import DatabaseSettingsForm
 from app.ui.forms.monitor import SyncMonitorForm

@@ -62,6 +62,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerSettings
 from app.connectors.tagrain import TagrainClient, TagrainSettings
 from app.sandbox import demo
+from app.scheduling.drafts import ScheduleDraft, save_drafts
 from app.store import (
     Database,
     ExpenseMapping,
@@ -72,7 +73,6 @@ from app.store import (
     open_database,
 )
 from app.sync.jobs import OBJECTS
-from app.ui.data.schedules import ScheduleDraft, save_drafts
 from tests.support import file_keyring
 
 SAP_FAULTS = "error_rate=0.05,expire_session_every=300"

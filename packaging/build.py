@@ -3,7 +3,8 @@
     uv run python packaging/build.py            # build + smoke test
     uv run python packaging/build.py --smoke    # smoke-test an existing build
 
-The smoke test runs the bundle as a user would, offscreen, in an empty data
+The smoke test checks that the bundle carries the user guide (F1) with every page and
+image it links, then runs the bundle as a user would, offscreen, in an empty data
 folder: ``--version``; ``db upgrade`` on an empty store; the sandbox started
 from the bundle plus one full sync of sales from the bundle; the GUI opening
 (its log says "client window shown") and closing on SIGTERM with exit code 0.
@@ -85,11 +86,11 @@ def _wait_for(path: Path, text: str, process: subprocess.Popen[str], seconds: fl
 def sandbox_and_sync(home: Path) -> None:
     """The sandbox from the bundle, then one full sync of sales from the bundle.
 
-    The two are separate processes, as in the README's two terminals: the sandbox
+    The two are separate processes, as in the developer guide's two terminals: the sandbox
     stores its demo credentials in the keyring and ``sync`` reads them there. On a
     Linux machine without a Secret Service the step runs inside one of its own
     (``dbus-run-session`` and GNOME Keyring through packaging/linux/secret-service-session,
-    as the README recommends for a server), so the bundle's keyring is exercised too.
+    as the admin guide recommends for a server), so the bundle's keyring is exercised too.
     """
     if not _keyring_usable() and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         session = ROOT / "packaging" / "linux" / "secret-service-session"
@@ -170,12 +171,28 @@ def _keyring_usable() -> bool:
     return not isinstance(keyring.get_keyring(), fail.Keyring)
 
 
+def user_guide() -> int:
+    """The bundle carries the user guide F1 opens and every page and image its pages link."""
+    pages = sorted(EXE.parent.rglob("_resources/help/*.md"))
+    if not any(page.name == "index.md" for page in pages):
+        raise SmokeFailure("the bundle has no user guide (app/_resources/help/index.md)")
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#:\s]+)", page.read_text(encoding="utf-8")):
+            if not (page.parent / target).is_file():
+                raise SmokeFailure(f"{page.name} links {target}, which the bundle lacks")
+    return len(pages)
+
+
 def smoke() -> None:
     """Run every smoke step against the built bundle."""
     if not EXE.is_file():
         raise SmokeFailure(f"no bundle at {EXE}: build it first")
     home = Path(tempfile.mkdtemp(prefix="hub-smoke-"))
     steps: list[tuple[str, float]] = []
+
+    started = time.perf_counter()
+    pages = user_guide()
+    steps.append((f"user guide shipped ({pages} pages)", time.perf_counter() - started))
 
     started = time.perf_counter()
     shown = _run(home, "--version").strip()

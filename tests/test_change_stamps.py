@@ -7,11 +7,11 @@ import threading
 import pytest
 from sqlalchemy import delete
 
+from app.scheduling import drafts as schedules
 from app.store import ChangeStamp, Database, changes, open_database
 from app.sync import marking
 from app.sync.jobs import OBJECTS
 from app.sync.leases import this_process
-from app.ui.data import schedules
 from app.ui.data.templates import add_template, remove_template, rename_template
 
 

@@ -38,8 +38,33 @@ def test_version(isolated_home: Path) -> None:
 def test_help_lists_every_command(isolated_home: Path) -> None:
     result = run_cli("--help", home=isolated_home)
     assert result.returncode == 0
-    for command in ("gui", "sandbox", "sync", "service", "db", "reconcile"):
+    for command in ("gui", "sandbox", "sync", "service", "db", "reconcile", "schedule", "mark"):
         assert command in result.stdout
+
+
+HEAVY = ("sqlalchemy", "requests", "PySide6", "keyring", "apscheduler", "app.sync", "app.store")
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_import_none_of_the_heavy_packages(isolated_home: Path, flag: str) -> None:
+    environment = {**os.environ, "INTEGRATION_HUB_HOME": str(isolated_home)}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "app.cli", flag],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "app.cli.parser" in imported
+    heavy = sorted(name for name in imported if name.split(".")[0] in HEAVY or name in HEAVY)
+    heavy += sorted(n for n in imported if n.startswith(("app.sync.", "app.store.")))
+    assert heavy == []
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.cli import UsageError, build_parser, main
-from app.cli_service import WINDOWS_ONLY, check_account, read_password, service_command
+from app.cli import UsageError, main
+from app.cli.parser import build_parser
+from app.cli.service import WINDOWS_ONLY, check_account, read_password, service_command
 from app.scheduling.service import ServiceOptions
 
 
@@ -36,7 +37,7 @@ def test_windows_actions_elsewhere_are_one_line_and_exit_2(
 ) -> None:
     assert main(argv) == 2
     captured = capsys.readouterr()
-    assert captured.err.strip().splitlines() == [WINDOWS_ONLY]
+    assert captured.err.strip().splitlines() == [f"integration-hub: error: {WINDOWS_ONLY}"]
     assert captured.out == ""
 
 

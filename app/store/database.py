@@ -23,7 +23,7 @@ from app import paths
 from app.local_settings import LocalSettingsError, load_local_settings
 from app.store import dialects, network_paths
 
-DATABASE_URL_ENV = "INTEGRATION_HUB_DATABASE_URL"
+DATABASE_URL_ENV = paths.DATABASE_URL_ENV
 
 
 class DatabaseError(Exception):

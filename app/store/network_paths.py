@@ -97,6 +97,6 @@ def refusal(path: str, reason: str) -> str:
         "cannot be shared that way: its write-ahead log needs memory shared on one "
         "machine, so desktops writing it over the network can corrupt it. Keep the "
         "SQLite file on this machine's own disk, or put the shared store on a "
-        "PostgreSQL server and point every desktop and the service at it (README → "
-        "Several desktops and a server: one shared database)."
+        "PostgreSQL server and point every desktop and the service at it "
+        "(docs/admin-guide.md: Several desktops and a server: one shared database)."
     )

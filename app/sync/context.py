@@ -77,42 +77,46 @@ class TemplateRules:
     def load(cls, database: Database, template_id: int) -> TemplateRules:
         """Read the template and its mappings."""
         with database.session() as session:
-            t = session.get_one(Template, template_id)
-            return cls(
-                id=t.id,
-                name=t.name,
-                is_sandbox=t.is_sandbox,
-                sap_url=t.sap_url,
-                sap_version=t.sap_version,
-                sap_company_db=t.sap_company_db,
-                sap_user=t.sap_user,
-                sap_verify_tls=t.sap_verify_tls,
-                sap_ca_file=t.sap_ca_file,
-                sap_sessions=t.sap_sessions,
-                tagrain_url=t.tagrain_url,
-                price_list=t.default_price_list,
-                cash_customer=t.default_cash_customer,
-                payment_terms=t.default_payment_terms,
-                exempt_tax_code=t.exempt_tax_code or "EX",
-                cash_account=t.cash_account,
-                currency=t.default_currency,
-                branch=t.branch_id,
-                new_customer_group=t.new_customer_group,
-                new_customer_prefix=t.new_customer_code_prefix or "TG",
-                stores={
-                    m.store_id: StoreRule(
-                        m.store_id, m.store_code, m.warehouse_code, m.cash_account, m.branch_id
-                    )
-                    for m in t.store_mappings
-                },
-                tenders={
-                    m.tender_type: TenderRule(
-                        m.tender_type, m.payment_means, m.account_code, m.credit_card_code
-                    )
-                    for m in t.tender_mappings
-                },
-                expenses={m.category: m.account_code for m in t.expense_mappings},
-            )
+            return cls.of(session.get_one(Template, template_id))
+
+    @classmethod
+    def of(cls, t: Template) -> TemplateRules:
+        """The rules of a template row, stored or not yet (a template file being imported)."""
+        return cls(
+            id=t.id,
+            name=t.name,
+            is_sandbox=t.is_sandbox,
+            sap_url=t.sap_url,
+            sap_version=t.sap_version,
+            sap_company_db=t.sap_company_db,
+            sap_user=t.sap_user,
+            sap_verify_tls=t.sap_verify_tls,
+            sap_ca_file=t.sap_ca_file,
+            sap_sessions=t.sap_sessions,
+            tagrain_url=t.tagrain_url,
+            price_list=t.default_price_list,
+            cash_customer=t.default_cash_customer,
+            payment_terms=t.default_payment_terms,
+            exempt_tax_code=t.exempt_tax_code or "EX",
+            cash_account=t.cash_account,
+            currency=t.default_currency,
+            branch=t.branch_id,
+            new_customer_group=t.new_customer_group,
+            new_customer_prefix=t.new_customer_code_prefix or "TG",
+            stores={
+                m.store_id: StoreRule(
+                    m.store_id, m.store_code, m.warehouse_code, m.cash_account, m.branch_id
+                )
+                for m in t.store_mappings
+            },
+            tenders={
+                m.tender_type: TenderRule(
+                    m.tender_type, m.payment_means, m.account_code, m.credit_card_code
+                )
+                for m in t.tender_mappings
+            },
+            expenses={m.category: m.account_code for m in t.expense_mappings},
+        )
 
 
 def sap_settings(

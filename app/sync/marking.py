@@ -87,6 +87,18 @@ class SaveOutcome:
         return self.marked + self.unmarked + self.moved
 
 
+@dataclass(frozen=True)
+class MarkResult:
+    """What ``apply_marks`` did: the save, the records left to another template, the rest."""
+
+    outcome: SaveOutcome
+    conflicts: dict[str, str]
+    """Codes marked for another template and not moved → that template's name."""
+    elsewhere: dict[str, str]
+    """Codes asked to unmark that another template owns (left alone) → its name."""
+    unchanged: int
+
+
 class MarkConflict(Exception):
     """Ticked records are marked for another template and were not confirmed to move."""
 
@@ -265,57 +277,128 @@ def _save_marks_once(
     move: Collection[str],
     user: str | None,
 ) -> SaveOutcome:
+    with database.session() as session:
+        return write_marks(session, kind, template_id, tick, untick, move=move, user=user)
+
+
+def write_marks(
+    session: Session,
+    kind: str,
+    template_id: int,
+    tick: Collection[str],
+    untick: Collection[str],
+    *,
+    move: Collection[str] = (),
+    user: str | None = None,
+) -> SaveOutcome:
+    """``save_marks``' rule in the caller's transaction (MarkConflict: nothing is written)."""
     now = datetime.now(UTC)
     allowed = set(move)
-    with database.session() as session:
-        rows = session.execute(
-            select(SyncMark.sap_key, SyncMark.template_id, SyncMark.id).where(SyncMark.kind == kind)
-        ).all()
-        current = {key: (owner, mark_id) for key, owner, mark_id in rows}
-        names = _template_names(session)
-        conflicts = {
-            code: names.get(current[code][0], "")
-            for code in tick
-            if code in current and current[code][0] != template_id and code not in allowed
-        }
-        if conflicts:
-            raise MarkConflict(conflicts)
-        new = [code for code in dict.fromkeys(tick) if code not in current]
-        moving = [
-            current[code][1] for code in tick if code in current and current[code][0] != template_id
-        ]
-        leaving = [code for code in untick if current.get(code, (None, 0))[0] == template_id]
-        if new:
-            session.execute(
-                insert(SyncMark),
-                [
-                    {
-                        "kind": kind,
-                        "sap_key": code,
-                        "template_id": template_id,
-                        "marked_at": now,
-                        "marked_by": user,
-                    }
-                    for code in new
-                ],
+    rows = session.execute(
+        select(SyncMark.sap_key, SyncMark.template_id, SyncMark.id).where(SyncMark.kind == kind)
+    ).all()
+    current = {key: (owner, mark_id) for key, owner, mark_id in rows}
+    names = _template_names(session)
+    conflicts = {
+        code: names.get(current[code][0], "")
+        for code in tick
+        if code in current and current[code][0] != template_id and code not in allowed
+    }
+    if conflicts:
+        raise MarkConflict(conflicts)
+    new = [code for code in dict.fromkeys(tick) if code not in current]
+    moving = [
+        current[code][1] for code in tick if code in current and current[code][0] != template_id
+    ]
+    leaving = [code for code in untick if current.get(code, (None, 0))[0] == template_id]
+    if new:
+        session.execute(
+            insert(SyncMark),
+            [
+                {
+                    "kind": kind,
+                    "sap_key": code,
+                    "template_id": template_id,
+                    "marked_at": now,
+                    "marked_by": user,
+                }
+                for code in new
+            ],
+        )
+    for ids in _chunks(moving):
+        session.execute(
+            update(SyncMark)
+            .where(SyncMark.id.in_(ids))
+            .values(template_id=template_id, marked_at=now, marked_by=user)
+        )
+    for codes in _chunks(leaving):
+        session.execute(
+            delete(SyncMark).where(
+                SyncMark.kind == kind,
+                SyncMark.template_id == template_id,
+                SyncMark.sap_key.in_(codes),
             )
-        for ids in _chunks(moving):
-            session.execute(
-                update(SyncMark)
-                .where(SyncMark.id.in_(ids))
-                .values(template_id=template_id, marked_at=now, marked_by=user)
-            )
-        for codes in _chunks(leaving):
-            session.execute(
-                delete(SyncMark).where(
-                    SyncMark.kind == kind,
-                    SyncMark.template_id == template_id,
-                    SyncMark.sap_key.in_(codes),
-                )
-            )
-        if new or moving or leaving:
-            changes.bump(session, changes.MARKS, this_process())
+        )
+    if new or moving or leaving:
+        changes.bump(session, changes.MARKS, this_process())
     return SaveOutcome(marked=len(new), unmarked=len(leaving), moved=len(moving))
+
+
+def sap_codes(
+    database: Database, kind: str, template_id: int, codes: Collection[str]
+) -> tuple[list[str], list[str]]:
+    """Which of ``codes`` SAP has (in SAP's spelling) and which it has not, a few GETs in all."""
+    ctx = SyncContext(database, template_id)
+    try:
+        with translate_errors():
+            found = ctx.sap.existing_codes("customers" if kind == CUSTOMER else "items", codes)
+    finally:
+        ctx.close()
+    folded = {code.casefold(): code for code in found}
+    known = [folded[code.casefold()] for code in codes if code.casefold() in folded]
+    unknown = [code for code in codes if code.casefold() not in folded]
+    return list(dict.fromkeys(known)), unknown
+
+
+def apply_marks(
+    database: Database,
+    kind: str,
+    template_id: int,
+    codes: Collection[str],
+    *,
+    unmark: bool = False,
+    move: bool = False,
+    user: str | None = None,
+) -> MarkResult:
+    """Mark (or unmark) ``codes`` for the template as the matrix's save does, as far as allowed.
+
+    Marking: a record another template owns is moved only with ``move`` (the
+    matrix's "Move them?" answered Yes); otherwise it is left where it is and
+    named in ``conflicts`` while the others are saved in one transaction.
+    Unmarking leaves other templates' marks alone and names them in ``elsewhere``.
+    """
+    wanted = list(dict.fromkeys(codes))
+    mine = marked_codes(database, kind, template_id)
+    if unmark:
+        elsewhere = owners_elsewhere(database, kind, template_id, wanted)
+        outcome = save_marks(database, kind, template_id, (), wanted, user=user)
+        return MarkResult(outcome, {}, elsewhere, len(wanted) - outcome.unmarked - len(elsewhere))
+    conflicts: dict[str, str] = {}
+    if not move:
+        conflicts = owners_elsewhere(database, kind, template_id, wanted)
+    for _ in range(_SAVE_ATTEMPTS):
+        tick = [code for code in wanted if code not in conflicts]
+        try:
+            outcome = save_marks(
+                database, kind, template_id, tick, (), move=tick if move else (), user=user
+            )
+            break
+        except MarkConflict as conflict:
+            conflicts.update(conflict.owners)
+    else:
+        outcome = SaveOutcome()
+    unchanged = sum(1 for code in wanted if code in mine)
+    return MarkResult(outcome, conflicts, {}, unchanged)
 
 
 def _chunks(values: list[_T]) -> Iterator[list[_T]]:

@@ -334,6 +334,26 @@ def check_mappings(
     return _check_draft(database, template_id, changes, MAPPING_AREAS)
 
 
+def check_rules(rules: TemplateRules) -> list[Problem]:
+    """Every problem of a whole template not stored yet (a template file being imported).
+
+    SAP is asked with the rules' own connection and the credentials stored
+    under their template name; raises the sync core's errors (or
+    ``SecretMissing``) when SAP cannot be asked.
+    """
+    from app.connectors.sapb1.client import ServiceLayerClient
+    from app.connectors.sapb1.company import SapCompany
+    from app.sync.context import sap_settings
+    from app.sync.jobs.errors import translate_errors
+
+    with translate_errors():
+        sap = SapCompany(ServiceLayerClient(sap_settings(rules)))
+        try:
+            return find_problems(rules, sap, ALL_AREAS)
+        finally:
+            sap.close()
+
+
 def _check_draft(
     database: Database, template_id: int, changes: Mapping[str, Any], areas: frozenset[str]
 ) -> list[Problem]:

@@ -1,4 +1,5 @@
-"""Files shipped in resources/: icons and the style sheet, found in a checkout or a wheel."""
+"""Files the client ships: icons and the style sheet (resources/), the user guide (docs/user-guide)
+and its screenshots (docs/screenshots), found in a checkout or in a wheel or bundle."""
 
 from __future__ import annotations
 
@@ -18,6 +19,17 @@ def resources_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return here.parents[2] / "resources"
+
+
+@cache
+def user_guide_dir() -> Path:
+    """The user guide's Markdown pages: ``app/_resources/help`` in a wheel or bundle, else the
+    repository's ``docs/user-guide``. Pages show images from ``../screenshots``, which is
+    ``docs/screenshots`` in a checkout and ``app/_resources/screenshots`` when packaged."""
+    root = resources_dir()
+    if root.name == "_resources":
+        return root / "help"
+    return root.parent / "docs" / "user-guide"
 
 
 def resource(name: str) -> Path:

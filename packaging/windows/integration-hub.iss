@@ -22,7 +22,7 @@
 ;   a Start-menu entry and, as an option, a desktop icon.
 ; - Task "service" (unchecked by default; /TASKS=service on the command line) registers
 ;   `integration-hub service` as the Windows service "IntegrationHub" through the
-;   bundle's own `service install` (pywin32; see app/cli_service.py for why), running
+;   bundle's own `service install` (pywin32; see app/cli/service.py for why), running
 ;   as a NAMED account: Windows Credential Manager is per user, so a LocalSystem
 ;   service could not read the SAP password and Tagrain API key a desktop user saved.
 ;   The account's password goes to the bundle through an environment variable of this

@@ -76,12 +76,12 @@ def hold(database: Any, config: dict[str, Any]) -> dict[str, Any]:
 
 def compete(database: Any, config: dict[str, Any]) -> dict[str, Any]:
     from app.scheduling import SchedulerConfig, SyncScheduler
+    from app.scheduling.drafts import load_drafts, save_drafts
     from app.scheduling.owner import CLIENT, SERVICE
     from app.sync import marking
     from app.sync.engine import Engine
     from app.sync.jobs import OBJECTS
     from app.sync.leases import LeaseHeld
-    from app.ui.data.schedules import load_drafts, save_drafts
 
     template_id = int(config["template_id"])
     objects: list[str] = list(config["objects"])

@@ -66,7 +66,7 @@ def test_an_unreachable_database_is_not_saved(capsys: pytest.CaptureFixture[str]
     code, _, err = run(
         capsys, "settings", "set", "database-url", "postgresql+psycopg://hub@127.0.0.1:1/nothing"
     )
-    assert code == cli.EXIT_FAILURE
+    assert code == cli.EXIT_FAILED
     assert "cannot open the database" in err and "the settings were not changed" in err
     assert not local_settings_path().exists()
 

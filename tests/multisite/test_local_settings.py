@@ -12,6 +12,7 @@ from app import cli
 from app.local_settings import (
     LocalSettings,
     LocalSettingsError,
+    desktop_fires_schedules,
     load_local_settings,
     local_settings_path,
     save_local_settings,
@@ -168,7 +169,16 @@ def test_cli_reports_a_bad_settings_file_without_a_traceback(
 ) -> None:
     local_settings_path().parent.mkdir(parents=True)
     local_settings_path().write_text('{"schedules_run_by": 3}')
-    assert cli.main(["status"]) == cli.EXIT_FAILURE
+    assert cli.main(["status"]) == cli.EXIT_FAILED
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert f"integration-hub: error: the settings file {local_settings_path()}" in err
+
+
+def test_who_fires_schedules_on_this_desktop_is_read_from_the_settings() -> None:
+    assert desktop_fires_schedules()
+    save_local_settings(LocalSettings(schedules_run_by="service"))
+    assert not desktop_fires_schedules()
+    local_settings_path().write_text("{oops")
+    with pytest.raises(LocalSettingsError, match=r"settings\.json is not valid JSON"):
+        desktop_fires_schedules()

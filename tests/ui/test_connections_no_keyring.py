@@ -110,4 +110,4 @@ def test_the_advice_names_what_each_system_uses() -> None:
     assert "Credential Manager" in secrets.keyring_advice("win32")
     assert "Keychain" in secrets.keyring_advice("darwin")
     linux = secrets.keyring_advice("linux")
-    assert "GNOME Keyring" in linux and "KWallet" in linux and "README" in linux
+    assert "GNOME Keyring" in linux and "KWallet" in linux and "admin-guide" in linux

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.scheduling.time_input import parse_time
 from app.store import Database, Schedule
 from app.ui.context import Services
-from app.ui.data.time_input import parse_time
 from app.ui.forms.sync_schedule_dialog import ScheduleDialog
 from app.ui.forms.sync_settings import SyncSettingsForm
 from app.ui.main_window import MainWindow

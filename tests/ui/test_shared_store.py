@@ -21,6 +21,7 @@ from sqlalchemy import delete, update
 
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
 from app.sandbox.template import ensure_sandbox_template
+from app.scheduling import drafts as schedules
 from app.scheduling.owner import OwnerClaim
 from app.scheduling.rows import record_skip
 from app.store import Database, SchedulerOwner, SyncMark, open_database
@@ -29,7 +30,6 @@ from app.sync.jobs import OBJECTS
 from app.sync.marking import CUSTOMER, ITEM, Criteria, MarkRow
 from app.sync.master_data import set_mark
 from app.ui.context import Services
-from app.ui.data import schedules
 from app.ui.data.settings import load_general, save_general
 from app.ui.data.templates import add_template
 from app.ui.forms.general_settings import GeneralSettingsForm

@@ -34,6 +34,7 @@ CHOICE_LISTS: dict[str, tuple[str, str, str, str | None]] = {
 CHECKED_LISTS: dict[str, tuple[str, str, str, str | None]] = {
     "branches": ("BusinessPlaces", "BPLID", "BPLName", None),
     "payment_terms": ("PaymentTermsTypes", "GroupNumber", "PaymentTermsGroupName", None),
+    "items": ("Items", "ItemCode", "ItemName", None),
 }
 """Lists whose codes are checked but not (yet) picked from: entity set, code, name, filter."""
 CODES_PER_FILTER = 40

@@ -1,11 +1,7 @@
-"""The error a setup action raises when the user's input cannot be saved."""
+"""The error a setup action raises when the user's input cannot be saved (app/input_error.py)."""
 
 from __future__ import annotations
 
+from app.input_error import InputError
 
-class InputError(ValueError):
-    """Input refused; ``field`` names the form field to highlight, the message is for the user."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+__all__ = ["InputError"]

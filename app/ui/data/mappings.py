@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.store import Database, ExpenseMapping, StoreMapping, Template, TenderMapping, changes
 from app.sync.leases import this_process
@@ -350,36 +351,54 @@ def save_mappings(db: Database, template_id: int, mappings: MappingSet) -> None:
         template = session.get(Template, template_id)
         if template is None:
             raise InputError("The template no longer exists; it was removed elsewhere.")
-        template.store_mappings.clear()
-        template.tender_mappings.clear()
-        template.expense_mappings.clear()
-        session.flush()
-        template.store_mappings.extend(
-            StoreMapping(
-                store_id=s.store_id or s.store,
-                store_code=s.store_code,
-                warehouse_code=s.warehouse_code,
-                cash_account=s.cash_account or None,
-                branch_id=s.branch_id,
-            )
-            for s in mappings.stores
-            if s.warehouse_code
-        )
-        template.tender_mappings.extend(
-            TenderMapping(
-                tender_type=t.tender_type,
-                payment_means=t.payment_means,
-                account_code=(t.account_code or None) if t.payment_means != "credit_card" else None,
-                credit_card_code=int(t.credit_card_code)
-                if t.payment_means == "credit_card"
-                else None,
-            )
-            for t in mappings.tenders
-            if t.payment_means
-        )
-        template.expense_mappings.extend(
-            ExpenseMapping(category=e.category, account_code=e.account_code)
-            for e in mappings.expenses
-            if e.account_code
-        )
+        write_mappings(session, template, mappings)
         changes.bump(session, changes.TEMPLATES, this_process())
+
+
+def write_mappings(session: Session, template: Template, mappings: MappingSet) -> None:
+    """Replace a template's mappings with the complete rows, in the caller's transaction.
+
+    The rows are checked first (InputError, as ``validate_mappings``).
+    """
+    stores, tenders, expenses = mapping_rows(mappings)
+    template.store_mappings.clear()
+    template.tender_mappings.clear()
+    template.expense_mappings.clear()
+    session.flush()
+    template.store_mappings.extend(stores)
+    template.tender_mappings.extend(tenders)
+    template.expense_mappings.extend(expenses)
+
+
+def mapping_rows(
+    mappings: MappingSet,
+) -> tuple[list[StoreMapping], list[TenderMapping], list[ExpenseMapping]]:
+    """The store rows of the complete mappings (checked first: InputError), not yet stored."""
+    _check(mappings)
+    stores = [
+        StoreMapping(
+            store_id=s.store_id or s.store,
+            store_code=s.store_code,
+            warehouse_code=s.warehouse_code,
+            cash_account=s.cash_account or None,
+            branch_id=s.branch_id,
+        )
+        for s in mappings.stores
+        if s.warehouse_code
+    ]
+    tenders = [
+        TenderMapping(
+            tender_type=t.tender_type,
+            payment_means=t.payment_means,
+            account_code=(t.account_code or None) if t.payment_means != "credit_card" else None,
+            credit_card_code=int(t.credit_card_code) if t.payment_means == "credit_card" else None,
+        )
+        for t in mappings.tenders
+        if t.payment_means
+    ]
+    expenses = [
+        ExpenseMapping(category=e.category, account_code=e.account_code)
+        for e in mappings.expenses
+        if e.account_code
+    ]
+    return stores, tenders, expenses

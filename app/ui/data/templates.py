@@ -87,7 +87,8 @@ def list_templates(db: Database) -> list[TemplateRow]:
         ]
 
 
-def _clean_name(session: Session, name: str, exclude_id: int | None = None) -> str:
+def clean_name(session: Session, name: str, exclude_id: int | None = None) -> str:
+    """A new template name, stripped; InputError when empty, too long or already taken."""
     clean = name.strip()
     if not clean:
         raise InputError("Enter a template name.", "name")
@@ -111,7 +112,7 @@ def _get(session: Session, template_id: int) -> Template:
 def add_template(db: Database, name: str) -> int:
     """Create an empty template; returns its id."""
     with db.session() as session:
-        template = Template(name=_clean_name(session, name))
+        template = Template(name=clean_name(session, name))
         session.add(template)
         session.flush()
         changes.bump(session, changes.TEMPLATES, this_process())
@@ -126,7 +127,7 @@ def rename_template(db: Database, template_id: int, new_name: str) -> str:
     """
     with db.session() as session:
         template = _get(session, template_id)
-        clean = _clean_name(session, new_name, exclude_id=template_id)
+        clean = clean_name(session, new_name, exclude_id=template_id)
         old = template.name
         if clean == old:
             return old
@@ -141,7 +142,7 @@ def copy_template(db: Database, template_id: int, new_name: str) -> int:
     """A new template with the settings and mappings of another (no secrets, marks or links)."""
     with db.session() as session:
         source = _get(session, template_id)
-        copy = Template(name=_clean_name(session, new_name))
+        copy = Template(name=clean_name(session, new_name))
         for column in COPIED_COLUMNS:
             setattr(copy, column, getattr(source, column))
         copy.store_mappings = [

@@ -188,16 +188,15 @@ class ConnectionsForm(TemplateForm):
         template_id = self.template_id
         if template_id is None:
             return
-        settings = store.ConnectionSettings(
-            sap_url=check_url(self.sap_url.text(), "sap_url", "Service Layer URL"),
+        settings = store.connection_settings(
+            sap_url=self.sap_url.text(),
             sap_version=self.sap_version.currentText(),
-            sap_company_db=self.sap_company_db.text().strip(),
-            sap_user=self.sap_user.text().strip(),
+            sap_company_db=self.sap_company_db.text(),
+            sap_user=self.sap_user.text(),
             sap_verify_tls=self.sap_verify_tls.isChecked(),
-            sap_ca_file=self.sap_ca_file.text().strip(),
-            tagrain_url=check_url(self.tagrain_url.text(), "tagrain_url", "Tagrain base URL"),
+            sap_ca_file=self.sap_ca_file.text(),
+            tagrain_url=self.tagrain_url.text(),
         )
-        _check_sap_complete(settings)
         if self.tagrain_api_key.text() and not settings.tagrain_url:
             raise InputError("Enter the Tagrain base URL the API key is for.", "tagrain_url")
         try:
@@ -347,20 +346,6 @@ class _TestWaiter(QObject):
             kind = MessageKind.SUCCESS if report.ok else MessageKind.ERROR
             self.messenger.post(kind, f"{self.side}: {report.message}")
         self.deleteLater()
-
-
-def _check_sap_complete(settings: store.ConnectionSettings) -> None:
-    """Once any SAP field is filled, the fields marked * are all needed."""
-    required = (
-        ("sap_url", settings.sap_url, "Service Layer URL"),
-        ("sap_company_db", settings.sap_company_db, "company database"),
-        ("sap_user", settings.sap_user, "SAP user name"),
-    )
-    if not any(value for _name, value, _label in required):
-        return
-    for name, value, label in required:
-        if not value:
-            raise InputError(f"Enter the {label}: the SAP connection needs it.", name)
 
 
 def _left(widget: QWidget) -> QHBoxLayout:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 from app.ui.context import FormContext
 from app.ui.data import settings as store
 from app.ui.data.errors import InputError
-from app.ui.data.validation import check_code, check_currency, check_int
 from app.ui.forms.save_check import SaveCheck, problem_text
 from app.ui.lists import LIST_TITLES, CodeName, ListKind, RowProvider
 from app.ui.widgets.cfl import CFL_BUTTON_GAP, CFL_BUTTON_SIZE, CodeField
@@ -143,30 +142,8 @@ class GeneralSettingsForm(TemplateForm):
 
     def collect(self) -> store.GeneralSettings:
         """The fields as settings to store (InputError names a field that is wrong)."""
-        return store.GeneralSettings(
-            default_price_list=check_int(
-                self.default_price_list.text(), "default_price_list", "default price list"
-            ),
-            default_cash_customer=check_code(
-                self.default_cash_customer.text(), "default_cash_customer", "cash customer", 50
-            ),
-            default_payment_terms=check_int(
-                self.default_payment_terms.text(), "default_payment_terms", "payment terms code"
-            ),
-            exempt_tax_code=check_code(
-                self.exempt_tax_code.text(), "exempt_tax_code", "exempt tax code", 20
-            ),
-            cash_account=check_code(self.cash_account.text(), "cash_account", "cash account", 50),
-            default_currency=check_currency(
-                self.default_currency.text(), "default_currency", "default currency"
-            ),
-            branch_id=check_int(self.branch_id.text(), "branch_id", "branch"),
-            new_customer_group=check_int(
-                self.new_customer_group.text(), "new_customer_group", "customer group"
-            ),
-            new_customer_code_prefix=check_code(
-                self.new_customer_code_prefix.text(), "new_customer_code_prefix", "code prefix", 20
-            ),
+        return store.general_settings(
+            {name: getattr(self, name).text() for name in store.GENERAL_FIELDS}
         )
 
     def store(self, template_id: int, settings: store.GeneralSettings) -> None:

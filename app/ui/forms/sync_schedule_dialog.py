@@ -23,24 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.scheduling.calendar import WEEKDAYS
+from app.scheduling.drafts import INTERVAL_UNITS, MAX_INTERVAL_COUNT, ScheduleDraft, midnight_note
+from app.scheduling.time_input import read_time
 from app.ui.data.errors import InputError
-from app.ui.data.schedules import ScheduleDraft
-from app.ui.data.time_input import FORMAT_HINT, show_time
 from app.ui.forms.sync_common import button
 from app.ui.models.run_models import when
 from app.ui.style import WARNING
 from app.ui.widgets.layout import add_row, form_group
 from app.ui.widgets.time_field import TimeField
 
-UNITS = (("Minutes", 1), ("Hours", 60))
 TIME_FIELDS = (("start", "Time Window from"), ("end", "Time Window to"))
-
-
-def midnight_note(start: time, end: time) -> str:
-    """What a window that crosses midnight runs ("" when it does not cross it)."""
-    if end >= start:
-        return ""
-    return f"Crosses midnight: runs {show_time(start)}–24:00 and 00:00–{show_time(end)}"
 
 
 class ScheduleDialog(QDialog):
@@ -82,11 +74,11 @@ class ScheduleDialog(QDialog):
         window.addStretch(1)
         self.every = QLineEdit()
         self.every.setObjectName("intervalValue")
-        self.every.setValidator(QIntValidator(0, 999, self.every))
+        self.every.setValidator(QIntValidator(0, MAX_INTERVAL_COUNT, self.every))
         self.every.setMaximumWidth(60)
         self.unit = QComboBox()
         self.unit.setObjectName("intervalUnit")
-        for text, factor in UNITS:
+        for text, factor in INTERVAL_UNITS:
             self.unit.addItem(text, factor)
         interval = QHBoxLayout()
         interval.setSpacing(8)
@@ -156,20 +148,10 @@ class ScheduleDialog(QDialog):
 
     def window_times(self) -> tuple[time, time]:
         """The window's start and end as typed (InputError names a time that is not one)."""
-        times = []
-        for name, label in TIME_FIELDS:
-            field: TimeField = getattr(self, name)
-            value = field.value()
-            if value is None:
-                typed = field.text().strip()
-                raise InputError(
-                    f"{label}: {typed!r} is not a time ({FORMAT_HINT})"
-                    if typed
-                    else f"{label}: enter a time ({FORMAT_HINT})",
-                    name,
-                )
-            times.append(value)
-        return times[0], times[1]
+        start, end = (
+            read_time(getattr(self, name).text(), label, name) for name, label in TIME_FIELDS
+        )
+        return start, end
 
     def draft(self) -> ScheduleDraft:
         """The schedule as the dialog shows it now (InputError: a time is not one)."""

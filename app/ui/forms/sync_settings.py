@@ -20,11 +20,11 @@ from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from app.scheduling import SchedulerStatus, local_zone, read_status
+from app.scheduling import drafts as store
 from app.sync.jobs import OBJECTS
 from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data import runs as run_store
-from app.ui.data import schedules as store
 from app.ui.data.activity import Activity, read_activity
 from app.ui.data.runs import DashboardRow
 from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid

@@ -8,8 +8,8 @@ from datetime import datetime, tzinfo
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
+from app.scheduling.drafts import ScheduleDraft
 from app.ui.data.runs import DashboardRow
-from app.ui.data.schedules import ScheduleDraft
 from app.ui.models.run_models import STATUS_COLOURS, Index, RowsModel, when
 
 TIMING_COLUMNS = range(2, 7)

@@ -12,7 +12,7 @@ from datetime import time
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from app.ui.data.time_input import FORMAT_HINT, parse_time, show_time
+from app.scheduling.time_input import FORMAT_HINT, parse_time, show_time
 from app.ui.widgets.marks import set_invalid
 
 
