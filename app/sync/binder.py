@@ -21,8 +21,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.store import Database, Link, SyncMark
@@ -302,50 +303,84 @@ class Binder:
         Each is a relink: a link of the same SAP key to another Tagrain record,
         or of the same Tagrain record to another SAP key, is replaced.
         """
-        if self.preview:
+        if self.preview or not bindings:
             return
         now = datetime.now(UTC)
+        tagrain_ids = {(b.object, b.tagrain_id) for b in bindings}
+        sap_keys = {(b.object, b.sap_key) for b in bindings}
+        if len(tagrain_ids) < len(bindings) or len(sap_keys) < len(bindings):
+            # The same record bound twice in one group: one after the other, in order.
+            for binding in bindings:
+                self._write_group(session, [binding], now)
+            return
+        self._write_group(session, bindings, now)
+
+    def _write_group(self, session: Session, bindings: list[Binding], now: datetime) -> None:
+        """Write bindings that share no Tagrain id and no SAP key, in a few statements."""
+        links = cast(Table, Link.__table__)
+        connection = session.connection()
+        connection.execute(
+            links.delete().where(
+                links.c.template_id == self.template_id,
+                links.c.object == bindparam("b_object"),
+                links.c.sap_key == bindparam("b_key"),
+                links.c.tagrain_id != bindparam("b_tagrain"),
+            ),
+            [
+                {"b_object": b.object, "b_key": b.sap_key, "b_tagrain": b.tagrain_id}
+                for b in bindings
+            ],
+        )
+        old: dict[tuple[str, str], Any] = {}
+        for object_name in {b.object for b in bindings}:
+            wanted = [b.tagrain_id for b in bindings if b.object == object_name]
+            for start in range(0, len(wanted), LINKS_PER_QUERY):
+                for row in connection.execute(
+                    select(
+                        links.c.id,
+                        links.c.tagrain_id,
+                        links.c.sap_secondary_key,
+                        links.c.sap_doc_num,
+                    ).where(
+                        links.c.template_id == self.template_id,
+                        links.c.object == object_name,
+                        links.c.tagrain_id.in_(wanted[start : start + LINKS_PER_QUERY]),
+                    )
+                ):
+                    old[(object_name, row.tagrain_id)] = row
+        new_rows, changed_rows = [], []
         for binding in bindings:
-            of_object = (Link.template_id == self.template_id, Link.object == binding.object)
-            session.execute(
-                delete(Link).where(
-                    *of_object,
-                    Link.sap_key == binding.sap_key,
-                    Link.tagrain_id != binding.tagrain_id,
-                )
-            )
-            old = session.execute(
-                select(Link.id, Link.sap_secondary_key, Link.sap_doc_num).where(
-                    *of_object, Link.tagrain_id == binding.tagrain_id
-                )
-            ).first()
             values = {
                 "sap_key": binding.sap_key,
                 "sap_company_db": self.company_db,
                 "fingerprint": binding.fingerprint,
                 "synced_at": now,
             }
-            if old is None:
-                session.execute(
-                    insert(Link).values(
-                        template_id=self.template_id,
-                        object=binding.object,
-                        tagrain_id=binding.tagrain_id,
-                        sap_secondary_key=binding.sap_secondary_key,
-                        sap_doc_num=binding.sap_doc_num,
+            known = old.get((binding.object, binding.tagrain_id))
+            if known is None:
+                new_rows.append(
+                    {
+                        "template_id": self.template_id,
+                        "object": binding.object,
+                        "tagrain_id": binding.tagrain_id,
+                        "sap_secondary_key": binding.sap_secondary_key,
+                        "sap_doc_num": binding.sap_doc_num,
                         **values,
-                    )
+                    }
                 )
             else:
-                session.execute(
-                    update(Link)
-                    .where(Link.id == old.id)
-                    .values(
-                        sap_secondary_key=binding.sap_secondary_key or old.sap_secondary_key,
-                        sap_doc_num=binding.sap_doc_num or old.sap_doc_num,
+                changed_rows.append(
+                    {
+                        "b_id": known.id,
+                        "sap_secondary_key": binding.sap_secondary_key or known.sap_secondary_key,
+                        "sap_doc_num": binding.sap_doc_num or known.sap_doc_num,
                         **values,
-                    )
+                    }
                 )
+        if new_rows:
+            connection.execute(links.insert(), new_rows)
+        if changed_rows:
+            connection.execute(links.update().where(links.c.id == bindparam("b_id")), changed_rows)
 
     def written(self, bindings: list[Binding]) -> None:
         """Forget bindings the store now holds (memory stays flat over a long run).
