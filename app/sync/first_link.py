@@ -28,6 +28,8 @@ from typing import Any
 
 SAP = "SAP"
 TAGRAIN = "Tagrain"
+FIRST_LINK = "first link: "
+"""What the record log puts before a first link's changes ("; "-separated)."""
 
 
 def _plain(value: Any) -> Any:

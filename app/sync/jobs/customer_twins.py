@@ -12,15 +12,16 @@ no echo, no ping-pong. The record log names every field changed, old → new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.connectors.sapb1.records import BusinessPartnerDraft, SapAddress, SapBusinessPartner
 from app.connectors.tagrain.records import Customer
 from app.sync.context import SyncContext
-from app.sync.first_link import CUSTOMER_RULES, SAP, TAGRAIN, Merged, merge
+from app.sync.first_link import CUSTOMER_RULES, FIRST_LINK, SAP, TAGRAIN, Merged, merge
 from app.sync.jobs.common_up import write_key
 from app.sync.jobs.fingerprints import customer_fingerprint
+from app.sync.jobs.master_groups import GroupSync
 from app.sync.mapping.customers import tagrain_name, tagrain_street
 from app.sync.records import RecordError
 
@@ -38,10 +39,12 @@ class TwinLink:
     merged: Merged
     customer: Customer
     """The Tagrain customer as it is after the link (written or as read)."""
+    shown: Merged
+    """The merge as the record log tells it (customer groups by name)."""
 
     def message(self, matched: str) -> str:
         """The record log's line: how the twins matched, then what changed on each side."""
-        return f"{matched}; first link: {self.merged.describe()}"
+        return f"{matched}; {FIRST_LINK}{self.shown.describe()}"
 
 
 def sap_view(bp: SapBusinessPartner, group_id: str | None) -> dict[str, Any]:
@@ -147,20 +150,45 @@ def sap_changes(
     )
 
 
+def with_group_names(
+    merged: Merged, groups: GroupSync, sap_group: tuple[str | None, int]
+) -> Merged:
+    """The merge with customer groups shown by name (``sap_group``: SAP's, as id and code)."""
+    sap_id, sap_code = sap_group
+    sap_name = getattr(groups.sap_groups().get(sap_code), "name", None)
+
+    def name(group_id: Any) -> Any:
+        if group_id is None:
+            return None
+        if group_id == sap_id and sap_name:
+            return sap_name
+        return groups.tagrain_name(group_id) or group_id
+
+    return replace(
+        merged,
+        changes=tuple(
+            replace(c, old=name(c.old), new=name(c.new)) if c.field == "group" else c
+            for c in merged.changes
+        ),
+    )
+
+
 def link_twins(
     ctx: SyncContext,
     bp: SapBusinessPartner,
     customer: Customer,
-    group_id: str | None,
+    groups: GroupSync,
     *,
     external_ref: bool = False,
 ) -> TwinLink:
     """Merge the twins, write the changes to both sides, return the merged fingerprint.
 
-    ``group_id`` is the Tagrain id of the SAP customer's group; ``external_ref``
-    also writes the CardCode into the Tagrain customer's ``external_ref``.
-    The caller binds the link with the returned fingerprint.
+    ``groups`` gives the Tagrain id of the SAP customer's group (pushed when
+    missing) and the groups' names; ``external_ref`` also writes the CardCode
+    into the Tagrain customer's ``external_ref``. The caller binds the link
+    with the returned fingerprint.
     """
+    group_id = groups.ensure(bp.group_code)
     merged = merge(CUSTOMER_RULES, sap_view(bp, group_id), tagrain_view(customer))
     draft = sap_changes(ctx, bp, merged)
     if draft is not None:
@@ -185,4 +213,5 @@ def link_twins(
         country=values["country"],
         active=values["active"],
     )
-    return TwinLink(fingerprint, merged, written)
+    shown = with_group_names(merged, groups, (group_id, bp.group_code))
+    return TwinLink(fingerprint, merged, written, shown)

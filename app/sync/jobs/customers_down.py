@@ -133,7 +133,7 @@ class CustomerResolver:
             return link.sap_key, Outcome(Action.UPDATED, target_key=link.sap_key, message=message)
         existing = self.find_existing(customer)
         if existing is not None:
-            twins = link_twins(ctx, existing, customer, self.groups.ensure(existing.group_code))
+            twins = link_twins(ctx, existing, customer, self.groups)
             if existing.tagrain_id != customer.id:
                 ctx.sap.set_customer_tagrain_id(existing.card_code, customer.id)
             ctx.binder.bind(

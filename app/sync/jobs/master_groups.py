@@ -112,6 +112,12 @@ class GroupSync:
             }
         return self._by_name
 
+    def tagrain_name(self, tagrain_id: str | None) -> str | None:
+        """The name of a Tagrain group read at the start of the run (None: not among them)."""
+        with self._lock:
+            names = self._tagrain_by_name()
+        return next((name for gid, name in names.values() if gid == tagrain_id), None)
+
     def ensure(self, code: int) -> str | None:
         """The Tagrain id of an SAP group, pushing it first when it has no link yet.
 

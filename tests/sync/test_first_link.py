@@ -1,0 +1,269 @@
+"""Linking twins on the initial load, as a user runs it: ``integration-hub init`` in a real process.
+
+A customer exists in both systems before the hub knows it: the Tagrain one
+with an address line, e-mail, phone and a till-only group; its SAP twin
+with no street, another e-mail and no phone. ``init --dry-run`` prints,
+field by field, what linking would change on each side and changes nothing
+in SAP, in Tagrain or in the store. ``init`` then merges by the first-link
+rules (app/sync/first_link.py): read back through the Service Layer and the
+Tagrain API, both sides hold the same values; the next incremental runs in
+both directions change nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData, select
+
+from app.connectors.sapb1 import ServiceLayerClient
+from app.store import Database, Run, SyncMark
+from app.sync.context import SyncContext, sap_settings
+from app.sync.first_link import CUSTOMER_RULES, SAP, TAGRAIN, merge
+from app.sync.jobs.customers_down import CustomersDownJob
+from app.sync.jobs.customers_up import CustomersUpJob
+from app.sync.runner import Runner
+from tests.support.file_keyring import sandbox_keyring
+from tests.sync.conftest import context, sandboxes, template_id
+
+__all__ = ["context", "sandboxes", "template_id"]
+
+CODE = "C000777"
+SAP_COLLECTIONS = ("BusinessPartners", "BusinessPartnerGroups", "Items", "ItemGroups")
+TAGRAIN_COLLECTIONS = (
+    "customers",
+    "customer-groups",
+    "product-groups",
+    "manufacturers",
+    "products",
+)
+RUN_TABLES = {"runs", "record_log", "run_leases"}
+"""What a preview may write: its own runs and log rows (marked preview) and its lease."""
+
+
+def add_twins(context: SyncContext) -> str:
+    """The SAP customer and its Tagrain twin (same code); returns the Tagrain id."""
+    group = context.sap.customer_groups()[0].code
+    context.sap.client.create(
+        "BusinessPartners",
+        {
+            "CardCode": CODE,
+            "CardName": "Anna Berg",
+            "CardType": "cCustomer",
+            "GroupCode": group,
+            "EmailAddress": "anna@books.example",
+            "FederalTaxID": "DE123456789",
+            "City": "Hamburg",
+            "ZipCode": "20095",
+            "Country": "DE",
+            "BPAddresses": [
+                {
+                    "AddressName": "Bill To",
+                    "AddressType": "bo_BillTo",
+                    "City": "Hamburg",
+                    "ZipCode": "20095",
+                    "Country": "DE",
+                }
+            ],
+        },
+    )
+    till_group = context.tagrain.create_customer_group("Till regulars")
+    customer = context.tagrain.create_customer(
+        {
+            "code": CODE,
+            "first_name": "Anna",
+            "last_name": "Berg-Till",
+            "email": "anna@till.example",
+            "phone": "+49 40 555 0101",
+            "group_id": till_group.id,
+            "address": {
+                "line1": "Elbchaussee 12",
+                "city": "Hamburg",
+                "postcode": "22763",
+                "country": "DE",
+            },
+        }
+    )
+    return customer.id
+
+
+def sap_twin(client: ServiceLayerClient) -> dict[str, Any]:
+    """The SAP customer's shared fields, read through the Service Layer."""
+    bp = client.get("BusinessPartners", CODE)
+    bill_to = next(a for a in bp["BPAddresses"] if a["AddressType"] == "bo_BillTo")
+    return {
+        "name": bp["CardName"],
+        "email": bp["EmailAddress"],
+        "phone": bp["Phone1"],
+        "tax_number": bp["FederalTaxID"],
+        "group": bp["GroupCode"],
+        "street": bill_to.get("Street"),
+        "city": bill_to["City"],
+        "postcode": bill_to["ZipCode"],
+        "country": bill_to["Country"],
+        "active": bp["Frozen"] != "tYES",
+    }
+
+
+def tagrain_twin(context: SyncContext, tagrain_id: str) -> dict[str, Any]:
+    """The Tagrain customer's shared fields, read through the Tagrain API."""
+    customer = context.tagrain.get_customer(tagrain_id)
+    address = customer.address
+    assert address is not None
+    return {
+        "name": f"{customer.first_name} {customer.last_name}",
+        "email": customer.email,
+        "phone": customer.phone,
+        "tax_number": customer.tax_number,
+        "group": customer.group_id,
+        "street": address.line1,
+        "city": address.city,
+        "postcode": address.postcode,
+        "country": address.country,
+        "active": customer.active,
+        "external_ref": customer.external_ref,
+    }
+
+
+def both_systems(context: SyncContext, client: ServiceLayerClient) -> dict[str, Any]:
+    """Every master record of both systems, read through their APIs."""
+    books: dict[str, Any] = {}
+    for name in SAP_COLLECTIONS:
+        books[f"SAP {name}"] = sorted(map(repr, client.iter_entities(name)))
+    for collection in TAGRAIN_COLLECTIONS:
+        records = context.tagrain.iter_records(collection, lambda raw: raw)
+        books[f"Tagrain {collection}"] = sorted(map(repr, records))
+    return books
+
+
+def store_rows(database: Database) -> dict[str, list[str]]:
+    """Every row of every store table but a run's own (runs, log rows, leases)."""
+    meta = MetaData()
+    meta.reflect(database.engine)
+    with database.engine.connect() as connection:
+        return {
+            name: sorted(map(repr, connection.execute(select(table)).all()))
+            for name, table in meta.tables.items()
+            if name not in RUN_TABLES
+        }
+
+
+def init(database_file: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``integration-hub init`` in its own process, as a user types it."""
+    script = Path(sys.executable).with_name("integration-hub")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    return subprocess.run(
+        [*command, "--database", f"sqlite:///{database_file}", "init", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_init_links_twins_by_the_rules_and_both_sides_converge(
+    database: Database,
+    database_file: Path,
+    template_id: int,
+    context: SyncContext,
+    tmp_path: Path,
+) -> None:
+    tagrain_id = add_twins(context)
+    with database.session() as session:
+        session.add(SyncMark(kind="customer", sap_key=CODE, template_id=template_id))
+    env = {**os.environ, **sandbox_keyring(tmp_path / "keyring.json")}
+    env.pop("INTEGRATION_HUB_DATABASE_URL", None)
+    client = ServiceLayerClient(sap_settings(context.rules))
+    books, store = both_systems(context, client), store_rows(database)
+    sap_before, tagrain_before = sap_twin(client), tagrain_twin(context, tagrain_id)
+    sap_group_name = context.sap.customer_groups()[0].name
+
+    preview = init(database_file, env, "--template", "Sandbox", "--dry-run")
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    out = preview.stdout
+    assert "would be linked, not duplicated" in out
+    lines = out.splitlines()
+    start = next(n for n, line in enumerate(lines) if f"{tagrain_id} <-> {CODE}" in line)
+    assert "matched SAP customer C000777" in lines[start]
+    changes = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("      "):
+            break
+        changes.append(line.strip())
+    assert sorted(changes) == sorted(
+        [
+            "Tagrain name: 'Anna Berg-Till' → 'Anna Berg'",
+            "Tagrain e-mail: 'anna@till.example' → 'anna@books.example'",
+            "SAP phone: (empty) → '+49 40 555 0101'",
+            "Tagrain tax number: (empty) → 'DE123456789'",
+            "SAP address line: (empty) → 'Elbchaussee 12'",
+            "SAP postcode: '20095' → '22763'",
+            f"Tagrain customer group: 'Till regulars' → {sap_group_name!r}",
+        ]
+    )
+    assert both_systems(context, client) == books
+    assert store_rows(database) == store
+    assert sap_twin(client) == sap_before
+    assert tagrain_twin(context, tagrain_id) == tagrain_before
+    with database.session() as session:
+        assert all(session.scalars(select(Run.dry_run)))
+
+    done = init(database_file, env, "--template", "Sandbox")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "SAP address line: (empty) → 'Elbchaussee 12'" in done.stdout
+    group_link = context.binder.by_sap("customer_groups", str(sap_before["group"]))
+    assert group_link is not None
+    sap_after, tagrain_after = sap_twin(client), tagrain_twin(context, tagrain_id)
+    merged = {
+        "name": "Anna Berg",
+        "email": "anna@books.example",
+        "phone": "+49 40 555 0101",
+        "tax_number": "DE123456789",
+        "street": "Elbchaussee 12",
+        "city": "Hamburg",
+        "postcode": "22763",
+        "country": "DE",
+        "active": True,
+    }
+    assert sap_after == {**merged, "group": sap_before["group"]}
+    assert tagrain_after == {**merged, "group": group_link.tagrain_id, "external_ref": None}
+    link = context.binder.by_tagrain("customers", tagrain_id)
+    assert link is not None and link.sap_key == CODE
+    assert client.get("BusinessPartners", CODE)["U_TG_ID"] == tagrain_id
+
+    runner = Runner(database, workers=2)
+    for job in (CustomersDownJob(context), CustomersUpJob(context)):
+        again = runner.run(job, template_id)
+        assert again.status == "succeeded", again.message
+        assert (again.created, again.updated, again.failed) == (0, 0, 0), job.object_name
+    assert sap_twin(client) == sap_after
+    assert tagrain_twin(context, tagrain_id) == tagrain_after
+    client.close()
+
+
+def test_the_rules_never_put_an_empty_value_over_a_filled_one() -> None:
+    filled = {rule.field: f"{rule.field} 1" for rule in CUSTOMER_RULES}
+    empty = {rule.field: None for rule in CUSTOMER_RULES}
+    for sap, tagrain, loser in ((filled, empty, TAGRAIN), (empty, filled, SAP)):
+        result = merge(CUSTOMER_RULES, sap, tagrain)
+        assert result.values == filled
+        assert {c.side for c in result.changes} == {loser}
+
+
+def test_the_address_comes_as_one_block_from_the_side_with_a_street() -> None:
+    sap = {"street": None, "city": "Munich", "postcode": "80331", "country": "DE"}
+    tagrain = {"street": "Elbchaussee 12", "city": "Hamburg", "postcode": None, "country": None}
+    result = merge(CUSTOMER_RULES, sap, tagrain)
+    assert {k: result.values[k] for k in sap} == {
+        "street": "Elbchaussee 12",
+        "city": "Hamburg",
+        "postcode": "80331",
+        "country": "DE",
+    }
+    both = merge(CUSTOMER_RULES, {**sap, "street": "Marienplatz 1"}, tagrain)
+    assert both.values["street"] == "Marienplatz 1" and both.values["city"] == "Munich"
+    assert {c.side for c in both.changes} == {TAGRAIN}
