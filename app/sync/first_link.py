@@ -209,3 +209,49 @@ CUSTOMER_RULES: tuple[FieldRule, ...] = (
     ),
 )
 """The customer fields both sides share, in the order the record log lists changes."""
+
+PRODUCT_RULES: tuple[FieldRule, ...] = (
+    FieldRule(
+        "name",
+        "name",
+        SAP,
+        "items are mastered in SAP; the item description is the books' (the ItemCode when "
+        "SAP has none)",
+        same=_text,
+    ),
+    FieldRule(
+        "group",
+        "product group",
+        SAP,
+        "the item group decides the G/L accounts in SAP; every SAP item has one",
+    ),
+    FieldRule(
+        "manufacturer",
+        "manufacturer",
+        SAP,
+        "SAP's when it names one; else the till's is kept and written into SAP (when that "
+        "manufacturer has an SAP twin)",
+    ),
+    FieldRule(
+        "barcode",
+        "barcode",
+        SAP,
+        "SAP's when it has one; else the barcode the till scans is kept and written into "
+        "SAP's item",
+        same=_text,
+    ),
+    FieldRule(
+        "non_stock",
+        "non-stock",
+        SAP,
+        "whether SAP keeps stock of the item (InventoryItem) is the books' decision",
+    ),
+    FieldRule("active", "active", SAP, "an item inactive in SAP must not be sold at the till"),
+)
+"""The product fields the first link merges (the price: see ``PRICE_RULE``)."""
+
+PRICE_RULE = (
+    "SAP's price in the template's price list; when that list has no price for the item, "
+    "Tagrain's price stays (prices are kept in SAP's price lists, never written there)"
+)
+"""How the first link treats a product's price (not a merged field: SAP is never written)."""

@@ -26,6 +26,7 @@ from app.sync.context import SyncContext, sap_settings
 from app.sync.first_link import CUSTOMER_RULES, SAP, TAGRAIN, merge
 from app.sync.jobs.customers_down import CustomersDownJob
 from app.sync.jobs.customers_up import CustomersUpJob
+from app.sync.jobs.products_up import ProductsUpJob
 from app.sync.runner import Runner
 from tests.support.file_keyring import sandbox_keyring
 from tests.sync.conftest import context, sandboxes, template_id
@@ -33,6 +34,8 @@ from tests.sync.conftest import context, sandboxes, template_id
 __all__ = ["context", "sandboxes", "template_id"]
 
 CODE = "C000777"
+ITEM = "A09999"
+BARCODE = "4006381333931"
 SAP_COLLECTIONS = ("BusinessPartners", "BusinessPartnerGroups", "Items", "ItemGroups")
 TAGRAIN_COLLECTIONS = (
     "customers",
@@ -89,6 +92,35 @@ def add_twins(context: SyncContext) -> str:
         }
     )
     return customer.id
+
+
+def add_item_twins(context: SyncContext) -> tuple[str, int]:
+    """An SAP item without barcode or manufacturer and its Tagrain twin (same SKU) with both.
+
+    Returns the Tagrain product id and the SAP code of the twin's manufacturer.
+    """
+    maker = next(m for m in context.sap.manufacturers() if m.name == "Acme")
+    tagrain_maker = next(m for m in context.tagrain.iter_manufacturers() if m.name == "Acme")
+    context.sap.client.create(
+        "Items",
+        {
+            "ItemCode": ITEM,
+            "ItemName": "Espresso cup",
+            "ItemsGroupCode": context.sap.item_groups()[0].code,
+            "ItemPrices": [{"PriceList": context.rules.price_list, "Price": 4.5}],
+        },
+    )
+    product = context.tagrain.create_product(
+        {
+            "sku": ITEM,
+            "name": "Cup, espresso",
+            "type": "standard",
+            "price": "4.50",
+            "barcode": BARCODE,
+            "manufacturer_id": tagrain_maker.id,
+        }
+    )
+    return product.id, maker.code
 
 
 def sap_twin(client: ServiceLayerClient) -> dict[str, Any]:
@@ -173,8 +205,10 @@ def test_init_links_twins_by_the_rules_and_both_sides_converge(
     tmp_path: Path,
 ) -> None:
     tagrain_id = add_twins(context)
+    product_id, maker = add_item_twins(context)
     with database.session() as session:
         session.add(SyncMark(kind="customer", sap_key=CODE, template_id=template_id))
+        session.add(SyncMark(kind="item", sap_key=ITEM, template_id=template_id))
     env = {**os.environ, **sandbox_keyring(tmp_path / "keyring.json")}
     env.pop("INTEGRATION_HUB_DATABASE_URL", None)
     client = ServiceLayerClient(sap_settings(context.rules))
@@ -205,6 +239,14 @@ def test_init_links_twins_by_the_rules_and_both_sides_converge(
             f"Tagrain customer group: 'Till regulars' → {sap_group_name!r}",
         ]
     )
+    item_line = next(n for n, line in enumerate(lines) if f"{ITEM} <-> {product_id}" in line)
+    assert lines[item_line + 1 : item_line + 5] == [
+        "      Tagrain name: 'Cup, espresso' → 'Espresso cup'",
+        f"      Tagrain product group: (empty) → {context.sap.item_groups()[0].name!r}",
+        "      SAP manufacturer: (empty) → 'Acme'",
+        f"      SAP barcode: (empty) → '{BARCODE}'",
+    ]
+    assert not lines[item_line + 5].startswith("      ")
     assert both_systems(context, client) == books
     assert store_rows(database) == store
     assert sap_twin(client) == sap_before
@@ -235,8 +277,23 @@ def test_init_links_twins_by_the_rules_and_both_sides_converge(
     assert link is not None and link.sap_key == CODE
     assert client.get("BusinessPartners", CODE)["U_TG_ID"] == tagrain_id
 
+    item = client.get("Items", ITEM)
+    assert (item["BarCode"], item["Manufacturer"], item["ItemName"]) == (
+        BARCODE,
+        maker,
+        "Espresso cup",
+    )
+    product = context.tagrain.get_product(product_id)
+    maker_link = context.binder.by_sap("manufacturers", str(maker))
+    assert maker_link is not None
+    assert (product.barcode, product.manufacturer_id, product.name) == (
+        BARCODE,
+        maker_link.tagrain_id,
+        "Espresso cup",
+    )
+
     runner = Runner(database, workers=2)
-    for job in (CustomersDownJob(context), CustomersUpJob(context)):
+    for job in (CustomersDownJob(context), CustomersUpJob(context), ProductsUpJob(context)):
         again = runner.run(job, template_id)
         assert again.status == "succeeded", again.message
         assert (again.created, again.updated, again.failed) == (0, 0, 0), job.object_name

@@ -12,7 +12,7 @@ no echo, no ping-pong. The record log names every field changed, old → new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from app.connectors.sapb1.records import BusinessPartnerDraft, SapAddress, SapBusinessPartner
@@ -150,29 +150,6 @@ def sap_changes(
     )
 
 
-def with_group_names(
-    merged: Merged, groups: GroupSync, sap_group: tuple[str | None, int]
-) -> Merged:
-    """The merge with customer groups shown by name (``sap_group``: SAP's, as id and code)."""
-    sap_id, sap_code = sap_group
-    sap_name = getattr(groups.sap_groups().get(sap_code), "name", None)
-
-    def name(group_id: Any) -> Any:
-        if group_id is None:
-            return None
-        if group_id == sap_id and sap_name:
-            return sap_name
-        return groups.tagrain_name(group_id) or group_id
-
-    return replace(
-        merged,
-        changes=tuple(
-            replace(c, old=name(c.old), new=name(c.new)) if c.field == "group" else c
-            for c in merged.changes
-        ),
-    )
-
-
 def link_twins(
     ctx: SyncContext,
     bp: SapBusinessPartner,
@@ -213,5 +190,5 @@ def link_twins(
         country=values["country"],
         active=values["active"],
     )
-    shown = with_group_names(merged, groups, (group_id, bp.group_code))
+    shown = groups.named(merged, "group", group_id, bp.group_code)
     return TwinLink(fingerprint, merged, written, shown)
