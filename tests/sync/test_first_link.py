@@ -23,7 +23,7 @@ from sqlalchemy import MetaData, select
 from app.connectors.sapb1 import ServiceLayerClient
 from app.store import Database, Run, SyncMark
 from app.sync.context import SyncContext, sap_settings
-from app.sync.first_link import CUSTOMER_RULES, SAP, TAGRAIN, merge
+from app.sync.first_link import CUSTOMER_RULES, PRICE_RULE, PRODUCT_RULES, SAP, TAGRAIN, merge
 from app.sync.jobs.customers_down import CustomersDownJob
 from app.sync.jobs.customers_up import CustomersUpJob
 from app.sync.jobs.products_up import ProductsUpJob
@@ -324,3 +324,12 @@ def test_the_address_comes_as_one_block_from_the_side_with_a_street() -> None:
     both = merge(CUSTOMER_RULES, {**sap, "street": "Marienplatz 1"}, tagrain)
     assert both.values["street"] == "Marienplatz 1" and both.values["city"] == "Munich"
     assert {c.side for c in both.changes} == {TAGRAIN}
+
+
+def test_the_administrators_page_lists_every_rule_with_its_reason() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "admin-first-link.md").read_text(
+        encoding="utf-8"
+    )
+    for rule in (*CUSTOMER_RULES, *PRODUCT_RULES):
+        assert f"| {rule.label} | {rule.winner} | {rule.reason} |" in page, rule.field
+    assert PRICE_RULE in page
