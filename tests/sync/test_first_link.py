@@ -28,6 +28,7 @@ from app.sync.jobs.customers_down import CustomersDownJob
 from app.sync.jobs.customers_up import CustomersUpJob
 from app.sync.jobs.products_up import ProductsUpJob
 from app.sync.runner import Runner
+from app.ui.data.preview import read_preview
 from tests.support.file_keyring import sandbox_keyring
 from tests.sync.conftest import context, sandboxes, template_id
 
@@ -253,6 +254,11 @@ def test_init_links_twins_by_the_rules_and_both_sides_converge(
     assert tagrain_twin(context, tagrain_id) == tagrain_before
     with database.session() as session:
         assert all(session.scalars(select(Run.dry_run)))
+        run_ids = list(session.scalars(select(Run.id)))
+    report = read_preview(database, "Initial Load", "init", template_id, run_ids)
+    row = next(r for r in report.rows if r.object == "customers" and r.source_id == tagrain_id)
+    assert (row.action, row.side) == ("Would link", "SAP, Tagrain")
+    assert row.detail.startswith("Tagrain name: 'Anna Berg-Till' → 'Anna Berg'; Tagrain e-mail: ")
 
     done = init(database_file, env, "--template", "Sandbox")
     assert done.returncode == 0, done.stdout + done.stderr
