@@ -278,7 +278,7 @@ def test_init_links_twins_by_the_rules_and_both_sides_converge(
         "active": True,
     }
     assert sap_after == {**merged, "group": sap_before["group"]}
-    assert tagrain_after == {**merged, "group": group_link.tagrain_id, "external_ref": None}
+    assert tagrain_after == {**merged, "group": group_link.tagrain_id, "external_ref": CODE}
     link = context.binder.by_tagrain("customers", tagrain_id)
     assert link is not None and link.sap_key == CODE
     assert client.get("BusinessPartners", CODE)["U_TG_ID"] == tagrain_id

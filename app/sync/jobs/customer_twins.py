@@ -155,15 +155,13 @@ def link_twins(
     bp: SapBusinessPartner,
     customer: Customer,
     groups: GroupSync,
-    *,
-    external_ref: bool = False,
 ) -> TwinLink:
     """Merge the twins, write the changes to both sides, return the merged fingerprint.
 
     ``groups`` gives the Tagrain id of the SAP customer's group (pushed when
-    missing) and the groups' names; ``external_ref`` also writes the CardCode
-    into the Tagrain customer's ``external_ref``. The caller binds the link
-    with the returned fingerprint.
+    missing) and the groups' names. The Tagrain customer also gets the CardCode
+    as its ``external_ref``. The caller binds the link with the returned
+    fingerprint.
     """
     group_id = groups.ensure(bp.group_code)
     merged = merge(CUSTOMER_RULES, sap_view(bp, group_id), tagrain_view(customer))
@@ -171,7 +169,7 @@ def link_twins(
     if draft is not None:
         ctx.sap.update_customer(bp.card_code, draft)
     payload = tagrain_changes(customer, merged)
-    if external_ref and customer.external_ref != bp.card_code:
+    if customer.external_ref != bp.card_code:
         payload["external_ref"] = bp.card_code
     written = customer
     if payload:

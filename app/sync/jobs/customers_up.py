@@ -201,7 +201,7 @@ class CustomersUpJob(SapSourceJob[SapBusinessPartner, Customer, str | None]):
         fingerprint: str,
     ) -> Outcome:
         matched = f"matched Tagrain customer {match.code} by {how}; linked, not duplicated"
-        twins = link_twins(self.ctx, record, match, self.groups, external_ref=True)
+        twins = link_twins(self.ctx, record, match, self.groups)
         self.index.add(twins.customer)
         self.bind(record, match.id, twins.fingerprint)
         return Outcome(Action.LINKED, target_key=match.id, message=twins.message(matched))
