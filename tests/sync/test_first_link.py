@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import MetaData, select
 
 from app.connectors.sapb1 import ServiceLayerClient
-from app.store import Database, Run, SyncMark
+from app.store import Database, RecordLog, Run, SyncMark
 from app.sync.context import SyncContext, sap_settings
 from app.sync.first_link import CUSTOMER_RULES, PRICE_RULE, PRODUCT_RULES, SAP, TAGRAIN, merge
 from app.sync.jobs.customers_down import CustomersDownJob
@@ -299,10 +299,11 @@ def test_init_links_twins_by_the_rules_and_both_sides_converge(
     )
 
     runner = Runner(database, workers=2)
-    for job in (CustomersDownJob(context), CustomersUpJob(context), ProductsUpJob(context)):
-        again = runner.run(job, template_id)
-        assert again.status == "succeeded", again.message
-        assert (again.created, again.updated, again.failed) == (0, 0, 0), job.object_name
+    for full in (False, True):
+        for job in (CustomersDownJob(context), CustomersUpJob(context), ProductsUpJob(context)):
+            again = runner.run(job, template_id, full=full)
+            assert again.status == "succeeded", again.message
+            assert (again.created, again.updated, again.failed) == (0, 0, 0), job.object_name
     assert sap_twin(client) == sap_after
     assert tagrain_twin(context, tagrain_id) == tagrain_after
     client.close()
@@ -339,3 +340,45 @@ def test_the_administrators_page_lists_every_rule_with_its_reason() -> None:
     for rule in (*CUSTOMER_RULES, *PRODUCT_RULES):
         assert f"| {rule.label} | {rule.winner} | {rule.reason} |" in page, rule.field
     assert PRICE_RULE in page
+
+
+def test_a_manufacturer_only_the_till_knows_stays_in_tagrain_and_the_link_holds(
+    database: Database, template_id: int, context: SyncContext
+) -> None:
+    till_brand = context.tagrain.create_manufacturer("Till Brand")
+    context.sap.client.create(
+        "Items",
+        {
+            "ItemCode": "A09998",
+            "ItemName": "Saucer",
+            "ItemsGroupCode": context.sap.item_groups()[0].code,
+            "ItemPrices": [{"PriceList": context.rules.price_list, "Price": 2.5}],
+        },
+    )
+    product = context.tagrain.create_product(
+        {
+            "sku": "A09998",
+            "name": "Saucer",
+            "type": "standard",
+            "price": "2.50",
+            "manufacturer_id": till_brand.id,
+        }
+    )
+    with database.session() as session:
+        session.add(SyncMark(kind="item", sap_key="A09998", template_id=template_id))
+    runner = Runner(database, workers=1)
+    linked = runner.run(ProductsUpJob(context), template_id)
+    assert linked.status == "succeeded", linked.message
+    with database.session() as session:
+        message = session.scalars(
+            select(RecordLog.message).where(
+                RecordLog.run_id == linked.run_id, RecordLog.source_id == "A09998"
+            )
+        ).one()
+    assert message is not None and "Tagrain's manufacturer is kept there" in message
+    assert "manufacturer:" not in message
+    assert context.sap.client.get("Items", "A09998")["Manufacturer"] == -1
+    assert context.tagrain.get_product(product.id).manufacturer_id == till_brand.id
+    again = runner.run(ProductsUpJob(context), template_id, full=True)
+    assert (again.created, again.updated, again.failed, again.skipped) == (0, 0, 0, 1)
+    assert context.tagrain.get_product(product.id).manufacturer_id == till_brand.id

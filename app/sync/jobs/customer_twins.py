@@ -113,7 +113,7 @@ def tagrain_changes(customer: Customer, merged: Merged) -> dict[str, Any]:
 
 
 def sap_changes(
-    ctx: SyncContext, bp: SapBusinessPartner, merged: Merged
+    bp: SapBusinessPartner, merged: Merged, groups: GroupSync
 ) -> BusinessPartnerDraft | None:
     """The business partner update that brings SAP to the merged values (None: nothing)."""
     changed = merged.on(SAP)
@@ -122,13 +122,12 @@ def sap_changes(
     values = merged.values
     group_code = None
     if "group" in changed:
-        link = ctx.binder.by_tagrain("customer_groups", str(values["group"]))
-        if link is None:
+        group_code = groups.sap_code_of(str(values["group"]))
+        if group_code is None:
             raise RecordError(
-                f"the Tagrain customer group {values['group']} has no SAP twin yet; "
-                "synchronize Customer Groups first"
+                f"the Tagrain customer group {values['group']} has no SAP twin; "
+                "SAP needs a customer group of the same name"
             )
-        group_code = int(link.sap_key)
     address = None
     if any(part in changed for part in ADDRESS):
         address = SapAddress(
@@ -165,7 +164,7 @@ def link_twins(
     """
     group_id = groups.ensure(bp.group_code)
     merged = merge(CUSTOMER_RULES, sap_view(bp, group_id), tagrain_view(customer))
-    draft = sap_changes(ctx, bp, merged)
+    draft = sap_changes(bp, merged, groups)
     if draft is not None:
         ctx.sap.update_customer(bp.card_code, draft)
     payload = tagrain_changes(customer, merged)

@@ -119,6 +119,21 @@ class GroupSync:
             names = self._tagrain_by_name()
         return next((name for gid, name in names.values() if gid == tagrain_id), None)
 
+    def sap_code_of(self, tagrain_id: str) -> int | None:
+        """The SAP code of a Tagrain group: its link, else the SAP group of the same name.
+
+        A group found by name is linked on the way (as the groups job would);
+        None when SAP has no such group.
+        """
+        link = self.ctx.binder.by_tagrain(self.kind.object_name, tagrain_id)
+        if link is not None:
+            return int(link.sap_key)
+        name = (self.tagrain_name(tagrain_id) or "").casefold()
+        for code, group in self.sap_groups().items():
+            if name and group.name.casefold() == name and self.ensure(code) == tagrain_id:
+                return code
+        return None
+
     def named(self, merged: Merged, field: str, sap_id: str | None, sap_code: int | None) -> Merged:
         """The merge with this kind's groups shown by name in ``field``'s change.
 

@@ -222,7 +222,21 @@ class ProductsUpJob(SapSourceJob[SapItem, Product, ItemDependencies]):
             sap_deps.manufacturer_id,
             item.manufacturer,
         )
-        notes = (f"{matched}; {FIRST_LINK}{shown.describe()}", type_note(record, match))
+        kept_only = None
+        if deps.manufacturer_id != sap_deps.manufacturer_id:
+            shown = replace(
+                shown,
+                changes=tuple(c for c in shown.changes if c.field != "manufacturer"),
+            )
+            kept_only = (
+                "Tagrain's manufacturer is kept there; SAP has no manufacturer of that name, "
+                "so the item's stays empty"
+            )
+        notes = (
+            f"{matched}; {FIRST_LINK}{shown.describe()}",
+            kept_only,
+            type_note(record, match),
+        )
         return Outcome(Action.LINKED, target_key=match.id, message="; ".join(n for n in notes if n))
 
     def fill_sap(
@@ -237,10 +251,7 @@ class ProductsUpJob(SapSourceJob[SapItem, Product, ItemDependencies]):
         filled = merged.on(SAP)
         barcode = filled.get("barcode")
         maker_id = filled.get("manufacturer")
-        maker = None
-        if maker_id is not None:
-            link = self.ctx.binder.by_tagrain(MANUFACTURERS.object_name, maker_id)
-            maker = int(link.sap_key) if link is not None else None
+        maker = None if maker_id is None else self.manufacturers.sap_code_of(maker_id)
         if barcode is not None or maker is not None:
             self.ctx.sap.fill_item(record.item_code, barcode=barcode, manufacturer=maker)
         item = replace(
