@@ -229,8 +229,8 @@ PRODUCT_RULES: tuple[FieldRule, ...] = (
         "manufacturer",
         "manufacturer",
         SAP,
-        "SAP's when it names one; else the till's is kept and written into SAP (when that "
-        "manufacturer has an SAP twin)",
+        "SAP's when it names one; else the till's is kept and written into SAP (when SAP has "
+        "a manufacturer of that name)",
     ),
     FieldRule(
         "barcode",
