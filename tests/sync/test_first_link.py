@@ -306,6 +306,15 @@ def test_init_links_twins_by_the_rules_and_both_sides_converge(
             assert (again.created, again.updated, again.failed) == (0, 0, 0), job.object_name
     assert sap_twin(client) == sap_after
     assert tagrain_twin(context, tagrain_id) == tagrain_after
+
+    moved = {"line1": "Große Elbstraße 1", "city": "Hamburg", "postcode": "22767", "country": "DE"}
+    context.tagrain.update_customer(tagrain_id, {"address": moved})
+    down = runner.run(CustomersDownJob(context), template_id)
+    assert down.updated == 1
+    assert (sap_twin(client)["street"], sap_twin(client)["postcode"]) == (moved["line1"], "22767")
+    up = runner.run(CustomersUpJob(context), template_id, full=True)
+    assert (up.created, up.updated, up.failed) == (0, 0, 0)
+    assert tagrain_twin(context, tagrain_id)["street"] == moved["line1"]
     client.close()
 
 

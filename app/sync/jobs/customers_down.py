@@ -18,6 +18,7 @@ last sync, the later change wins and the record log says which.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
 from app.connectors.sapb1.records import BusinessPartnerDraft, SapBusinessPartner
@@ -121,7 +122,8 @@ class CustomerResolver:
                     target_key=link.sap_key,
                     message="changed on both sides; SAP's change is later and wins",
                 )
-            ctx.sap.update_customer(link.sap_key, self.draft(customer, link.sap_key))
+            draft = replace(self.draft(customer, link.sap_key), bill_to=bp.bill_to_name)
+            ctx.sap.update_customer(link.sap_key, draft)
             ctx.binder.bind("customers", customer.id, link.sap_key, fingerprint=fingerprint)
             notes = (
                 "changed on both sides; Tagrain's change is later and wins"
