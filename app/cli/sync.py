@@ -34,6 +34,12 @@ def register(subparsers: Any) -> None:
         help="initial load: groups, marked customers and items, all Tagrain customers",
     )
     template_option(init)
+    init.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what the load would create, and what linking twins would change on each "
+        "side, field by field; write nothing",
+    )
     runs = add_command(subparsers, "runs", run, help="list recent sync runs")
     runs.add_argument(
         "--failed",
@@ -196,7 +202,7 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    """``integration-hub init``: the initial load, then the matches for review."""
+    """``integration-hub init [--dry-run]``: the initial load, then the matches for review."""
     from sqlalchemy import select
 
     from app.store import RecordLog, Run, open_database
@@ -205,25 +211,57 @@ def _init(args: argparse.Namespace) -> int:
     database = open_database(args.database)
     started = datetime.now().astimezone()
     try:
-        code = _run_objects(database, list(INIT_ORDER), args.template, trigger="init", full=True)
+        code = _run_objects(
+            database,
+            list(INIT_ORDER),
+            args.template,
+            trigger="init",
+            full=True,
+            dry_run=args.dry_run,
+        )
         with database.session() as session:
             linked = session.execute(
                 select(
                     RecordLog.object, RecordLog.source_id, RecordLog.target_key, RecordLog.message
                 )
                 .join(Run, Run.id == RecordLog.run_id)
-                .where(RecordLog.action == "linked", Run.started_at >= started)
-                .order_by(RecordLog.object, RecordLog.source_id)
+                .where(
+                    RecordLog.action == "linked",
+                    Run.started_at >= started,
+                    Run.dry_run.is_(args.dry_run),
+                )
+                .order_by(RecordLog.id)
             ).all()
-        print(
-            f"\n{len(linked)} records already existed on both sides and were linked, "
-            "not duplicated:"
-        )
-        for object_name, source_id, target_key, message in linked:
-            print(f"  {object_name}: {source_id} <-> {target_key}  {message or ''}".rstrip())
+        _print_linked(linked, dry_run=args.dry_run)
         return code
     finally:
         database.dispose()
+
+
+def _print_linked(rows: Any, *, dry_run: bool) -> None:
+    """The twins linked (or, in a preview, to be linked), each with its field changes.
+
+    A preview runs each direction on its own, so a pair both directions would
+    link is listed once.
+    """
+    from app.sync.first_link import FIRST_LINK
+
+    seen: set[frozenset[str]] = set()
+    listed: list[tuple[str, str, str, str]] = []
+    for object_name, source_id, target_key, message in rows:
+        pair = frozenset((object_name.removesuffix("_up"), source_id, target_key or ""))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        _, _, text = (message or "").rpartition(" — ") if dry_run else ("", "", message or "")
+        listed.append((object_name, source_id, target_key or "", text))
+    verb = "would be linked, not duplicated" if dry_run else "were linked, not duplicated"
+    print(f"\n{len(listed)} records already existed on both sides and {verb}:")
+    for object_name, source_id, target_key, text in listed:
+        head, _, changes = text.partition(FIRST_LINK)
+        print(f"  {object_name}: {source_id} <-> {target_key}  {head.rstrip('; ')}".rstrip())
+        for change in filter(None, changes.split("; ")):
+            print(f"      {change}")
 
 
 def _runs(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from app.connectors.sapb1.client import ServiceLayerClient
 from app.connectors.sapb1.credits import InvoiceCredits, read_invoice_credits
@@ -205,6 +206,12 @@ class SapCompany(SapLists):
         """Write the Tagrain id (the cross-reference code) into the item's user field."""
         self.client.update("Items", item_code, {"U_TG_ID": tagrain_id})
 
+    def fill_item(
+        self, item_code: str, *, barcode: str | None = None, manufacturer: int | None = None
+    ) -> None:
+        """Give an item the barcode and/or manufacturer it lacks (None: leave as it is)."""
+        self.client.update("Items", item_code, item_fill(barcode, manufacturer))
+
     def find_document(self, kind: str, tagrain_id: str) -> DocumentRef | None:
         """The document of this kind that carries the Tagrain id (not cancelled first).
 
@@ -317,6 +324,16 @@ class SapCompany(SapLists):
     def stock(self, item_codes: Iterable[str]) -> Iterator[SapItem]:
         """Items with their stock per warehouse, for the inventory snapshot."""
         yield from self.items(codes=item_codes, with_stock=True)
+
+
+def item_fill(barcode: str | None, manufacturer: int | None) -> dict[str, Any]:
+    """The Items PATCH body of ``fill_item``."""
+    body: dict[str, Any] = {}
+    if barcode is not None:
+        body["BarCode"] = barcode
+    if manufacturer is not None:
+        body["Manufacturer"] = manufacturer
+    return body
 
 
 def _chunks(values: list[str], size: int) -> Iterator[list[str]]:

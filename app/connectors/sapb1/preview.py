@@ -17,7 +17,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.connectors.sapb1.client import ServiceLayerClient
-from app.connectors.sapb1.company import SapCompany
+from app.connectors.sapb1.company import SapCompany, item_fill
 from app.connectors.sapb1.records import (
     CREDIT_MEMO,
     INCOMING_PAYMENT,
@@ -100,6 +100,12 @@ class PreviewSapCompany(SapCompany):
 
     def set_item_tagrain_id(self, item_code: str, tagrain_id: str) -> None:
         self._on_write("update", "item", item_code, f"U_TG_ID = {tagrain_id}")
+
+    def fill_item(
+        self, item_code: str, *, barcode: str | None = None, manufacturer: int | None = None
+    ) -> None:
+        fields = ", ".join(f"{k} = {v}" for k, v in item_fill(barcode, manufacturer).items())
+        self._on_write("update", "item", item_code, fields)
 
     def document(self, kind: str, entry: int) -> DocumentRef:
         if entry < 0:

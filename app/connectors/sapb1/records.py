@@ -89,6 +89,8 @@ class SapBusinessPartner:
     tagrain_id: str | None
     address: SapAddress
     updated_at: dt.datetime | None
+    bill_to_name: str | None = None
+    """The AddressName of the bill-to row the address is read from (None: the header's)."""
 
     @classmethod
     def from_entity(cls, raw: dict[str, Any]) -> SapBusinessPartner:
@@ -114,6 +116,7 @@ class SapBusinessPartner:
                 country=bill_to.get("Country") or raw.get("Country") or None,
             ),
             updated_at=sap_updated_at(raw),
+            bill_to_name=bill_to.get("AddressName") or None,
         )
 
 
@@ -156,6 +159,8 @@ class BusinessPartnerDraft:
     tagrain_id: str | None = None
     address: SapAddress | None = None
     active: bool = True
+    bill_to: str | None = None
+    """The bill-to row (AddressName) an update changes along with the header's address."""
 
     def to_entity(self, creating: bool) -> dict[str, Any]:
         """The SL body (POST when creating, PATCH otherwise)."""
@@ -184,6 +189,17 @@ class BusinessPartnerDraft:
             body["ZipCode"] = self.address.zip_code
             body["Country"] = self.address.country
             body["Address"] = self.address.street
+            if self.bill_to and not creating:
+                body["BPAddresses"] = [
+                    {
+                        "AddressName": self.bill_to,
+                        "AddressType": "bo_BillTo",
+                        "Street": self.address.street,
+                        "City": self.address.city,
+                        "ZipCode": self.address.zip_code,
+                        "Country": self.address.country,
+                    }
+                ]
         return body
 
 

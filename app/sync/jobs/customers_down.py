@@ -4,7 +4,9 @@ Scheduled runs read what changed since the watermark; "Sync Now" is a full
 download of every Tagrain customer, whatever its timestamp, as the product
 page promises. A Tagrain customer is linked, not duplicated, when SAP already
 has it: by the Tagrain id in ``U_TG_ID``, by its ERP code (``external_ref`` or
-``code``), then by e-mail. New customers get the template's customer group
+``code``), then by e-mail; the first link merges the twins field by field
+(``customer_twins``, rules in ``app.sync.first_link``) and writes the merged
+values to both sides. New customers get the template's customer group
 (or the group linked to theirs), currency, price list and code prefix.
 
 Echo suppression: the link keeps a fingerprint of the shared fields as last
@@ -16,6 +18,7 @@ last sync, the later change wins and the record log says which.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
 from app.connectors.sapb1.records import BusinessPartnerDraft, SapBusinessPartner
@@ -23,7 +26,9 @@ from app.connectors.tagrain.records import Customer
 from app.sync.binder import note_dependency
 from app.sync.context import SyncContext
 from app.sync.jobs.common_down import DownContext, Malformed, TagrainSourceJob, tolerant
+from app.sync.jobs.customer_twins import link_twins
 from app.sync.jobs.fingerprints import sap_customer_fingerprint, tagrain_customer_fingerprint
+from app.sync.jobs.master_groups import CUSTOMER_GROUPS, GroupSync
 from app.sync.mapping.customers import (
     CustomerDependencies,
     map_customer,
@@ -51,6 +56,7 @@ class CustomerResolver:
 
     def __init__(self, down: DownContext) -> None:
         self.down = down
+        self.groups = GroupSync(down.ctx, CUSTOMER_GROUPS)
 
     def card_code_for(self, customer_id: str | None) -> str | None:
         """The CardCode of a document's customer, created when SAP lacks it.
@@ -116,7 +122,8 @@ class CustomerResolver:
                     target_key=link.sap_key,
                     message="changed on both sides; SAP's change is later and wins",
                 )
-            ctx.sap.update_customer(link.sap_key, self.draft(customer, link.sap_key))
+            draft = replace(self.draft(customer, link.sap_key), bill_to=bp.bill_to_name)
+            ctx.sap.update_customer(link.sap_key, draft)
             ctx.binder.bind("customers", customer.id, link.sap_key, fingerprint=fingerprint)
             notes = (
                 "changed on both sides; Tagrain's change is later and wins"
@@ -128,15 +135,15 @@ class CustomerResolver:
             return link.sap_key, Outcome(Action.UPDATED, target_key=link.sap_key, message=message)
         existing = self.find_existing(customer)
         if existing is not None:
+            twins = link_twins(ctx, existing, customer, self.groups)
             if existing.tagrain_id != customer.id:
                 ctx.sap.set_customer_tagrain_id(existing.card_code, customer.id)
-            # Linking acknowledges this Tagrain version without overwriting SAP;
-            # later changes on either side flow as usual.
-            ctx.binder.bind("customers", customer.id, existing.card_code, fingerprint=fingerprint)
+            ctx.binder.bind(
+                "customers", customer.id, existing.card_code, fingerprint=twins.fingerprint
+            )
+            matched = f"matched SAP customer {existing.card_code}; linked, not duplicated"
             return existing.card_code, Outcome(
-                Action.LINKED,
-                target_key=existing.card_code,
-                message=f"matched SAP customer {existing.card_code}; linked, not duplicated",
+                Action.LINKED, target_key=existing.card_code, message=twins.message(matched)
             )
         card_code = new_card_code(customer, ctx.rules)
         ctx.sap.create_customer(self.draft(customer, card_code))

@@ -11,7 +11,9 @@ one Tagrain customer is one SAP business partner whichever side created it.
 A customer without a link is matched before anything is created: by the
 Tagrain id SAP already carries (``U_TG_ID``), by ``external_ref`` or ``code``
 equal to the CardCode, then by e-mail; a match is linked and brought up to
-SAP's data, not duplicated. The Tagrain id is written back to ``U_TG_ID``.
+merged with SAP's field by field (``customer_twins``, rules in
+``app.sync.first_link``), not duplicated; the merged values are written to
+both sides. The Tagrain id is written back to ``U_TG_ID``.
 
 The link keeps the fingerprint of the shared fields (``fingerprints``); an
 SAP change with the link's fingerprint is an echo of the other direction and
@@ -29,6 +31,7 @@ from app.connectors.sapb1.records import SapBusinessPartner
 from app.connectors.tagrain.records import Customer
 from app.sync.binder import Binding
 from app.sync.context import SyncContext
+from app.sync.jobs.customer_twins import link_twins
 from app.sync.jobs.fingerprints import sap_customer_fingerprint, tagrain_customer_fingerprint
 from app.sync.jobs.master_groups import CUSTOMER_GROUPS, GroupSync
 from app.sync.jobs.sap_source import SapSourceJob
@@ -197,10 +200,8 @@ class CustomersUpJob(SapSourceJob[SapBusinessPartner, Customer, str | None]):
         how: str,
         fingerprint: str,
     ) -> Outcome:
-        message = f"matched Tagrain customer {match.code} by {how}; linked, not duplicated"
-        same = tagrain_customer_fingerprint(match, self.ctx.binder) == fingerprint
-        if not same or match.external_ref != record.card_code:
-            payload = customer_payload(record, deps, match)
-            self.index.add(self.write(record, match.id, payload, f"link:{match.id}"))
-        self.bind(record, match.id, fingerprint)
-        return Outcome(Action.LINKED, target_key=match.id, message=message)
+        matched = f"matched Tagrain customer {match.code} by {how}; linked, not duplicated"
+        twins = link_twins(self.ctx, record, match, self.groups)
+        self.index.add(twins.customer)
+        self.bind(record, match.id, twins.fingerprint)
+        return Outcome(Action.LINKED, target_key=match.id, message=twins.message(matched))

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.connectors.sapb1.company import SapCompany
 from app.connectors.sapb1.records import SapGroup
@@ -23,6 +23,7 @@ from app.connectors.tagrain.client import TagrainClient
 from app.connectors.tagrain.errors import TagrainNotFoundError
 from app.sync.binder import note_dependency
 from app.sync.context import SyncContext
+from app.sync.first_link import Merged
 from app.sync.jobs.common_up import relink, write_key
 from app.sync.jobs.errors import translate_errors
 from app.sync.jobs.fingerprints import digest
@@ -111,6 +112,49 @@ class GroupSync:
                 g.name.casefold(): (g.id, g.name) for g in self.kind.tagrain_list(self.ctx.tagrain)
             }
         return self._by_name
+
+    def tagrain_name(self, tagrain_id: str | None) -> str | None:
+        """The name of a Tagrain group read at the start of the run (None: not among them)."""
+        with self._lock:
+            names = self._tagrain_by_name()
+        return next((name for gid, name in names.values() if gid == tagrain_id), None)
+
+    def sap_code_of(self, tagrain_id: str) -> int | None:
+        """The SAP code of a Tagrain group: its link, else the SAP group of the same name.
+
+        A group found by name is linked on the way (as the groups job would);
+        None when SAP has no such group.
+        """
+        link = self.ctx.binder.by_tagrain(self.kind.object_name, tagrain_id)
+        if link is not None:
+            return int(link.sap_key)
+        name = (self.tagrain_name(tagrain_id) or "").casefold()
+        for code, group in self.sap_groups().items():
+            if name and group.name.casefold() == name and self.ensure(code) == tagrain_id:
+                return code
+        return None
+
+    def named(self, merged: Merged, field: str, sap_id: str | None, sap_code: int | None) -> Merged:
+        """The merge with this kind's groups shown by name in ``field``'s change.
+
+        ``sap_id`` and ``sap_code``: the SAP record's group, as Tagrain id and SAP code.
+        """
+        sap_group = self.sap_groups().get(sap_code) if sap_code is not None else None
+
+        def name(group_id: Any) -> Any:
+            if group_id is None:
+                return None
+            if group_id == sap_id and sap_group is not None:
+                return sap_group.name
+            return self.tagrain_name(group_id) or group_id
+
+        return replace(
+            merged,
+            changes=tuple(
+                replace(c, old=name(c.old), new=name(c.new)) if c.field == field else c
+                for c in merged.changes
+            ),
+        )
 
     def ensure(self, code: int) -> str | None:
         """The Tagrain id of an SAP group, pushing it first when it has no link yet.

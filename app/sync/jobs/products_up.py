@@ -5,7 +5,9 @@ ManageBatchNumbers, ``non_stock`` from InventoryItem, the price from the
 template's price list, the group and manufacturer through their links
 (pushed first when missing). Products are added and updated, never
 deleted. An item without a link is matched by SKU, then by barcode, before
-anything is created; the Tagrain id is written back as the item's
+anything is created; the first link merges the twins by ``first_link.PRODUCT_RULES``
+(SAP's values, but a barcode or manufacturer only Tagrain has is kept and
+written into SAP's item); the Tagrain id is written back as the item's
 cross-reference code (``U_TG_ID``). Variant and gift-card products are
 mastered in Tagrain and left alone here.
 
@@ -20,7 +22,7 @@ our own write-back coming round again) is skipped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +31,7 @@ from app.connectors.tagrain.parsing import format_decimal
 from app.connectors.tagrain.records import Product
 from app.sync.binder import Binding
 from app.sync.context import SyncContext
+from app.sync.first_link import FIRST_LINK, PRODUCT_RULES, SAP, Merged, merge
 from app.sync.jobs.fingerprints import digest
 from app.sync.jobs.master_groups import MANUFACTURERS, PRODUCT_GROUPS, GroupSync
 from app.sync.jobs.sap_source import SapSourceJob
@@ -208,8 +211,79 @@ class ProductsUpJob(SapSourceJob[SapItem, Product, ItemDependencies]):
     ) -> Outcome:
         if match.type in TAGRAIN_MASTERED:
             return tagrain_mastered(match)
-        message = f"matched Tagrain product {match.sku} by {how}; linked, not duplicated"
-        message = "; ".join(m for m in (message, type_note(record, match)) if m)
-        updated = self.write(record, match.id, product_payload(record, deps), f"link:{match.id}")
-        self.done(record, updated, fingerprint)
-        return Outcome(Action.LINKED, target_key=match.id, message=message)
+        matched = f"matched Tagrain product {match.sku} by {how}; linked, not duplicated"
+        merged = merge(PRODUCT_RULES, item_view(record, deps), product_view(match))
+        item, deps, sap_deps = self.fill_sap(record, deps, merged)
+        updated = self.write(record, match.id, product_payload(item, deps), f"link:{match.id}")
+        self.done(record, updated, product_fingerprint(product_payload(item, sap_deps)))
+        shown = self.manufacturers.named(
+            self.groups.named(merged, "group", deps.group_id, record.group_code),
+            "manufacturer",
+            sap_deps.manufacturer_id,
+            item.manufacturer,
+        )
+        kept_only = None
+        if deps.manufacturer_id != sap_deps.manufacturer_id:
+            shown = replace(
+                shown,
+                changes=tuple(c for c in shown.changes if c.field != "manufacturer"),
+            )
+            kept_only = (
+                "Tagrain's manufacturer is kept there; SAP has no manufacturer of that name, "
+                "so the item's stays empty"
+            )
+        notes = (
+            f"{matched}; {FIRST_LINK}{shown.describe()}",
+            kept_only,
+            type_note(record, match),
+        )
+        return Outcome(Action.LINKED, target_key=match.id, message="; ".join(n for n in notes if n))
+
+    def fill_sap(
+        self, record: SapItem, deps: ItemDependencies, merged: Merged
+    ) -> tuple[SapItem, ItemDependencies, ItemDependencies]:
+        """Write into SAP's item the barcode and manufacturer it lacks and Tagrain has.
+
+        Returns the item as SAP now holds it, what Tagrain keeps, and SAP's
+        dependencies (a Tagrain manufacturer without an SAP twin stays in
+        Tagrain only).
+        """
+        filled = merged.on(SAP)
+        barcode = filled.get("barcode")
+        maker_id = filled.get("manufacturer")
+        maker = None if maker_id is None else self.manufacturers.sap_code_of(maker_id)
+        if barcode is not None or maker is not None:
+            self.ctx.sap.fill_item(record.item_code, barcode=barcode, manufacturer=maker)
+        item = replace(
+            record,
+            barcode=barcode or record.barcode,
+            manufacturer=record.manufacturer if maker is None else maker,
+        )
+        kept = ItemDependencies(deps.group_id, maker_id or deps.manufacturer_id)
+        sap_deps = kept if maker is not None or maker_id is None else deps
+        return item, kept, sap_deps
+
+
+def item_view(item: SapItem, deps: ItemDependencies) -> dict[str, Any]:
+    """An SAP item's fields the first link merges."""
+    payload = product_payload(item, deps)
+    return {
+        "name": payload["name"],
+        "group": deps.group_id,
+        "manufacturer": deps.manufacturer_id,
+        "barcode": item.barcode,
+        "non_stock": not item.inventory_item,
+        "active": item.active,
+    }
+
+
+def product_view(product: Product) -> dict[str, Any]:
+    """A Tagrain product's fields the first link merges."""
+    return {
+        "name": product.name,
+        "group": product.group_id,
+        "manufacturer": product.manufacturer_id,
+        "barcode": product.barcode,
+        "non_stock": product.non_stock,
+        "active": product.active,
+    }

@@ -6,7 +6,8 @@ invoice Invoices:-3 (C00012, …); would create SAP incoming payment …"), or
 why it waits or fails. ``read_preview`` turns the log rows of the preview's
 runs into ``PreviewRow``s: the object, the source id, what would happen, on
 which side, to what, and the detail, with counts for the form's summary
-line. It reads the store, so it runs on a worker.
+line. It reads the store, so it runs on a worker. A first link of twins puts the
+field changes it would make (``SAP e-mail: 'a' → 'b'``) first in the detail.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.store import Database, RecordLog
+from app.sync.first_link import FIRST_LINK
 
 PREVIEW_LIMIT = 50_000
 """Rows a preview window reads at most; the counts of the runs cover every record."""
@@ -201,6 +203,10 @@ def preview_row(
     else:
         side, what = TARGETS.get(object_name, ("", ""))
         detail = rest
+    if kind == "linked" and FIRST_LINK in rest:
+        matched, _, changes = rest.partition(FIRST_LINK)
+        writes_text = detail.partition(" — ")[0] if writes else ""
+        detail = "; ".join(p for p in (changes, matched.rstrip("; "), writes_text) if p)
     return PreviewRow(
         object=object_name,
         source_id=source_id,
