@@ -112,8 +112,8 @@ def test_preview_of_sales_lists_what_would_be_written_and_writes_nothing(
     created = [r for r in sales if r.kind == "created"]
     assert len(created) == 59 and all(r.action == "Would create" for r in created)
     assert all(r.side.startswith("SAP") and "A/R invoice" in r.what for r in created)
-    # A sale whose customer is linked for the first time also brings the Tagrain
-    # customer to the merged values (docs/admin-guide.md, "First link of twins"): nothing else there.
+    # A sale whose customer is linked for the first time also brings the Tagrain customer
+    # to the merged values (docs/admin-guide.md, "First link of twins"): nothing else there.
     tagrain = [r for r in created if r.side == "SAP, Tagrain"]
     assert tagrain and all("customer" in r.what.split(", ") for r in tagrain)
     assert all(r.target_key.startswith("Invoices:-") for r in created)
