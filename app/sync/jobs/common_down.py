@@ -54,6 +54,11 @@ class RunCache:
                 self._values[(kind, key)] = value
         return value
 
+    def holds(self, kind: str, key: str) -> bool:
+        """Whether a value is cached (without loading it)."""
+        with self._lock:
+            return (kind, key) in self._values
+
     def put(self, kind: str, key: str, value: object) -> None:
         """Store a value learnt in bulk (a prefetch)."""
         with self._lock:
@@ -108,8 +113,13 @@ class DownContext:
         )
 
     def prefetch_items(self, skus: Iterable[str]) -> None:
-        """Learn in one request which of these SKUs SAP has, and how it tracks them."""
-        wanted = sorted(set(skus))
+        """Learn in one request which of these SKUs SAP has, and how it tracks them.
+
+        SKUs already known this run are not asked again.
+        """
+        wanted = sorted(sku for sku in set(skus) if not self.cache.holds("item", sku))
+        if not wanted:
+            return
         present = self.ctx.sap.item_tracking(wanted)
         for sku in wanted:
             self.cache.put("item", sku, sku in present)
