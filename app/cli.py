@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from app import __version__, cli_company, cli_reconcile, cli_settings, logsetup, paths
+from app import __version__, cli_company, cli_reconcile, cli_settings, cli_store, logsetup, paths
 from app.store.database import DATABASE_URL_ENV, DatabaseError, open_database, resolve_url
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_settings.add_commands(commands, _Parser)
     cli_company.add_commands(commands, _Parser)
     cli_reconcile.add_commands(commands, _Parser)
+    cli_store.register(commands)
     service = commands.add_parser(
         "service", help="run the scheduler headless (for a Windows service or systemd unit)"
     )
@@ -364,6 +365,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "settings": cli_settings.cmd_settings,
     "company": cli_company.cmd_company,
     "reconcile": cli_reconcile.cmd_reconcile,
+    "store": cli_store.run,
 }
 
 
