@@ -260,8 +260,8 @@ class RecordLog(Base):
 
     __tablename__ = "record_log"
     __table_args__ = (
-        Index("ix_record_log_run_status", "run_id", "status"),
-        Index("ix_record_log_object_source", "object", "source_id", "status"),
+        Index("ix_record_log_run_status", "run_id", "status", "action"),
+        Index("ix_record_log_status_source", "status", "object", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.message import EmailMessage
@@ -23,6 +23,9 @@ from app.store import DailySummary, Database, PendingRetry, RecordLog, Run, Temp
 from app.sync import waiting as waits
 from app.sync.jobs import JOB_LABELS
 from app.sync.reconcile import daily as reconciled
+
+SOURCE_CHUNK = 500
+"""Source ids per look-up (SQL Server takes at most 2,100 parameters a statement)."""
 
 
 @dataclass(frozen=True)
@@ -71,10 +74,35 @@ class DayCounts:
 
 
 def day_counts(session: Session, day: date, tz: tzinfo) -> DayCounts:
-    """Runs, successes, retries and failures of ``day`` (local to ``tz``), from the record log."""
+    """Runs, successes, retries and failures of ``day`` (local to ``tz``), from the record log.
+
+    The day's runs come first (by their start time); their records are then
+    read by run id, so a log of millions of rows is searched, never scanned.
+    """
     start, end = day_bounds(day, tz)
-    earlier, later, later_run = aliased(RecordLog), aliased(RecordLog), aliased(Run)
     in_day = and_(Run.started_at >= start, Run.started_at < end, Run.dry_run.is_(False))
+    owner = {
+        run_id: (template_id, object_name)
+        for run_id, template_id, object_name in session.execute(
+            select(Run.id, Run.template_id, Run.object).where(in_day)
+        )
+    }
+    runs: dict[tuple[int, str], int] = {}
+    for key in owner.values():
+        runs[key] = runs.get(key, 0) + 1
+    day_runs = select(Run.id).where(in_day)
+    succeeded: dict[tuple[int, str], int] = {}
+    for run_id, count in session.execute(
+        select(RecordLog.run_id, func.count(RecordLog.id))
+        .where(
+            RecordLog.run_id.in_(day_runs),
+            RecordLog.status == "ok",
+            RecordLog.action != "skipped",
+        )
+        .group_by(RecordLog.run_id)
+    ):
+        succeeded[owner[run_id]] = succeeded.get(owner[run_id], 0) + count
+    later, later_run = aliased(RecordLog), aliased(Run)
     went_through_later = (
         select(later.id)
         .join(later_run, later_run.id == later.run_id)
@@ -88,54 +116,61 @@ def day_counts(session: Session, day: date, tz: tzinfo) -> DayCounts:
         )
         .exists()
     )
-    runs = _by_key(
+    failed = _distinct_sources(
+        owner,
         session.execute(
-            select(Run.template_id, Run.object, func.count(Run.id))
-            .where(in_day)
-            .group_by(Run.template_id, Run.object)
-        ).all()
-    )
-    succeeded = _by_key(
-        session.execute(
-            select(Run.template_id, Run.object, func.count(RecordLog.id))
-            .join(Run, Run.id == RecordLog.run_id)
-            .where(in_day, RecordLog.action != "skipped", RecordLog.status == "ok")
-            .group_by(Run.template_id, Run.object)
-        ).all()
-    )
-    failed = _by_key(
-        session.execute(
-            select(Run.template_id, Run.object, func.count(func.distinct(RecordLog.source_id)))
-            .join(Run, Run.id == RecordLog.run_id)
-            .where(in_day, RecordLog.status == "failed", ~went_through_later)
-            .group_by(Run.template_id, Run.object)
-        ).all()
-    )
-    retried = _by_key(
-        session.execute(
-            select(
-                Run.template_id,
-                Run.object,
-                func.count(func.distinct(RecordLog.source_id)),
+            select(RecordLog.run_id, RecordLog.source_id).where(
+                RecordLog.run_id.in_(day_runs), RecordLog.status == "failed", ~went_through_later
             )
-            .join(Run, Run.id == RecordLog.run_id)
-            .where(
-                in_day,
-                RecordLog.status == "ok",
-                RecordLog.action != "skipped",
-                select(earlier.id)
-                .where(
-                    earlier.object == RecordLog.object,
-                    earlier.source_id == RecordLog.source_id,
-                    earlier.status == "failed",
-                    earlier.id < RecordLog.id,
-                )
-                .exists(),
-            )
-            .group_by(Run.template_id, Run.object)
-        ).all()
+        ),
     )
+    retried = _retried(session, owner)
     return DayCounts(runs, succeeded, retried, failed)
+
+
+def _retried(session: Session, owner: dict[int, tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """Distinct records of the day's runs that went through after an earlier failure.
+
+    Driven from the failures (few, found by the status index), each looked
+    up among the successes, rather than a look-up for every success of the day.
+    """
+    if not owner:
+        return {}
+    first_failure = {
+        (object_name, source_id): first
+        for object_name, source_id, first in session.execute(
+            select(RecordLog.object, RecordLog.source_id, func.min(RecordLog.id))
+            .where(RecordLog.status == "failed")
+            .group_by(RecordLog.object, RecordLog.source_id)
+        )
+    }
+    by_object: dict[str, list[str]] = {}
+    for object_name, source_id in first_failure:
+        by_object.setdefault(object_name, []).append(source_id)
+    went_through = []
+    for object_name, sources in by_object.items():
+        for at in range(0, len(sources), SOURCE_CHUNK):
+            for run_id, source_id, row_id in session.execute(
+                select(RecordLog.run_id, RecordLog.source_id, RecordLog.id).where(
+                    RecordLog.status == "ok",
+                    RecordLog.object == object_name,
+                    RecordLog.source_id.in_(sources[at : at + SOURCE_CHUNK]),
+                    RecordLog.action != "skipped",
+                )
+            ):
+                if run_id in owner and row_id > first_failure[(object_name, source_id)]:
+                    went_through.append((run_id, source_id))
+    return _distinct_sources(owner, went_through)
+
+
+def _distinct_sources(
+    owner: dict[int, tuple[int, str]], rows: Iterable[Any]
+) -> dict[tuple[int, str], int]:
+    """How many distinct source ids the (run id, source id) rows hold per (template, object)."""
+    sources: dict[tuple[int, str], set[str]] = {}
+    for run_id, source_id in rows:
+        sources.setdefault(owner[run_id], set()).add(source_id)
+    return {key: len(found) for key, found in sources.items()}
 
 
 def kept_counts(session: Session, day: date) -> DayCounts | None:

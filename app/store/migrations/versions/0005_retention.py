@@ -53,14 +53,14 @@ def upgrade() -> None:
             "day", "template_id", "object", name=op.f("uq_daily_summaries_day_template_id_object")
         ),
     )
-    op.create_index("ix_record_log_run_status", "record_log", ["run_id", "status"])
-    op.create_index("ix_record_log_object_source", "record_log", ["object", "source_id", "status"])
+    op.create_index("ix_record_log_run_status", "record_log", ["run_id", "status", "action"])
+    op.create_index("ix_record_log_status_source", "record_log", ["status", "object", "source_id"])
     op.create_index("ix_runs_started_at", "runs", ["started_at"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_runs_started_at", table_name="runs")
-    op.drop_index("ix_record_log_object_source", table_name="record_log")
+    op.drop_index("ix_record_log_status_source", table_name="record_log")
     op.drop_index("ix_record_log_run_status", table_name="record_log")
     op.drop_table("daily_summaries")
     op.drop_table("store_settings")
