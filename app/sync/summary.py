@@ -92,8 +92,14 @@ def day_counts(session: Session, day: date, tz: tzinfo) -> DayCounts:
         runs[key] = runs.get(key, 0) + 1
     day_runs = select(Run.id).where(in_day)
     succeeded: dict[tuple[int, str], int] = {}
-    for run_id, count in session.execute(
-        select(RecordLog.run_id, func.count(RecordLog.id))
+    first_id = last_id = None
+    for run_id, count, low, high in session.execute(
+        select(
+            RecordLog.run_id,
+            func.count(RecordLog.id),
+            func.min(RecordLog.id),
+            func.max(RecordLog.id),
+        )
         .where(
             RecordLog.run_id.in_(day_runs),
             RecordLog.status == "ok",
@@ -102,6 +108,8 @@ def day_counts(session: Session, day: date, tz: tzinfo) -> DayCounts:
         .group_by(RecordLog.run_id)
     ):
         succeeded[owner[run_id]] = succeeded.get(owner[run_id], 0) + count
+        first_id = low if first_id is None else min(first_id, low)
+        last_id = high if last_id is None else max(last_id, high)
     later, later_run = aliased(RecordLog), aliased(Run)
     went_through_later = (
         select(later.id)
@@ -124,23 +132,28 @@ def day_counts(session: Session, day: date, tz: tzinfo) -> DayCounts:
             )
         ),
     )
-    retried = _retried(session, owner)
+    retried = (
+        {} if first_id is None or last_id is None else _retried(session, owner, first_id, last_id)
+    )
     return DayCounts(runs, succeeded, retried, failed)
 
 
-def _retried(session: Session, owner: dict[int, tuple[int, str]]) -> dict[tuple[int, str], int]:
+def _retried(
+    session: Session, owner: dict[int, tuple[int, str]], first_id: int, last_id: int
+) -> dict[tuple[int, str], int]:
     """Distinct records of the day's runs that went through after an earlier failure.
 
-    Driven from the failures (few, found by the status index), each looked
-    up among the successes, rather than a look-up for every success of the day.
+    Driven from the failures before the day's last success (few, found by the
+    status index), each looked up among the successes logged between the
+    day's first and last (``first_id``, ``last_id``: the index holds the row
+    id, so other days' rows are passed over in the index), rather than a
+    look-up for every success of the day.
     """
-    if not owner:
-        return {}
     first_failure = {
         (object_name, source_id): first
         for object_name, source_id, first in session.execute(
             select(RecordLog.object, RecordLog.source_id, func.min(RecordLog.id))
-            .where(RecordLog.status == "failed")
+            .where(RecordLog.status == "failed", RecordLog.id < last_id)
             .group_by(RecordLog.object, RecordLog.source_id)
         )
     }
@@ -155,6 +168,8 @@ def _retried(session: Session, owner: dict[int, tuple[int, str]]) -> dict[tuple[
                     RecordLog.status == "ok",
                     RecordLog.object == object_name,
                     RecordLog.source_id.in_(sources[at : at + SOURCE_CHUNK]),
+                    RecordLog.id >= first_id,
+                    RecordLog.id <= last_id,
                     RecordLog.action != "skipped",
                 )
             ):
