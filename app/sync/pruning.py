@@ -92,7 +92,7 @@ def prune(
         dry_run=dry_run,
         should_stop=should_stop,
     )
-    if not dry_run:
+    if not dry_run and not should_stop():
         kept.mark_pruned(database, now or datetime.now(UTC))
     return PassResult(retention, summarized, records)
 
@@ -125,6 +125,12 @@ class BackgroundPruner:
         self._thread = threading.Thread(target=self._run, name="store-pruning", daemon=True)
         self._thread.start()
         return True
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a running pass to end; whether none runs any more."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self._thread is None or not self._thread.is_alive()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask a running pass to stop after its current batch, and wait for it."""
