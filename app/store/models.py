@@ -224,6 +224,7 @@ class Run(Base):
     __table_args__ = (
         Index("ix_runs_template_object_started", "template_id", "object", "started_at"),
         Index("ix_runs_started_at", "started_at"),
+        Index("ix_runs_template_object_id", "template_id", "object", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

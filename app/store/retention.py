@@ -4,7 +4,7 @@ The record log grows with every record of every run (a chain at 100,000
 receipts a day adds gigabytes a year), so its rows are kept for a
 store-wide number of days (``RETENTION_KEY`` in ``store_settings``, 90 by
 default, 0 keeps everything). Older rows are deleted by primary-key range,
-a few thousand per transaction, with a pause between transactions, so a
+two thousand per transaction, with a pause between transactions, so a
 sync run writing at the same time waits at most one short batch: on SQLite
 (WAL) the write lock is held for one batch only, on PostgreSQL only the
 deleted rows are locked.
@@ -35,7 +35,7 @@ RETENTION_KEY = "record_retention_days"
 LAST_PRUNED_KEY = "record_log_pruned_at"
 DEFAULT_RETENTION_DAYS = 90
 MAX_RETENTION_DAYS = 3650
-BATCH_ROWS = 5000
+BATCH_ROWS = 2000
 PAUSE_SECONDS = 0.05
 """Between two batches: long enough for a waiting writer's busy handler to get the lock."""
 

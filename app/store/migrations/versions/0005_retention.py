@@ -9,7 +9,8 @@ Create Date: 2026-12-06
 ``daily_summaries`` keeps a day's summary counts once its record detail is
 pruned. The indexes let the Sync Monitor read a run's records of one status,
 the daily summary find a record's earlier and later outcomes and a day's
-runs, on a log of millions of rows.
+runs, on a log of millions of rows, and the monitor an object's newest runs
+without sorting a year of them.
 """
 
 from collections.abc import Sequence
@@ -56,9 +57,11 @@ def upgrade() -> None:
     op.create_index("ix_record_log_run_status", "record_log", ["run_id", "status", "action"])
     op.create_index("ix_record_log_status_source", "record_log", ["status", "object", "source_id"])
     op.create_index("ix_runs_started_at", "runs", ["started_at"])
+    op.create_index("ix_runs_template_object_id", "runs", ["template_id", "object", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_runs_template_object_id", table_name="runs")
     op.drop_index("ix_runs_started_at", table_name="runs")
     op.drop_index("ix_record_log_status_source", table_name="record_log")
     op.drop_index("ix_record_log_run_status", table_name="record_log")
