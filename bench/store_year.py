@@ -18,7 +18,7 @@ first that warms the cache:
 
 against the 200 ms ceiling, and then runs a pruning pass (90 days kept)
 while a writer in another process does what a run does: one record's log
-row and retry entry per transaction, through ``RunRecorder``. It reports the
+row (and a failure's retry entry) per transaction. It reports the
 writer's longest commit while pruning (and alone, before), and the pruning
 rate.
 """
@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.store import Database, Template, open_database
+from app.store import Database, PendingRetry, RecordLog, Run, Template, open_database
 from app.sync.jobs import OBJECTS
 from app.sync.pruning import prune
 from app.sync.summary import daily_summary
@@ -177,36 +177,56 @@ def time_queries(database: Database, template_id: int, repeat: int) -> dict[str,
 
 
 def writer(url: str, ready: Any, stop: Any, out: Any) -> None:
-    """Log records one per transaction as a run does; send back (time, commit seconds) pairs.
+    """Log records as a run does, one transaction each; send back (time, commit seconds) pairs.
 
-    The run belongs to another template of the same store, so that the
-    monitor timed after pruning shows the same runs as before it.
+    Each transaction writes a record's log row (a failure also its retry
+    entry) and commits; the time is from its start to the end of the commit,
+    so it includes any wait for the write lock. The run belongs to another
+    template of the same store, so that the monitor timed after pruning shows
+    the same runs as before it.
     """
-    from app.sync.recorder import RunRecorder
-    from app.sync.records import Action, Outcome
-
     database = open_database(url)
     with database.session() as session:
         other = Template(name="Other chain", sap_company_db="SBODEMOUS")
         session.add(other)
         session.flush()
-        other_id = other.id
-    recorder = RunRecorder(database, other_id, "sales", trigger="bench")
+        run = Run(template_id=other.id, object="sales", trigger="bench")
+        session.add(run)
+        session.flush()
+        template_id, run_id = other.id, run.id
     waits: list[tuple[float, float]] = []
     ready.set()
     n = 0
     while not stop.is_set():
         n += 1
-        outcome = (
-            Outcome(Action.FAILED, message="Enter a valid posting period (-10)")
-            if n % 100 == 0
-            else Outcome(Action.CREATED, target_key=f"INV-W{n}")
-        )
+        failed = n % 100 == 0
         started = time.perf_counter()
-        recorder.record(f"W{n}", outcome)
+        with database.session() as session:
+            session.add(
+                RecordLog(
+                    run_id=run_id,
+                    object="sales",
+                    source_id=f"W{n}",
+                    target_key=None if failed else f"INV-W{n}",
+                    action="failed" if failed else "created",
+                    status="failed" if failed else "ok",
+                    message="Enter a valid posting period (-10)" if failed else None,
+                )
+            )
+            if failed:
+                session.add(
+                    PendingRetry(
+                        template_id=template_id,
+                        object="sales",
+                        source_id=f"W{n}",
+                        last_error="Enter a valid posting period (-10)",
+                    )
+                )
         waits.append((time.time(), time.perf_counter() - started))
         time.sleep(0.002)
-    recorder.finish("partial")
+    with database.session() as session:
+        finished = session.get_one(Run, run_id)
+        finished.status, finished.total = "partial", n
     database.dispose()
     out.put(waits)
 
