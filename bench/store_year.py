@@ -7,8 +7,9 @@ holds ``--rows`` rows of sales spread over ``--days`` days up to now, in runs
 of ``--per-run`` records: one record in 1,000 fails (most go through on a
 later retry, one in 100 is still queued), one in 1,000 waits. The rows go in
 by one ``INSERT … SELECT`` over a recursive counter, with the log's indexes
-built after. Then it times, each the median of ``--repeat`` calls after a
-first that warms the cache:
+built after, and the file is flushed to disk (so the kernel's write-back of
+the build does not stall the measurements). Then it times, each the median
+of ``--repeat`` calls after a first that warms the cache:
 
 - opening the Sync Monitor: the dashboard, the newest runs, and the newest
   run's records (``app.ui.data.runs``);
@@ -28,6 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -130,6 +133,8 @@ def build(path: Path, rows: int, days: int, per_run: int) -> dict[str, Any]:
         connection.execute(statement)
     connection.commit()
     connection.close()
+    with path.open("rb+") as built:
+        os.fsync(built.fileno())
     return {
         "rows": rows,
         "runs": runs,
@@ -241,8 +246,14 @@ def prune_during_run(path: Path) -> dict[str, Any]:
     ready.wait(60)
     time.sleep(1.0)
     database = open_database(url)
+    asked: list[float] = []
+
+    def between_batches() -> bool:
+        asked.append(time.time())
+        return False
+
     began = time.time()
-    result = prune(database, UTC)
+    result = prune(database, UTC, should_stop=between_batches)
     ended = time.time()
     time.sleep(0.5)
     stop.set()
@@ -251,6 +262,8 @@ def prune_during_run(path: Path) -> dict[str, Any]:
     database.dispose()
     during = [w for at, w in waits if began <= at <= ended + 0.1]
     alone = [w for at, w in waits if at < began]
+    deleting = asked[0] if asked else ended
+    longest = sorted(((w, at) for at, w in waits if began <= at <= ended + 0.1), reverse=True)[:3]
     records = result.records
     assert records is not None
     return {
@@ -265,6 +278,15 @@ def prune_during_run(path: Path) -> dict[str, Any]:
         "writer_max_ms_during": max(during, default=0.0) * 1000,
         "writer_p99_ms_during": _p99(during) * 1000,
         "writer_max_ms_alone": max(alone, default=0.0) * 1000,
+        "summarize_seconds": deleting - began,
+        "writer_longest": [
+            {
+                "ms": w * 1000,
+                "after_s": at - began,
+                "while": "summarizing" if at < deleting else "deleting",
+            }
+            for w, at in longest
+        ],
     }
 
 
@@ -285,7 +307,15 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
     folder = args.folder or Path(tempfile.mkdtemp(prefix="store-year-"))
-    path = folder / "store.sqlite3"
+    try:
+        return measure(folder / "store.sqlite3", args)
+    finally:
+        if args.folder is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(path: Path, args: argparse.Namespace) -> int:
+    """Build the store at ``path``, time the queries, prune during a run; print the figures."""
     path.unlink(missing_ok=True)
     figures = build(path, args.rows, args.days, args.per_run)
     print(
@@ -305,7 +335,11 @@ def main() -> int:
         f"{figures['summarized_days']} days summarized first); writer's longest commit "
         f"{figures['writer_max_ms_during']:.0f} ms during pruning "
         f"({figures['writer_commits_during']} commits), {figures['writer_max_ms_alone']:.0f} ms "
-        "alone",
+        "alone; longest: "
+        + ", ".join(
+            f"{w['ms']:.0f} ms {w['after_s']:.1f} s in, {w['while']}"
+            for w in figures["writer_longest"]
+        ),
         flush=True,
     )
     database = open_database(f"sqlite:///{path}")
