@@ -220,6 +220,39 @@ def seed_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Ro
     ]
 
 
+def store_year_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """Monitor queries on a large record log against 200 ms; a run's commits while pruning."""
+    ceiling = f"< {data['ceiling_ms']} ms"
+    log = f"{data['rows']:,} record-log rows over {data['days']} days"
+    rows = [
+        (
+            f"Store over a year: {label}",
+            log,
+            f"{data[key]:.0f} ms (after pruning to 90 days: {data['after_' + key]:.0f} ms)",
+            ceiling,
+        )
+        for label, key in (
+            (
+                "open the Sync Monitor (dashboard, newest runs, newest run's records)",
+                "open_monitor_ms",
+            ),
+            ("filter failures (runs with failures, their failed records)", "failure_filter_ms"),
+            ("daily summary of yesterday", "daily_summary_ms"),
+        )
+    ]
+    rows.append(
+        (
+            "Store over a year: a run's longest commit while pruning",
+            f"{data['pruned']:,} rows pruned ({data['summarized_days']} days summarized first)",
+            f"{data['writer_max_ms_during']:.0f} ms (p99 {data['writer_p99_ms_during']:.0f} ms, "
+            f"{data['writer_commits_during']:,} commits; alone {data['writer_max_ms_alone']:.0f} "
+            f"ms); pruning {data['prune_rate']:,.0f} rows/s",
+            f"< {data['ceiling_ms']} ms (the run is never blocked)",
+        )
+    )
+    return rows
+
+
 BENCHES = [
     Bench(
         "sl",
@@ -310,6 +343,15 @@ BENCHES = [
         300,
         seed_rows,
         ["Tagrain sandbox / client"],
+    ),
+    Bench(
+        "store_year",
+        "store_year.py",
+        ["--rows", "10000000"],
+        ["--rows", "200000"],
+        900,
+        store_year_rows,
+        ["Store over a year"],
     ),
 ]
 

@@ -24,6 +24,7 @@ from app.cli import (
     service,
     settings,
     store,
+    store_detail,
     sync,
     template,
 )
@@ -34,6 +35,7 @@ from app.paths import DATABASE_URL_ENV
 GROUPS = (
     gui,
     store,
+    store_detail,
     sandbox,
     sync,
     settings,

@@ -12,6 +12,7 @@ held is recorded as a skipped run. Missed runs are coalesced into one
 catch-up run if they are at most ``misfire_grace`` late: a job's first run
 is computed from the object's last run (or the schedule's last edit), so a
 slot missed while no process was scheduling still fires once on start.
+The owner also prunes old record detail once a day (``app.sync.pruning``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -43,6 +45,9 @@ from app.sync.engine import Engine, SyncObjectSpec
 from app.sync.leases import LeaseHeld, current_holder
 from app.sync.records import CancelToken
 from app.sync.runner import RunResult
+
+if TYPE_CHECKING:
+    from app.sync.pruning import BackgroundPruner
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +137,7 @@ class SyncScheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._aps: BackgroundScheduler | None = None
+        self._pruner: BackgroundPruner | None = None
 
     @property
     def holder(self) -> str:
@@ -174,6 +180,8 @@ class SyncScheduler:
         if aps is None:
             return
         aps.shutdown(wait=wait)
+        if self._pruner is not None:
+            self._pruner.stop()
         try:
             self._claim.release()
         except SQLAlchemyError as exc:
@@ -243,6 +251,16 @@ class SyncScheduler:
             owned = self._claim.owned()
         if not self._stop.is_set():
             self._set_role(Role.OWNER if owned else Role.STANDBY)
+            if owned:
+                self._prune_if_due()
+
+    def _prune_if_due(self) -> None:
+        """The scheduling owner prunes old record detail once a day, in its own thread."""
+        if self._pruner is None:
+            from app.sync.pruning import BackgroundPruner
+
+            self._pruner = BackgroundPruner(self.database, self.tz)
+        self._pruner.poke()
 
     def _set_role(self, role: Role) -> None:
         with self._lock:

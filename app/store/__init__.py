@@ -9,6 +9,7 @@ from app.store.database import Database, DatabaseError, open_database
 from app.store.models import (
     Base,
     ChangeStamp,
+    DailySummary,
     ExpenseMapping,
     Link,
     PendingRetry,
@@ -18,6 +19,7 @@ from app.store.models import (
     Schedule,
     SchedulerOwner,
     StoreMapping,
+    StoreSetting,
     SyncMark,
     SyncObject,
     Template,
@@ -28,6 +30,7 @@ from app.store.models import (
 __all__ = [
     "Base",
     "ChangeStamp",
+    "DailySummary",
     "Database",
     "DatabaseError",
     "ExpenseMapping",
@@ -39,6 +42,7 @@ __all__ = [
     "Schedule",
     "SchedulerOwner",
     "StoreMapping",
+    "StoreSetting",
     "SyncMark",
     "SyncObject",
     "Template",

@@ -9,11 +9,12 @@ in the OS keyring (``app.secrets``).
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -222,6 +223,8 @@ class Run(Base):
     __tablename__ = "runs"
     __table_args__ = (
         Index("ix_runs_template_object_started", "template_id", "object", "started_at"),
+        Index("ix_runs_started_at", "started_at"),
+        Index("ix_runs_template_object_id", "template_id", "object", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,9 +252,18 @@ class Run(Base):
 
 
 class RecordLog(Base):
-    """The outcome of one record in one run, with the other side's message word for word."""
+    """The outcome of one record in one run, with the other side's message word for word.
+
+    Kept for the store's retention period (``app.store.retention``); the
+    indexes serve the Sync Monitor (a run's records, its failures) and the
+    daily summary (a record's earlier and later outcomes).
+    """
 
     __tablename__ = "record_log"
+    __table_args__ = (
+        Index("ix_record_log_run_status", "run_id", "status", "action"),
+        Index("ix_record_log_status_source", "status", "object", "source_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
@@ -374,3 +386,38 @@ class ChangeStamp(Base):
     revision: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[datetime | None] = mapped_column()
     changed_by: Mapped[str | None] = mapped_column(String(255))
+
+
+class StoreSetting(Base):
+    """A setting of the whole store (every desktop and the service share it), by name.
+
+    Values are short strings; ``app.store.retention`` reads and writes the
+    record-log retention and when the store was last pruned.
+    """
+
+    __tablename__ = "store_settings"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    changed_at: Mapped[datetime | None] = mapped_column()
+    changed_by: Mapped[str | None] = mapped_column(String(255))
+
+
+class DailySummary(Base):
+    """One object's daily summary counts, kept when the record detail of that day is pruned.
+
+    ``day`` is a local day of the process that pruned it; waiting records are
+    not here: the summary always shows those still queued now.
+    """
+
+    __tablename__ = "daily_summaries"
+    __table_args__ = (UniqueConstraint("day", "template_id", "object"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id", ondelete="CASCADE"))
+    object: Mapped[str] = mapped_column(String(30))
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    succeeded: Mapped[int] = mapped_column(Integer, default=0)
+    retried: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
 from app.local_settings import LocalSettings, load_local_settings, save_local_settings
-from app.store import Database, migrate
+from app.store import Database, migrate, retention
 from app.store.database import DATABASE_URL_ENV
 from app.ui.forms.database_settings import DatabaseSettingsForm
 from app.ui.main_window import MainWindow
@@ -129,3 +129,40 @@ def test_an_environment_url_is_said_to_win_over_the_saved_one(
     form = open_settings(qtbot, window)
     hints = [label.text() for label in form.findChildren(QLabel)]
     assert any(text.startswith(f"{DATABASE_URL_ENV} is set on this desktop") for text in hints)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_days_of_record_detail_kept_are_saved_for_the_whole_store(
+    qtbot: QtBot, window: MainWindow, database: Database, size: tuple[int, int]
+) -> None:
+    window.resize(*size)
+    form = open_settings(qtbot, window)
+    assert form.retention_days.text() == "90"
+    type_into(qtbot, form.retention_days, "30")
+    assert form.mode_button.text() == "Update"
+    with qtbot.waitSignal(form.retention_saved, timeout=DEADLINE) as outcome:
+        press(qtbot, form.mode_button)
+    assert outcome.args == [True]
+    assert retention.retention_days(database) == 30
+    kind, text = last(window)
+    assert kind is MessageKind.SUCCESS and "The store keeps 30 days of record detail." in text
+    assert form.mode_button.text() == "OK"
+    assert load_local_settings() == LocalSettings(None, "desktop")
+
+
+def test_keeping_everything_is_zero_days_and_typing_past_ten_years_is_refused(
+    qtbot: QtBot, window: MainWindow, database: Database
+) -> None:
+    form = open_settings(qtbot, window)
+    type_into(qtbot, form.retention_days, "-99999")
+    assert form.retention_days.text() == "9999"
+    press(qtbot, form.mode_button)
+    kind, text = last(window)
+    assert kind is MessageKind.ERROR and text == "Keep record detail 0 to 3650 days."
+    assert retention.retention_days(database) == 90
+    assert form.mode_button.text() == "Update"
+    type_into(qtbot, form.retention_days, "0")
+    with qtbot.waitSignal(form.retention_saved, timeout=DEADLINE):
+        press(qtbot, form.mode_button)
+    assert retention.retention_days(database) == 0
+    assert "The store keeps all record detail." in last(window)[1]

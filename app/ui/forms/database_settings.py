@@ -7,6 +7,9 @@ Database URL (empty: the local SQLite file) and "Schedules run on: this
 desktop / the service". Both take effect at the client's next start. A new
 URL is tested first on a worker (connect, read the schema revision) and saved
 only when the test passes; Test Connection runs the same test on its own.
+"Keep Record Detail" is a setting of the store in use, shared by every
+desktop and the service (``app.store.retention``): read and saved on a worker,
+in effect at once.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -30,6 +34,7 @@ from app.local_settings import (
     local_settings_path,
     save_local_settings,
 )
+from app.store import retention
 from app.store.database import DATABASE_URL_ENV, default_url
 from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
@@ -54,6 +59,7 @@ class DatabaseSettingsForm(BaseForm):
 
     checked = Signal(bool)
     state_read = Signal()
+    retention_saved = Signal(bool)
 
     def __init__(self, context: FormContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "Integration Hub - Database and Scheduling", parent)
@@ -73,6 +79,19 @@ class DatabaseSettingsForm(BaseForm):
         add_row(form, "Database", self.store_url)
         add_row(form, "Schema Revision", self.schema)
         add_row(form, "Scheduling", self.owner)
+        self.retention_days = QLineEdit()
+        self.retention_days.setObjectName("retentionDays")
+        self.retention_days.setValidator(QIntValidator(0, retention.MAX_RETENTION_DAYS, self))
+        self.retention_days.setMaximumWidth(70)
+        self.watch("retention_days", self.retention_days)
+        self.saved_retention: int | None = None
+        kept = QHBoxLayout()
+        kept.setSpacing(8)
+        kept.addWidget(self.retention_days)
+        kept.addWidget(
+            QLabel("days of run records, for every desktop and the service (0: keep all)"), 1
+        )
+        add_row(form, "Keep Record Detail", kept)
         self.body.addWidget(group)
 
         group, form = form_group("This Desktop")
@@ -149,16 +168,25 @@ class DatabaseSettingsForm(BaseForm):
         self.end_loading()
         database = self.context.database
 
-        def read() -> tuple[str, Activity]:
-            return current_schema(database), read_activity(database, {}, None)
+        def read() -> tuple[str, Activity, int]:
+            return (
+                current_schema(database),
+                read_activity(database, {}, None),
+                retention.retention_days(database),
+            )
 
         call = BackgroundCall(read)
         call.finished.connect(self._state_done)
         call.failed.connect(self._state_failed)
         call.start()
 
-    def _state_done(self, state: tuple[str, Activity]) -> None:
-        schema, activity = state
+    def _state_done(self, state: tuple[str, Activity, int]) -> None:
+        schema, activity, days = state
+        self.saved_retention = days
+        if not self.is_dirty():
+            self.begin_loading()
+            self.retention_days.setText(str(days))
+            self.end_loading()
         self.schema.setText(schema)
         self.owner.setText(activity.owner_sentence())
         self.owner.setCursorPosition(0)
@@ -181,6 +209,18 @@ class DatabaseSettingsForm(BaseForm):
         except LocalSettingsError as exc:
             text = str(exc)
             raise InputError(f"{text[:1].upper()}{text[1:]}.", "database_url") from None
+
+    def edited_retention(self) -> int | None:
+        """The days of record detail typed (None: left as it is); InputError when out of range."""
+        text = self.retention_days.text().strip()
+        if not text:
+            return None
+        try:
+            return retention.check_days(int(text))
+        except (ValueError, retention.RetentionError):
+            raise InputError(
+                f"Keep record detail 0 to {retention.MAX_RETENTION_DAYS} days.", "retention_days"
+            ) from None
 
     def test_connection(self) -> None:
         """Connect to the URL typed (empty: the local file) on a worker and say what is there."""
@@ -237,6 +277,7 @@ class DatabaseSettingsForm(BaseForm):
             return
         try:
             settings = self.edited_settings()
+            self.edited_retention()
         except InputError as exc:
             self.refuse(exc)
             return
@@ -253,6 +294,7 @@ class DatabaseSettingsForm(BaseForm):
     def _write(self) -> None:
         try:
             settings = self.edited_settings()
+            days = self.edited_retention()
             save_local_settings(settings)
         except InputError as exc:
             self.refuse(exc)
@@ -264,4 +306,23 @@ class DatabaseSettingsForm(BaseForm):
         self.set_dirty(False)
         runs = "the service" if settings.service_runs_schedules else "this desktop"
         where = shown_url(settings.database_url) if settings.database_url else "the local file"
-        self.messenger.success(f"Saved: database {where}, schedules run on {runs}. {NEXT_START}")
+        saved = f"Saved: database {where}, schedules run on {runs}. {NEXT_START}"
+        if days is None or days == self.saved_retention:
+            self.messenger.success(saved)
+            return
+        database = self.context.database
+        call = BackgroundCall(lambda: retention.set_retention_days(database, days))
+        call.finished.connect(lambda _none: self._retention_done(days, saved))
+        call.failed.connect(self._retention_failed)
+        call.start()
+
+    def _retention_done(self, days: int, saved: str) -> None:
+        self.saved_retention = days
+        kept = "all record detail" if days == 0 else f"{days} days of record detail"
+        self.messenger.success(f"{saved} The store keeps {kept}.")
+        self.retention_saved.emit(True)
+
+    def _retention_failed(self, message: str) -> None:
+        self.set_dirty(True)
+        self.messenger.error(f"The days of record detail were not saved: {message}")
+        self.retention_saved.emit(False)
