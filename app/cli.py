@@ -152,55 +152,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
-    from app.sandbox.launcher import SandboxOptions, start_sandboxes
-    from app.sandbox.template import ensure_sandbox_template
-    from app.scheduling import SchedulerConfig, SyncScheduler
-    from app.scheduling.scheduler import EventCallback
-    from app.store import Database
-    from app.sync.connection_check import check_sap, check_tagrain
-    from app.sync.connection_draft import ConnectionDraft
-    from app.sync.engine import Engine
-    from app.sync.jobs import OBJECTS
-    from app.ui.code_check import LiveCodeCheck
-    from app.ui.connection_check import ConnectionReport
-    from app.ui.context import Services
-    from app.ui.main import run
+    from app.ui.launch import start_client
 
-    running = None
-    database = open_database(args.database)
-    try:
-        if not getattr(args, "no_sandbox", False):
-            running = start_sandboxes(SandboxOptions(folder=paths.data_dir() / "sandbox"))
-            ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
-            log.info("embedded sandbox: SAP %s, Tagrain %s", running.sap_url, running.tagrain_url)
-
-        def sap_checker(template_id: int, draft: ConnectionDraft | None) -> ConnectionReport:
-            result = check_sap(database, template_id, draft)
-            return ConnectionReport(result.ok, result.message, result.needs_setup)
-
-        def tagrain_checker(template_id: int, draft: ConnectionDraft | None) -> ConnectionReport:
-            result = check_tagrain(database, template_id, draft)
-            return ConnectionReport(result.ok, result.message)
-
-        def make_engine(gui_database: Database) -> Engine:
-            return Engine(gui_database, OBJECTS)
-
-        def make_scheduler(gui_database: Database, on_event: EventCallback) -> SyncScheduler:
-            config = SchedulerConfig(fires=cli_settings.desktop_fires_schedules())
-            return SyncScheduler(gui_database, OBJECTS, config, on_event=on_event)
-
-        services = Services(
-            sap_checker=sap_checker,
-            tagrain_checker=tagrain_checker,
-            engine_factory=make_engine,
-            scheduler_factory=make_scheduler,
-            code_check=LiveCodeCheck(database),
-        )
-        return run(args.database, services=services)
-    finally:
-        database.dispose()
-        if running is not None:
-            running.stop()
+    return start_client(args.database, sandbox=not getattr(args, "no_sandbox", False))
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
