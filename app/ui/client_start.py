@@ -34,6 +34,7 @@ Prepare = Callable[["Database"], tuple["Services", Callable[[], None]]]
 OPENING = "Opening the store…"
 STARTING = "Opening the store and starting the sync services…"
 WAIT_SECONDS = 120.0
+POOL_WAIT_MS = 5000
 
 
 def _nothing() -> None:
@@ -132,6 +133,7 @@ class ClientStart(QObject):
             return
         self.failure = message
         QMessageBox.critical(self.window, self.title, message)
+        self.window.hide()
         QCoreApplication.exit(1)
 
     def finish(self) -> None:
@@ -142,7 +144,7 @@ class ClientStart(QObject):
             log.warning("the store did not open within %s s of closing", WAIT_SECONDS)
             return
         # The worker still hands its result to the relay: let it end before Python does.
-        QThreadPool.globalInstance().waitForDone(int(WAIT_SECONDS * 1000))
+        QThreadPool.globalInstance().waitForDone(POOL_WAIT_MS)
         opened, self.opened = self.opened, None
         if opened is not None:
             opened.close()

@@ -55,7 +55,9 @@ def test_the_window_shows_before_the_store_opens_and_a_form_asked_for_opens_afte
         return Services(), lambda: seen.setdefault("stopped", True)
 
     def while_opening() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         handle = windows[0].windowHandle() if windows else None
         if handle is None or not handle.isExposed() or "store opened" not in seen:
             QTimer.singleShot(10, while_opening)
