@@ -39,10 +39,12 @@ from app.sandbox.template import ensure_sandbox_template
 from app.store import open_database
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
+from app.ui import gc_guard
 from app.ui.context import Services
 from app.ui.forms.monitor import SyncMonitorForm
 from app.ui.main_window import MainWindow
 from app.ui.style import apply_style
+from bench.stall_tracer import StallTracer
 
 TICK_MS = 10
 
@@ -146,23 +148,25 @@ def main() -> None:
     parser.add_argument("--sales", type=int, default=10_000)
     parser.add_argument("--in-process", action="store_true", help="sandboxes in this process")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
+    parser.add_argument("--trace", action="store_true", help="print what ran in the worst stalls")
     args = parser.parse_args()
     scale = SandboxScale(
         customers=200, items=300, tagrain_customers=150, sales=args.sales, refunds=0, expenses=0
     )
     with sandboxes(scale, args.in_process) as (sap_url, tagrain_url):
-        figures = measure(args.sales, sap_url, tagrain_url)
+        figures = measure(args.sales, sap_url, tagrain_url, args.trace)
     if args.json:
         print(json.dumps(figures))
 
 
-def measure(sales: int, sap_url: str, tagrain_url: str) -> dict[str, Any]:
+def measure(sales: int, sap_url: str, tagrain_url: str, trace: bool = False) -> dict[str, Any]:
     """Sync Now sales in an offscreen client and print the stalls of its event loop."""
     folder = Path(tempfile.mkdtemp())
     database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_style(app)
+    gc_guard.install(app)  # as the client does: collections on the GUI thread only
     try:
         template_id = ensure_sandbox_template(database, sap_url, tagrain_url)
         engine = Engine(database, OBJECTS)
@@ -180,9 +184,13 @@ def measure(sales: int, sap_url: str, tagrain_url: str) -> dict[str, Any]:
         loop = QEventLoop()
         marks: dict[str, float] = {}
 
+        tracer = StallTracer() if trace else None
+
         def check() -> None:
             if center.runner.running is None and "synced" not in marks:
                 marks["synced"] = time.perf_counter()
+                if tracer:
+                    tracer.label = "after the run"
             if "synced" in marks and not monitor.records_loading:
                 marks["shown"] = time.perf_counter()
                 loop.quit()
@@ -191,6 +199,9 @@ def measure(sales: int, sap_url: str, tagrain_url: str) -> dict[str, Any]:
         watcher.timeout.connect(check)
         watcher.start(50)
         meter.start()
+        if tracer:
+            tracer.label = "during the run"
+            tracer.start()
         started = meter.origin = time.perf_counter()
         window.sync_now_action.trigger()
         loop.exec()
@@ -204,6 +215,9 @@ def measure(sales: int, sap_url: str, tagrain_url: str) -> dict[str, Any]:
         )
         print(meter.report())
         print(collections.report())
+        if tracer:
+            tracer.stop()
+            print(tracer.report(worst=8))
         window.close()
         return {
             "sales": sales,
@@ -212,6 +226,14 @@ def measure(sales: int, sap_url: str, tagrain_url: str) -> dict[str, Any]:
             "sync_seconds": synced,
             "shown_seconds": total,
             "longest_stall_ms": max(meter.gaps, default=0.0),
+            "run_stall_ms": max(
+                (g for g, t in zip(meter.gaps, meter.when, strict=True) if t < synced),
+                default=0.0,
+            ),
+            "end_stall_ms": max(
+                (g for g, t in zip(meter.gaps, meter.when, strict=True) if t >= synced),
+                default=0.0,
+            ),
             "p99_ms": meter.p99(),
             "ticks": len(meter.gaps),
         }

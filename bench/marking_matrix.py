@@ -45,10 +45,12 @@ from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, SyncMark, Template, open_database
 from app.sync import marking
 from app.sync.marking import CUSTOMER, Criteria
+from app.ui import gc_guard
 from app.ui.context import FormContext, Services, StoreEvents
 from app.ui.forms.marking_matrix import MarkingMatrixForm
 from app.ui.status import StatusMessenger
 from app.ui.style import apply_style
+from bench.stall_tracer import StallTracer
 
 TICK_MS = 10
 
@@ -139,6 +141,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--in-process", action="store_true")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
+    parser.add_argument("--trace", action="store_true", help="print what ran in the worst stalls")
     args = parser.parse_args()
     report: dict[str, object] = {"customers": args.customers}
 
@@ -162,6 +165,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_style(app)
+    gc_guard.install(app)  # as the client does: collections on the GUI thread only
     with tempfile.TemporaryDirectory() as folder:
         os.environ["INTEGRATION_HUB_HOME"] = folder
         database = open_database(f"sqlite:///{Path(folder) / 'store.sqlite3'}")
@@ -177,6 +181,9 @@ def main() -> None:
         report["core_read_seconds"] = raw_took
         meter = StallMeter()
         meter.start()
+        tracer = StallTracer().start() if args.trace else None
+        if tracer:
+            tracer.label = "load"
 
         started = time.perf_counter()
         form = MarkingMatrixForm(context, Criteria(CUSTOMER, template_id), "Sandbox")
@@ -213,9 +220,13 @@ def main() -> None:
         }
         model.tick_guard = lambda rows: {row.code for row in rows}
         for name, action in figures.items():
+            if tracer:
+                tracer.label = name
             took, stall = timed(meter, action)
             print(f"{name:<30} {took:8.0f} ms   longest stall {stall:6.0f} ms")
             stalls[name.strip()] = stall
+        if tracer:
+            tracer.label = "save"
         meter.start()
         started = time.perf_counter()
         saving = QEventLoop()
@@ -229,7 +240,18 @@ def main() -> None:
         stalls["save"] = stall
         worst = max(stalls, key=lambda k: stalls[k])
         report.update(longest_stall_ms=stalls[worst], longest_stall_during=worst)
+        report["stalls_ms"] = {
+            "load": stalls["load"],
+            "sort": max(v for k, v in stalls.items() if k.startswith("sort")),
+            "scroll": stalls["scroll to the end"],
+            "filter": max(v for k, v in stalls.items() if "filter" in k),
+            "select all": stalls["Select All (ask to move: yes)"],
+            "save": stalls["save"],
+        }
         print(f"      {context.messenger.last[1] if context.messenger.last else ''}")
+        if tracer:
+            tracer.stop()
+            print(tracer.report(worst=8))
         form.set_dirty(False)
         form.close()
         database.dispose()

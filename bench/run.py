@@ -30,6 +30,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 INSTANT_MS = 100
+STALL_MS = 50
+STALL_CEILING = f"≤ {STALL_MS} ms (issue 18; {INSTANT_MS} ms is where users notice)"
 """The limit for a response to feel instantaneous (Card, Moran & Newell; Nielsen): 0.1 s."""
 
 Row = tuple[str, str, str, str]
@@ -138,36 +140,50 @@ def no_change_small_rows(_data: dict[str, Any], _done: dict[str, dict[str, Any]]
 
 
 def marking_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
-    """Marking matrix: load vs the core read without a GUI; stalls vs the 100 ms limit."""
+    """Marking matrix: load vs the core read without a GUI; each action's stall vs 50 ms."""
     rows = f"{data['customers']:,} customers"
-    return [
+    table: list[Row] = [
         (
             "Set Customers matrix: load",
             rows,
             f"{data['load_seconds']:.2f} s ({data['rows']:,} rows)",
             f"{data['core_read_seconds']:.2f} s = the core read without the GUI (floor)",
         ),
-        (
-            "Set Customers matrix: longest GUI stall (load, sort, filter, select all, save)",
-            rows,
-            f"{data['longest_stall_ms']:.0f} ms (during {data['longest_stall_during']}; "
-            f"load {data['load_stall_ms']:.0f} ms)",
-            f"≤ {INSTANT_MS} ms (a response feels instant)",
-        ),
     ]
+    stalls = data.get("stalls_ms") or {"all": data["longest_stall_ms"]}
+    for action, stall in stalls.items():
+        table.append(
+            (
+                f"Set Customers matrix: longest GUI stall, {action}",
+                rows,
+                f"{stall:.0f} ms",
+                STALL_CEILING,
+            )
+        )
+    return table
 
 
 def gui_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
-    """GUI stall during Sync Now against the 100 ms limit."""
-    return [
+    """GUI stall during Sync Now, and at its end, against the 50 ms ceiling."""
+    run = f"run {data['status']}, {data['records']} records in {data['sync_seconds']:.1f} s"
+    table: list[Row] = [
         (
-            "GUI stall during Sync Now of sales",
+            "GUI stall during Sync Now of sales (whole run and its end)",
             f"{data['sales']:,} sales",
-            f"longest {data['longest_stall_ms']:.0f} ms, p99 {data['p99_ms']:.0f} ms "
-            f"(run {data['status']}, {data['records']} records in {data['sync_seconds']:.1f} s)",
-            f"≤ {INSTANT_MS} ms (a response feels instant)",
+            f"longest {data['longest_stall_ms']:.0f} ms, p99 {data['p99_ms']:.0f} ms ({run})",
+            STALL_CEILING,
         )
     ]
+    if "end_stall_ms" in data:
+        table.append(
+            (
+                "GUI stall at the end of Sync Now (run ended until the monitor shows it)",
+                f"{data['sales']:,} sales",
+                f"{data['end_stall_ms']:.0f} ms (during the run: {data['run_stall_ms']:.0f} ms)",
+                STALL_CEILING,
+            )
+        )
+    return table
 
 
 def startup_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
@@ -315,7 +331,7 @@ BENCHES = [
         ["--sales", "300"],
         500,
         gui_rows,
-        ["GUI stall during Sync Now of sales"],
+        ["GUI stall during Sync Now of sales (whole run and its end)"],
     ),
     Bench(
         "startup",

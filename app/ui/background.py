@@ -21,11 +21,17 @@ destroying the BackgroundCall it had signalled; ``QObject::~QObject`` of
 that receiver calls ``disconnectNotify`` on each sender, so it called into a
 carrier whose Python wrapper was being freed on the other thread, and Sync
 Now crashed with SIGSEGV a minute into a 10,000-sale run.
+
+While a busy worker runs (a matrix read or save, a sync run) ``share_gil``
+makes threads hand the GIL over every millisecond instead of every 5: the
+GUI thread re-enters Python for every cell it paints, and each entry would
+otherwise wait up to 5 ms for the worker to let go of the GIL.
 """
 
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -45,6 +51,25 @@ Handler = Callable[[str, Any], None]
 """Called on the GUI thread with what a worker posted: a kind and a value."""
 
 DONE, FAILED = "done", "failed"
+SWITCH_INTERVAL = 0.001
+
+
+_sharing = {"count": 0, "interval": 0.005}
+
+
+def share_gil() -> None:
+    """Worker threads hand the GIL back every millisecond until ``unshare_gil`` (counted)."""
+    if _sharing["count"] == 0:
+        _sharing["interval"] = sys.getswitchinterval()
+        sys.setswitchinterval(min(SWITCH_INTERVAL, _sharing["interval"]))
+    _sharing["count"] += 1
+
+
+def unshare_gil() -> None:
+    """Undo one ``share_gil``; the last one restores the interpreter's switch interval."""
+    _sharing["count"] = max(0, _sharing["count"] - 1)
+    if _sharing["count"] == 0:
+        sys.setswitchinterval(_sharing["interval"])
 
 
 class Relay(QObject):

@@ -1,4 +1,7 @@
-"""What the main window hands every form: the store, the status bar, injected services."""
+"""What the main window hands every form: the store, the status bar, injected services.
+
+Imports nothing heavy at module level: the main window shows before the store opens.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +11,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.store import Database
-from app.ui.code_check import CodeCheck
-from app.ui.connection_check import ConnectionChecker
-from app.ui.lists import ListSource
-from app.ui.live_lists import live_lists
-from app.ui.status import StatusMessenger
-
 if TYPE_CHECKING:
     from app.scheduling import SyncScheduler
     from app.scheduling.scheduler import EventCallback
+    from app.store import Database
     from app.sync.engine import Engine
+    from app.ui.code_check import CodeCheck
+    from app.ui.connection_check import ConnectionChecker
+    from app.ui.lists import ListSource
+    from app.ui.status import StatusMessenger
     from app.ui.sync_center import SyncCenter
 
 
@@ -71,5 +72,7 @@ class FormContext:
     @property
     def lists(self) -> ListSource:
         """The injected list source, else the live lists of the template's own systems."""
+        from app.ui.live_lists import live_lists
+
         lists = self.services.lists
         return lists if lists is not None else live_lists(self.database)

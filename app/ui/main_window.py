@@ -1,6 +1,14 @@
-"""The client's main window: menus, toolbar, Main Menu dock, MDI forms and the status bar."""
+"""The client's main window: menus, toolbar, Main Menu dock, MDI forms and the status bar.
+
+The window is built in two steps so it shows before anything heavy is
+imported: the shell (menus, Main Menu, toolbar, status bar) needs only Qt;
+``attach(database, services)`` then gives it the store, the sync center and
+the change watcher. A form asked for in between opens once the store is there.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QMargins, QRect, Qt, Signal
 from PySide6.QtGui import (
@@ -24,27 +32,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__ as _version
 from app import paths
-from app.store import Database
-from app.ui.change_watcher import ChangeWatcher
 from app.ui.client_settings import client_settings
 from app.ui.context import FormContext, Services, StoreEvents
-from app.ui.data.preview import PreviewReport
-from app.ui.forms.preview import FORM_KEY as PREVIEW_KEY
-from app.ui.forms.preview import PreviewForm
 from app.ui.help_window import HelpWindow, page_for
 from app.ui.menu_tree import MainMenuTree
 from app.ui.registry import INTEGRATION_HUB, MODULES, FormRegistry, default_registry
 from app.ui.resources import icon
 from app.ui.status import LOG_SHORTCUT, StatusLine, StatusMessenger
 from app.ui.sync_actions import SyncActions
-from app.ui.sync_center import SyncCenter
-from app.ui.sync_progress import SyncProgressPanel
-from app.ui.widgets.form_base import BaseForm
-from app.ui.widgets.grid_menu import grid_menu_of
 from app.ui.widgets.message_log import MessagesLog
 from app.ui.workspace_fit import WorkspaceFitter, fit_window
+
+if TYPE_CHECKING:
+    from app.store import Database
+    from app.ui.change_watcher import ChangeWatcher
+    from app.ui.data.preview import PreviewReport
+    from app.ui.forms.preview import PreviewForm
+    from app.ui.widgets.form_base import BaseForm
 
 TITLE = "Integration Hub for Tagrain"
 NOT_OURS = "{} is not part of the Integration Hub."
@@ -53,6 +58,16 @@ SHELL_BACKGROUND = "#dde7f0"
 
 
 CLOSE_WINDOW_KEY = QKeySequence("Ctrl+W")
+PREVIEW_KEY = "sync_preview"
+"""``app.ui.forms.preview.FORM_KEY``, named here so the shell does not import the form."""
+OPENING = "Opening the store…"
+
+
+def _is_form(widget: object) -> bool:
+    """Whether a widget is one of our forms (their module is imported once one exists)."""
+    from app.ui.widgets.form_base import BaseForm
+
+    return isinstance(widget, BaseForm)
 
 
 def leave_close_key_to_file_menu(frame: QMdiSubWindow) -> None:
@@ -76,7 +91,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        database: Database,
+        database: Database | None = None,
         services: Services | None = None,
         registry: FormRegistry | None = None,
         parent: QWidget | None = None,
@@ -87,7 +102,10 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("refresh"))
         self.registry = registry or default_registry()
         self.messenger = StatusMessenger(self)
-        self.context = FormContext(database, self.messenger, services or Services(), StoreEvents())
+        self.events = StoreEvents()
+        self.context: FormContext
+        self.ready = False
+        self.waiting_forms: list[str] = []
         self.mdi = QMdiArea()
         self.mdi.setObjectName("mdiArea")
         self.mdi.setBackground(QBrush(QColor(SHELL_BACKGROUND)))
@@ -97,8 +115,8 @@ class MainWindow(QMainWindow):
         self.workspace_fitter = WorkspaceFitter(self.mdi)
         self.tree = MainMenuTree(self.registry)
         self.tree.form_requested.connect(self.open_form)
-        self.context.events.form_requested.connect(self.open_form_on_template)
-        self.context.events.form_key_requested.connect(self.open_form)
+        self.events.form_requested.connect(self.open_form_on_template)
+        self.events.form_key_requested.connect(self.open_form)
         self.help_window: HelpWindow | None = None
         self.first_start = False
         self.tree.folder_selected.connect(self._folder_selected)
@@ -119,11 +137,24 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self.change_watcher: ChangeWatcher | None = None
+        self.resize(1200, 760)
+        if database is not None:
+            self.attach(database, services)
+
+    def attach(self, database: Database, services: Services | None = None) -> None:
+        """Give the shown shell the store and services; open the forms asked for meanwhile."""
+        from app.ui.change_watcher import ChangeWatcher
+
+        self.context = FormContext(database, self.messenger, services or Services(), self.events)
         self._install_sync(database)
         self.change_watcher = ChangeWatcher(database, self)
-        self.change_watcher.changed.connect(self.context.events.changed_elsewhere)
+        self.change_watcher.changed.connect(self.events.changed_elsewhere)
         self.change_watcher.start()
-        self.resize(1200, 760)
+        self.ready = True
+        waiting, self.waiting_forms = self.waiting_forms, []
+        for key in waiting:
+            self.open_form(key)
 
     # ---- actions, menus, toolbar -------------------------------------------------------
 
@@ -188,6 +219,9 @@ class MainWindow(QMainWindow):
         """Sync Now, Retry and the embedded scheduler, when the sync core is injected."""
         if self.context.services.engine_factory is None:
             return
+        from app.ui.sync_center import SyncCenter
+        from app.ui.sync_progress import SyncProgressPanel
+
         self.context.sync = SyncCenter(database, self.context.services, self.messenger, self)
         self.sync_progress = SyncProgressPanel(self.context.sync)
         self.statusBar().addPermanentWidget(self.sync_progress)
@@ -201,6 +235,8 @@ class MainWindow(QMainWindow):
 
     def show_preview(self, report: PreviewReport) -> PreviewForm:
         """Show a finished preview in the Synchronization Preview window (one, reused)."""
+        from app.ui.forms.preview import PreviewForm
+
         frame = self.form_window(PREVIEW_KEY)
         form = frame.widget() if frame is not None else None
         if not isinstance(form, PreviewForm):
@@ -371,10 +407,15 @@ class MainWindow(QMainWindow):
             focused = QApplication.focusWidget()
             if widget is not None and (focused is None or not widget.isAncestorOf(focused)):
                 (widget.focusWidget() or widget).setFocus()
-            return widget if isinstance(widget, BaseForm) else None
+            return widget if _is_form(widget) else None  # type: ignore[return-value]
         spec = self.registry.get(key)
         if spec is None:
             self.messenger.error(f"There is no form {key!r} in this version.")
+            return None
+        if not self.ready:
+            if key not in self.waiting_forms:
+                self.waiting_forms.append(key)
+            self.messenger.info(f"{OPENING} {spec.title} opens when it is ready.")
             return None
         form = spec.factory(self.context)
         changed = getattr(form, "sync_target_changed", None)
@@ -418,10 +459,12 @@ class MainWindow(QMainWindow):
         """The form in the active sub-window."""
         window = self.mdi.activeSubWindow()
         widget = window.widget() if window is not None else None
-        return widget if isinstance(widget, BaseForm) else None
+        return widget if _is_form(widget) else None  # type: ignore[return-value]
 
     def export_active_grid(self) -> None:
         """Export to Excel the grid of the active form (the focused one when it has several)."""
+        from app.ui.widgets.grid_menu import grid_menu_of
+
         menu = grid_menu_of(self.active_form())
         if menu is None:
             self.messenger.info("Export to Excel exports a grid: open a form with a list first.")
@@ -491,6 +534,8 @@ class MainWindow(QMainWindow):
         self.messenger.info(f"Data folder: {paths.data_dir()}")
 
     def _about(self) -> None:
+        from app import __version__ as _version
+
         QMessageBox.about(
             self,
             "About Integration Hub",
@@ -513,14 +558,19 @@ class MainWindow(QMainWindow):
             if window is not None:
                 settings.setValue(f"forms/{key}/geometry", window.geometry())
                 form = window.widget()
-                if isinstance(form, BaseForm):
-                    settings.setValue(f"forms/{key}/view", form.view_state())
+                if _is_form(form):
+                    settings.setValue(f"forms/{key}/view", form.view_state())  # type: ignore[attr-defined]
         active = self.mdi.activeSubWindow()
         settings.setValue("forms/active", active.property("form_key") if active else "")
         settings.sync()
 
     def restore_layout(self) -> None:
         """Bring back what ``save_layout`` remembered (nothing on a first start)."""
+        self.restore_frame()
+        self.restore_forms()
+
+    def restore_frame(self) -> None:
+        """The window's geometry, docks and toolbar as ``save_layout`` left them."""
         settings = client_settings()
         geometry = settings.value("window/geometry")
         self.first_start = geometry is None
@@ -529,6 +579,10 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def restore_forms(self) -> None:
+        """Open the forms that were open, where they were (once the store is attached)."""
+        settings = client_settings()
         keys = settings.value("forms/open") or []
         if isinstance(keys, str):
             keys = [keys]
@@ -549,16 +603,18 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        for window in self.mdi.subWindowList():
-            form = window.widget()
-            if isinstance(form, BaseForm) and not form.confirm_discard():
-                event.ignore()
-                return
-        for window in self.mdi.subWindowList():
-            form = window.widget()
-            if isinstance(form, BaseForm):
-                form.set_dirty(False)
-        self.change_watcher.stop()
-        if self.context.sync is not None:
+        forms: list[BaseForm] = [
+            w.widget()  # type: ignore[misc]
+            for w in self.mdi.subWindowList()
+            if _is_form(w.widget())
+        ]
+        if any(not form.confirm_discard() for form in forms):
+            event.ignore()
+            return
+        for form in forms:
+            form.set_dirty(False)
+        if self.change_watcher is not None:
+            self.change_watcher.stop()
+        if self.ready and self.context.sync is not None:
             self.context.sync.shutdown()
         event.accept()

@@ -8,43 +8,21 @@ so the form that started it may close first, and like it the worker posts
 through the process's relay, never on a Qt object that can be destroyed.
 
 While any loader (or a matrix save) runs, the thread switch interval is 1 ms
-instead of 5: the GUI thread re-enters Python for every cell it paints, and
-each entry would otherwise wait up to 5 ms for the reading thread to let go
-of the GIL — long stalls of the event loop while rows stream in.
+instead of 5 (``share_gil`` in ``app.ui.background``).
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from app.ui.background import DONE, FAILED, Relay, relay
+from app.ui.background import DONE, FAILED, Relay, relay, share_gil, unshare_gil
 
-SWITCH_INTERVAL = 0.001
 PageReader = Callable[[Callable[[], bool]], Iterable[Sequence[object]]]
 """Given "has the user cancelled?", yields pages of rows."""
-
-
-_sharing = {"count": 0, "interval": 0.005}
-
-
-def share_gil() -> None:
-    """Worker threads hand the GIL back every millisecond until ``unshare_gil`` (counted)."""
-    if _sharing["count"] == 0:
-        _sharing["interval"] = sys.getswitchinterval()
-        sys.setswitchinterval(min(SWITCH_INTERVAL, _sharing["interval"]))
-    _sharing["count"] += 1
-
-
-def unshare_gil() -> None:
-    """Undo one ``share_gil``; the last one restores the interpreter's switch interval."""
-    _sharing["count"] = max(0, _sharing["count"] - 1)
-    if _sharing["count"] == 0:
-        sys.setswitchinterval(_sharing["interval"])
 
 
 PAGE = "page"

@@ -7,11 +7,14 @@ and a factory. Adding a form is one ``registry.add(FormSpec(...))`` call.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.ui.context import FormContext
-from app.ui.widgets.form_base import BaseForm
+if TYPE_CHECKING:
+    from app.ui.context import FormContext
+    from app.ui.widgets.form_base import BaseForm
 
 INTEGRATION_HUB = ("Administration", "Integration Hub")
 MODULES = (
@@ -32,7 +35,19 @@ MODULES = (
     "Reports",
 )
 
-FormFactory = Callable[[FormContext], BaseForm]
+FormFactory = Callable[["FormContext"], "BaseForm"]
+
+
+def lazy(module: str, name: str) -> FormFactory:
+    """A factory that imports the form's module when the form is first opened."""
+
+    def make(context: FormContext) -> BaseForm:
+        form_class: Callable[[FormContext], BaseForm] = getattr(
+            importlib.import_module(module), name
+        )
+        return form_class(context)
+
+    return make
 
 
 @dataclass(frozen=True)
@@ -74,58 +89,130 @@ class FormRegistry:
 
 def default_registry() -> FormRegistry:
     """The Integration Hub's forms of this version."""
-    from app.ui.forms.company_setup import CompanySetupForm
-    from app.ui.forms.connections import ConnectionsForm
-    from app.ui.forms.daily_summary import DailySummaryForm
-    from app.ui.forms.database_settings import DatabaseSettingsForm
-    from app.ui.forms.general_settings import GeneralSettingsForm
-    from app.ui.forms.getting_started import GettingStartedForm
-    from app.ui.forms.mappings import MappingsForm
-    from app.ui.forms.marking_criteria import SetCustomersCriteriaForm, SetItemsCriteriaForm
-    from app.ui.forms.master_data_bp import BusinessPartnerMasterDataForm
-    from app.ui.forms.master_data_item import ItemMasterDataForm
-    from app.ui.forms.monitor import SyncMonitorForm
-    from app.ui.forms.reconciliation import ReconciliationForm
-    from app.ui.forms.sync_settings import SyncSettingsForm
-    from app.ui.forms.templates import TemplatesForm
-
     registry = FormRegistry()
-    registry.add(FormSpec("getting_started", "Getting Started", GettingStartedForm, "flag"))
-    registry.add(FormSpec("templates", "Templates", TemplatesForm, "template", toolbar=True))
-    registry.add(
-        FormSpec("connections", "Connections", ConnectionsForm, "plug-connected", toolbar=True)
-    )
-    registry.add(FormSpec("company_setup", "Company Setup", CompanySetupForm, "database"))
     registry.add(
         FormSpec(
-            "general_settings", "General Settings", GeneralSettingsForm, "settings", toolbar=True
-        )
-    )
-    registry.add(FormSpec("mappings", "Mappings", MappingsForm, "arrows-exchange", toolbar=True))
-    registry.add(
-        FormSpec(
-            "set_customers", "Set Customers for Synchronization", SetCustomersCriteriaForm, "check"
+            "getting_started",
+            "Getting Started",
+            lazy("app.ui.forms.getting_started", "GettingStartedForm"),
+            "flag",
         )
     )
     registry.add(
-        FormSpec("set_items", "Set Items for Synchronization", SetItemsCriteriaForm, "stack-2")
+        FormSpec(
+            "templates",
+            "Templates",
+            lazy("app.ui.forms.templates", "TemplatesForm"),
+            "template",
+            toolbar=True,
+        )
+    )
+    registry.add(
+        FormSpec(
+            "connections",
+            "Connections",
+            lazy("app.ui.forms.connections", "ConnectionsForm"),
+            "plug-connected",
+            toolbar=True,
+        )
+    )
+    registry.add(
+        FormSpec(
+            "company_setup",
+            "Company Setup",
+            lazy("app.ui.forms.company_setup", "CompanySetupForm"),
+            "database",
+        )
+    )
+    registry.add(
+        FormSpec(
+            "general_settings",
+            "General Settings",
+            lazy("app.ui.forms.general_settings", "GeneralSettingsForm"),
+            "settings",
+            toolbar=True,
+        )
+    )
+    registry.add(
+        FormSpec(
+            "mappings",
+            "Mappings",
+            lazy("app.ui.forms.mappings", "MappingsForm"),
+            "arrows-exchange",
+            toolbar=True,
+        )
+    )
+    registry.add(
+        FormSpec(
+            "set_customers",
+            "Set Customers for Synchronization",
+            lazy("app.ui.forms.marking_criteria", "SetCustomersCriteriaForm"),
+            "check",
+        )
+    )
+    registry.add(
+        FormSpec(
+            "set_items",
+            "Set Items for Synchronization",
+            lazy("app.ui.forms.marking_criteria", "SetItemsCriteriaForm"),
+            "stack-2",
+        )
     )
     registry.add(
         FormSpec(
             "bp_master_data",
             "Business Partner Master Data",
-            BusinessPartnerMasterDataForm,
+            lazy("app.ui.forms.master_data_bp", "BusinessPartnerMasterDataForm"),
             "building-store",
         )
     )
-    registry.add(FormSpec("item_master_data", "Item Master Data", ItemMasterDataForm, "receipt"))
     registry.add(
-        FormSpec("sync_settings", "Synchronization Settings", SyncSettingsForm, "settings")
+        FormSpec(
+            "item_master_data",
+            "Item Master Data",
+            lazy("app.ui.forms.master_data_item", "ItemMasterDataForm"),
+            "receipt",
+        )
     )
-    registry.add(FormSpec("sync_monitor", "Sync Monitor", SyncMonitorForm, "report", toolbar=True))
-    registry.add(FormSpec("daily_summary", "Daily Summary", DailySummaryForm, "report"))
-    registry.add(FormSpec("reconciliation", "Reconciliation", ReconciliationForm, "cash"))
     registry.add(
-        FormSpec("database_settings", "Database and Scheduling", DatabaseSettingsForm, "database")
+        FormSpec(
+            "sync_settings",
+            "Synchronization Settings",
+            lazy("app.ui.forms.sync_settings", "SyncSettingsForm"),
+            "settings",
+        )
+    )
+    registry.add(
+        FormSpec(
+            "sync_monitor",
+            "Sync Monitor",
+            lazy("app.ui.forms.monitor", "SyncMonitorForm"),
+            "report",
+            toolbar=True,
+        )
+    )
+    registry.add(
+        FormSpec(
+            "daily_summary",
+            "Daily Summary",
+            lazy("app.ui.forms.daily_summary", "DailySummaryForm"),
+            "report",
+        )
+    )
+    registry.add(
+        FormSpec(
+            "reconciliation",
+            "Reconciliation",
+            lazy("app.ui.forms.reconciliation", "ReconciliationForm"),
+            "cash",
+        )
+    )
+    registry.add(
+        FormSpec(
+            "database_settings",
+            "Database and Scheduling",
+            lazy("app.ui.forms.database_settings", "DatabaseSettingsForm"),
+            "database",
+        )
     )
     return registry

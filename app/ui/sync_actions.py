@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from app.ui.resources import icon
-from app.ui.sync_center import INITIAL_LOAD, SYNC_ALL
+from app.ui.words import INITIAL_LOAD, SYNC_ALL
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow

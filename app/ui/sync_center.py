@@ -36,6 +36,7 @@ from app.ui.background import BackgroundCall
 from app.ui.data.activity import refusal
 from app.ui.data.preview import PreviewReport, read_preview
 from app.ui.status import StatusMessenger
+from app.ui.words import INITIAL_LOAD, SYNC_ALL
 from app.ui.workers.sync_run import SyncRunner, SyncTask
 
 if TYPE_CHECKING:
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
     from app.ui.context import Services
 
 
-SYNC_ALL = "Synchronize All"
-INITIAL_LOAD = "Initial Load"
 PREVIEW_KEYS = {SYNC_ALL: "synchronize-all", INITIAL_LOAD: "initial-load"}
 """A preview of several objects is named by one of these instead of an object."""
 INIT_TRIGGER = "init"

@@ -1,6 +1,9 @@
-"""Counted nouns in the client's messages: "1 record", "2 records", "1,204 changes"."""
+"""Words of the client's messages: counted nouns ("1 record", "1,204 changes"), run names."""
 
 from __future__ import annotations
+
+SYNC_ALL = "Synchronize All"
+INITIAL_LOAD = "Initial Load"
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:

@@ -46,8 +46,13 @@ def _belize(qapp: QApplication) -> None:
 
 @pytest.fixture(autouse=True)
 def _collect_on_the_gui_thread() -> Iterator[None]:
-    """What a test leaves behind is collected here, never later in a worker thread."""
+    """What a test leaves behind is collected here, never later in a worker thread.
+
+    The client's collector freezes what survives (``app.ui.gc_guard``); a test's
+    leftovers are unfrozen first so that they are collected here, all of them.
+    """
     yield
+    gc.unfreeze()
     gc.collect()
 
 

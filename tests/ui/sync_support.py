@@ -44,9 +44,16 @@ def center_of(window: MainWindow) -> SyncCenter:
 
 
 def wait_idle(qtbot: QtBot, window: MainWindow, timeout: int = 60_000) -> None:
-    """Until the Sync Now or Retry in progress has ended and its outcome was posted."""
+    """Until the Sync Now or Retry in progress has ended, its outcome was posted and the
+    open Sync Monitor has read it (it reads the dashboard, runs and records on workers)."""
     center = center_of(window)
     qtbot.waitUntil(lambda: center.runner.running is None, timeout=timeout)
+    frame = window.form_window("sync_monitor")
+    monitor = frame.widget() if frame is not None else None
+    if isinstance(monitor, SyncMonitorForm):
+        qtbot.waitUntil(
+            lambda: not (monitor.dashboard_loading or monitor.records_loading), timeout=10_000
+        )
 
 
 def wait_records(qtbot: QtBot, monitor: SyncMonitorForm) -> None:

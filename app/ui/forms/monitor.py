@@ -195,7 +195,7 @@ class SyncMonitorForm(BaseForm):
                 widget.setEnabled(False)
                 widget.setToolTip(NO_SYNC)
         else:
-            self.center.runs_changed.connect(self.reload)
+            self.center.runs_changed.connect(self._runs_changed)
             self.center.runner.progress.connect(self._progress)
         self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._load_runs())
         self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._name_target())
@@ -282,6 +282,14 @@ class SyncMonitorForm(BaseForm):
         """Read the dashboard again, keeping the chosen object and run."""
         self._show_dashboard(self._dashboard_reader()()[1])
 
+    def _runs_changed(self) -> None:
+        """A run of this client started or ended: read the dashboard, runs and records on workers.
+
+        ``records_loading`` stays set until the chosen run's records are shown.
+        """
+        self.records_loading = True
+        self.refresh_in_background()
+
     def refresh_in_background(self) -> None:
         """Read the dashboard again on a worker (after a change made elsewhere)."""
         if self.dashboard_loading:
@@ -305,6 +313,7 @@ class SyncMonitorForm(BaseForm):
 
     def _dashboard_failed(self, message: str) -> None:
         self.dashboard_loading = False
+        self.records_loading = False
         self._dashboard_again = False
         self.messenger.error(f"The Sync Monitor could not be read: {message}")
 
@@ -385,7 +394,7 @@ class SyncMonitorForm(BaseForm):
             return
         shown, follow = self.selected_run(), self._follows_newest()
         shown_id = shown.id if shown is not None else None
-        last_id = max((r.id for r in self.records_model.rows()), default=0)
+        last_id = self.records_model.last_id
         database, names = self.context.database, run_objects(self.objects[name])
         record_status = str(self.status_filter.currentData())
         run_status = record_status if record_status in ("failed", "waiting") else ""
@@ -439,8 +448,7 @@ class SyncMonitorForm(BaseForm):
         if result.records is None:
             return
         if result.after_id:
-            known = {r.id for r in self.records_model.rows()}
-            self.records_model.append_rows([r for r in result.records if r.id not in known])
+            self.records_model.append_rows(result.records)
         else:
             self.records_model.set_rows(result.records)
             fit_columns(self.records)
@@ -494,8 +502,13 @@ class SyncMonitorForm(BaseForm):
         generation, rows = result
         if generation != self._records_generation:
             return
-        self.records_model.set_rows(rows)
-        fit_columns(self.records)
+        shown = self.records_model.rows()
+        if shown and rows[: len(shown)] == shown:
+            # The run shown live: its records are on screen already, append the rest.
+            self.records_model.append_rows(rows[len(shown) :])
+        else:
+            self.records_model.set_rows(rows)
+            fit_columns(self.records)
         self.message.clear()
         self.records_loading = False
 

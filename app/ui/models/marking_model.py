@@ -30,6 +30,7 @@ SYNC = 1
 CHANGED_BACKGROUND = QBrush(QColor("#fff1d6"))
 OTHER_TEMPLATE = QBrush(QColor("#b36b00"))
 CHANGED_TIP = "Changed, not saved yet"
+FEW_PERSISTENT = 8
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class Rebased:
     text: list[tuple[str, ...]]
     hay: list[str]
     ticked: list[bool]
+    foreign: set[int]
+    """Rows marked for another template."""
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,14 @@ class RowsSnapshot:
                 rows[source] = fresh
                 text[source] = tuple(read(fresh) for read in self.readers)
                 hay[source] = "\n".join(text[source]).casefold()
-        ticked = [row.owner_id == self.template_id for row in rows]
-        return Rebased(rows, text, hay, ticked)
+        template_id = self.template_id
+        ticked = [row.owner_id == template_id for row in rows]
+        foreign = {
+            source
+            for source, row in enumerate(rows)
+            if row.owner_id is not None and row.owner_id != template_id
+        }
+        return Rebased(rows, text, hay, ticked, foreign)
 
 
 TickGuard = Callable[[list[MarkRow]], set[str]]
@@ -144,6 +153,8 @@ class MarkingModel(QAbstractTableModel):
         self._saved: list[bool] = []
         self._order: list[int] = []
         self._view: list[int] = []
+        self._foreign: set[int] = set()
+        self._keys: dict[int, list[str]] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._sorted_rows = 0
         self._needle = ""
@@ -217,13 +228,27 @@ class MarkingModel(QAbstractTableModel):
         self._order = self._sorted_order()
         self._view = self._filtered(self._order)
         if persistent:
-            position = {source: row for row, source in enumerate(self._view)}
+            position = self._positions([source for source, _column in before])
             after = [
                 self.index(position[source], column) if source in position else QModelIndex()
                 for source, column in before
             ]
             self.changePersistentIndexList(persistent, after)
         self.layoutChanged.emit()
+
+    def _positions(self, sources: list[int]) -> dict[int, int]:
+        """Where some source rows are in the view: ``list.index`` for a few, a C-built map else."""
+        view = self._view
+        if len(set(sources)) > FEW_PERSISTENT:
+            return dict(zip(view, range(len(view)), strict=True))
+        found: dict[int, int] = {}
+        for source in sources:
+            if source not in found:
+                try:
+                    found[source] = view.index(source)
+                except ValueError:
+                    continue
+        return found
 
     # ---- rows ----------------------------------------------------------------------
 
@@ -234,6 +259,7 @@ class MarkingModel(QAbstractTableModel):
         start = len(self._rows)
         for row in rows:
             self._add(row)
+        self._keys.clear()
         fresh = range(start, len(self._rows))
         self._order.extend(fresh)
         shown = self._filtered(fresh)
@@ -253,6 +279,8 @@ class MarkingModel(QAbstractTableModel):
         self._ticked.append(marked)
         self._saved.append(marked)
         self.ticked_count += marked
+        if row.owner_id is not None and row.owner_id != self.template_id:
+            self._foreign.add(len(self._rows) - 1)
 
     def total(self) -> int:
         """Rows read, filtered or not."""
@@ -268,15 +296,20 @@ class MarkingModel(QAbstractTableModel):
 
     def set_ticked(self, rows: Iterable[int], ticked: bool) -> int:
         """Tick or untick model rows; rows of another template are ticked only when allowed."""
-        sources = [self._view[row] for row in rows]
-        sources = [s for s in sources if self._ticked[s] != ticked]
+        view, flags, saved = self._view, self._ticked, self._saved
+        shown = view if isinstance(rows, range) and rows == range(len(view)) else None
+        picked = shown if shown is not None else [view[row] for row in rows]
+        sources = [s for s in picked if flags[s] != ticked]
         if ticked:
             sources = self._allowed(sources)
         if not sources:
             return 0
         for source in sources:
-            self._ticked[source] = ticked
-            self.changed_count += 1 if self._ticked[source] != self._saved[source] else -1
+            flags[source] = ticked
+        # A source whose saved state equals the new tick is no longer changed; the rest now are.
+        back = sum(map(saved.__getitem__, sources))
+        back = back if ticked else len(sources) - back
+        self.changed_count += len(sources) - 2 * back
         self.ticked_count += len(sources) if ticked else -len(sources)
         self._emit_rows_changed(sources)
         self.counts_changed.emit()
@@ -287,7 +320,9 @@ class MarkingModel(QAbstractTableModel):
         return self.set_ticked(range(len(self._view)), ticked)
 
     def _allowed(self, sources: list[int]) -> list[int]:
-        foreign = [s for s in sources if self._owned_elsewhere(s)]
+        if not self._foreign:
+            return sources
+        foreign = sorted(self._foreign.intersection(sources))
         asking = [self._rows[s] for s in foreign if self._rows[s].code not in self.moves]
         if asking:
             consent = self.tick_guard(asking) if self.tick_guard is not None else set()
@@ -324,11 +359,10 @@ class MarkingModel(QAbstractTableModel):
 
     def changes(self) -> tuple[list[str], list[str]]:
         """Codes newly ticked and codes newly unticked since the store was read."""
-        tick: list[str] = []
-        untick: list[str] = []
-        for source, row in enumerate(self._rows):
-            if self._ticked[source] != self._saved[source]:
-                (tick if self._ticked[source] else untick).append(row.code)
+        rows, saved = self._rows, self._saved
+        changed = [s for s, flag in enumerate(self._ticked) if flag != saved[s]]
+        tick = [rows[s].code for s in changed if not saved[s]]
+        untick = [rows[s].code for s in changed if saved[s]]
         return tick, untick
 
     def apply_store(self, store: StoreView) -> None:
@@ -351,6 +385,8 @@ class MarkingModel(QAbstractTableModel):
         self._rows, self._text, self._hay = rebased.rows, rebased.text, rebased.hay
         self._ticked = rebased.ticked
         self._saved = list(rebased.ticked)
+        self._keys.clear()
+        self._foreign = rebased.foreign
         self.ticked_count = sum(rebased.ticked)
         self.changed_count = 0
         self.moves.clear()
@@ -396,6 +432,9 @@ class MarkingModel(QAbstractTableModel):
             ticked = self._ticked
             order.sort(key=ticked.__getitem__, reverse=reverse)
             return order
-        keys = [text[column - 2].casefold() for text in self._text]
+        keys = self._keys.get(column)
+        if keys is None:
+            field = column - 2
+            keys = self._keys[column] = [text[field].casefold() for text in self._text]
         order.sort(key=keys.__getitem__, reverse=reverse)
         return order

@@ -265,3 +265,18 @@ class RecordsModel(RowsModel[RecordRow]):
             ],
             parent,
         )
+        self.ids: set[int] = set()
+        self.last_id = 0
+
+    def set_rows(self, rows: Sequence[RecordRow]) -> None:
+        """Show these records; remember their ids so a live read appends only new ones."""
+        super().set_rows(rows)
+        self.ids = {row.id for row in rows}
+        self.last_id = max(self.ids, default=0)
+
+    def append_rows(self, rows: Sequence[RecordRow]) -> None:
+        """Show the records not shown yet after the ones shown."""
+        fresh = [row for row in rows if row.id not in self.ids]
+        super().append_rows(fresh)
+        self.ids.update(row.id for row in fresh)
+        self.last_id = max(self.last_id, max((row.id for row in fresh), default=0))

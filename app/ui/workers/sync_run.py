@@ -7,7 +7,9 @@ signal) and a ``CancelToken``. A run that finds the object held elsewhere
 is *refused* naming the machine and process that hold it and since when,
 never queued or run twice. The worker posts through the process's relay
 (``app.ui.background``), never on a Qt object that can be destroyed, and the
-task's callable and result are let go of on the GUI thread.
+task's callable and result are let go of on the GUI thread. While a task
+runs, threads hand the GIL over every millisecond (``share_gil``) so the
+GUI thread paints without waiting for the run's Python work.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from app.store import Database
 from app.sync.leases import LeaseHeld, current_holder
 from app.sync.records import CancelToken, Progress, ProgressCallback
-from app.ui.background import DONE, FAILED, Relay, relay
+from app.ui.background import DONE, FAILED, Relay, relay, share_gil, unshare_gil
 from app.ui.data.activity import refusal
 
 PROGRESS_INTERVAL = 0.1
@@ -131,6 +133,7 @@ class SyncRunner(QObject):
         self._cancel = CancelToken()
         hub = relay()
         self._token = hub.register(self, self._posted)
+        share_gil()
         self.started.emit(task.label)
         QThreadPool.globalInstance().start(
             _Job(self.database, task, self._cancel, hub, self._token)
@@ -153,6 +156,7 @@ class SyncRunner(QObject):
             self.progress.emit(*value)
             return
         relay().release(self._token)
+        unshare_gil()
         self._task = None
         self._cancel = None
         self.idle.emit()
