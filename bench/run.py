@@ -133,6 +133,29 @@ def no_change_small_rows(_data: dict[str, Any], _done: dict[str, dict[str, Any]]
     return []
 
 
+def cancel_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """Cancel of a Sync Now: ideal 1 s + the requests in flight (they run side by side)."""
+    rows = []
+    for run in data["cancel"]:
+        when = (
+            f"{run['cancel_after']:.1f} s after the start, before the first sale"
+            if run["early"]
+            else f"after {run['done_before_cancel']} sales"
+        )
+        rows.append(
+            (
+                f"Cancel a Sync Now of sales, latency {run['latency']:g} s, "
+                f"{run['sessions']} sessions",
+                f"cancelled {when}",
+                f"{run['stop_seconds']:.2f} s to the run's end ({run['in_flight']} SL requests "
+                f"in flight, {run['begun_after_cancel']} begun after; {run['status']})",
+                f"{run['ideal_seconds']:.2f} s = 1 s + the requests in flight "
+                f"(one request: {run['latency']:g} s)",
+            )
+        )
+    return rows
+
+
 def marking_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
     """Marking matrix: load vs the core read without a GUI; stalls vs the 100 ms limit."""
     rows = f"{data['customers']:,} customers"
@@ -243,6 +266,15 @@ BENCHES = [
         400,
         sales_rows,
         ["Sales sync into SAP, latency 0.3 s"],
+    ),
+    Bench(
+        "cancel",
+        "cancel_latency.py",
+        ["--sales", "400", "--latency", "0.3", "--sessions", "4", "8", "--early", "1.5"],
+        ["--sales", "150", "--latency", "0.3", "--sessions", "4", "--early", "1.5"],
+        300,
+        cancel_rows,
+        ["Cancel a Sync Now of sales"],
     ),
     Bench(
         "no_change_small",
