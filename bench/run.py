@@ -156,6 +156,30 @@ def cancel_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[
     return rows
 
 
+def memory_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
+    """Memory over a long sales sync: peak under 300 MB, flat after 10 %, steady throughput."""
+    run = data["memory"]
+    sales = f"{run['sales']:,} sales, no latency, {run['sessions']} sessions"
+    kernel = f"; kernel peak {run['hwm_mb']:.0f} MB" if run.get("hwm_mb") else ""
+    return [
+        (
+            "Memory at retail scale: peak resident memory",
+            sales,
+            f"{run['peak_mb']:.0f} MB (after 10 %: {run['peak_at_tenth_mb']:.0f} MB, "
+            f"{run['growth']:+.1%}{kernel}; {run['posted']:,} posted in "
+            f"{run['sync_seconds']:.0f} s, {run['status']})",
+            "< 300 MB, and within +10 % of the peak after the first 10 % (flat)",
+        ),
+        (
+            "Memory at retail scale: throughput, last 10 % vs first 10 %",
+            sales,
+            f"{run['last_tenth_rate']:.1f} vs {run['first_tenth_rate']:.1f} sales/s "
+            f"({run['rate_change']:+.1%})",
+            "within 10 % of the first 10 %",
+        ),
+    ]
+
+
 def marking_rows(data: dict[str, Any], _done: dict[str, dict[str, Any]]) -> list[Row]:
     """Marking matrix: load vs the core read without a GUI; stalls vs the 100 ms limit."""
     rows = f"{data['customers']:,} customers"
@@ -275,6 +299,15 @@ BENCHES = [
         300,
         cancel_rows,
         ["Cancel a Sync Now of sales"],
+    ),
+    Bench(
+        "memory",
+        "sales_memory.py",
+        ["--sales", "100000"],
+        ["--quick"],
+        7200,
+        memory_rows,
+        ["Memory at retail scale"],
     ),
     Bench(
         "no_change_small",
