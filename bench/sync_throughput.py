@@ -16,7 +16,7 @@ import argparse
 import json
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from app.sandbox import demo
 from app.sandbox.faults import FaultPlan
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
 from app.sandbox.template import ensure_sandbox_template
-from app.store import Database, Link, SyncMark, Template, open_database
+from app.store import Database, Link, Run, SyncMark, Template, open_database
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.recorder import write_watermark
@@ -87,12 +87,47 @@ def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
         running.stop()
 
 
+JOBS = {
+    "customers": "to_sap",
+    "customers_up": "to_tagrain",
+    "products_up": "to_tagrain",
+    "products_down": "to_sap",
+}
+"""The jobs of the customers and products objects, each with its direction."""
+
+
 def mark_and_link_everything(
     database: Database, template_id: int, customers: int, items: int
 ) -> None:
-    """Mark and link every demo customer and item in bulk, as an initial load would leave them."""
+    """Mark and link every demo customer and item in bulk, as an initial load would leave them.
+
+    The marks were made a day ago, each job's full initial load started an
+    hour later and its last scheduled run an hour ago (completed runs, recorded
+    as the runner records them).
+    """
     with database.engine.begin() as connection:
         now = datetime.now(UTC)
+        marked_at = now - timedelta(days=1)
+        connection.execute(
+            insert(Run),
+            [
+                {
+                    "template_id": template_id,
+                    "object": job_name,
+                    "trigger": trigger,
+                    "full": trigger == "manual",
+                    "dry_run": False,
+                    "started_at": started,
+                    "finished_at": started + timedelta(minutes=5),
+                    "status": "succeeded",
+                }
+                for job_name in JOBS
+                for trigger, started in (
+                    ("manual", marked_at + timedelta(hours=1)),
+                    ("schedule", now - timedelta(hours=1)),
+                )
+            ],
+        )
         for kind, obj, codes in (
             ("customer", "customers", [c.code for c in demo.customers(customers)]),
             ("item", "products", [i.code for i in demo.items(items)]),
@@ -100,7 +135,12 @@ def mark_and_link_everything(
             connection.execute(
                 insert(SyncMark),
                 [
-                    {"kind": kind, "sap_key": code, "template_id": template_id, "marked_at": now}
+                    {
+                        "kind": kind,
+                        "sap_key": code,
+                        "template_id": template_id,
+                        "marked_at": marked_at,
+                    }
                     for code in codes
                 ],
             )
@@ -147,12 +187,7 @@ def no_change_run(customers: int, items: int) -> dict[str, Any]:
             session.execute(delete(SyncMark).where(SyncMark.template_id == template_id))
         mark_and_link_everything(database, template_id, customers, items)
         now = datetime.now(UTC)
-        for job_name, direction in (
-            ("customers", "to_sap"),
-            ("customers_up", "to_tagrain"),
-            ("products_up", "to_tagrain"),
-            ("products_down", "to_sap"),
-        ):
+        for job_name, direction in JOBS.items():
             write_watermark(database, template_id, job_name, direction, now)
         engine = Engine(database, OBJECTS)
         started = time.perf_counter()

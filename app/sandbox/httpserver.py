@@ -67,6 +67,35 @@ class SandboxResponse:
         return cls(status, body, [("Content-Type", content_type)])
 
 
+class Traffic:
+    """How many requests a server has begun and finished answering (thread-safe).
+
+    ``in_flight`` at an instant is what a client still waits for: a benchmark
+    reads it when it cancels a run, to state the best a cancel can do.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.started = 0
+        self.finished = 0
+
+    def begin(self) -> None:
+        """A request arrived (its headers and body are read)."""
+        with self._lock:
+            self.started += 1
+
+    def end(self) -> None:
+        """A request was answered, failed or dropped."""
+        with self._lock:
+            self.finished += 1
+
+    @property
+    def in_flight(self) -> int:
+        """Requests begun and not yet answered."""
+        with self._lock:
+            return self.started - self.finished
+
+
 Router = Callable[[SandboxRequest], SandboxResponse]
 FaultResponder = Callable[[Fault, SandboxRequest], SandboxResponse | None]
 
@@ -80,6 +109,14 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
     def _handle(self) -> None:
+        traffic = self.server.owner.traffic
+        traffic.begin()
+        try:
+            self._answer()
+        finally:
+            traffic.end()
+
+    def _answer(self) -> None:
         owner = self.server.owner
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -169,6 +206,7 @@ class LoopbackServer:
 
     def __init__(self, faults: FaultInjector | None = None) -> None:
         self.faults = faults or FaultInjector()
+        self.traffic = Traffic()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._scheme = "http"

@@ -140,7 +140,10 @@ class SyncMark(Base):
     """A customer or item marked "Sync" for one template (one template at a time)."""
 
     __tablename__ = "sync_marks"
-    __table_args__ = (UniqueConstraint("kind", "sap_key"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "sap_key"),
+        Index("ix_sync_marks_template_kind_marked", "template_id", "kind", "marked_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # "customer" or "item"

@@ -116,10 +116,10 @@ def test_conditional_update_with_etag(client: ServiceLayerClient, version: str) 
 def test_changed_since_filter_forms() -> None:
     mark = dt.datetime(2024, 1, 31, 14, 33, 12)
     assert changed_since_filter(mark, "v2") == (
-        "UpdateDate gt 2024-01-31 or (UpdateDate eq 2024-01-31 and UpdateTime ge '14:33:12')"
+        "UpdateDate ge 2024-01-31 and (UpdateDate gt 2024-01-31 or UpdateTime ge '14:33:12')"
     )
     assert changed_since_filter(mark, "v1") == (
-        "UpdateDate gt '2024-01-31' or (UpdateDate eq '2024-01-31' and UpdateTime ge '14:33:12')"
+        "UpdateDate ge '2024-01-31' and (UpdateDate gt '2024-01-31' or UpdateTime ge '14:33:12')"
     )
 
 

@@ -58,6 +58,11 @@ def test_date_and_time_literals_in_both_forms(sandbox: ServiceLayerSandbox) -> N
     assert len(_codes(v2, "BusinessPartners", **{"$filter": inclusive})) == everyone
     later = "UpdateDate gt 2024-01-02 or (UpdateDate eq 2024-01-02 and UpdateTime ge '08:00:01')"
     assert _codes(v2, "BusinessPartners", **{"$filter": later}) == []
+    seekable = "UpdateDate ge 2024-01-02 and (UpdateDate gt 2024-01-02 or UpdateTime ge '{}')"
+    assert (
+        len(_codes(v2, "BusinessPartners", **{"$filter": seekable.format("08:00:00")})) == everyone
+    )
+    assert _codes(v2, "BusinessPartners", **{"$filter": seekable.format("08:00:01")}) == []
     assert _codes(v2, "BusinessPartners", **{"$filter": "UpdateDate lt 2024-01-02T00:00:00Z"}) == []
 
 

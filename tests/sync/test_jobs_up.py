@@ -629,3 +629,19 @@ def test_a_refused_customer_fails_alone_once_a_run_and_heals_when_fixed(
     assert healed.status == "succeeded"
     assert sandboxes.tagrain.count("customers") == customers + 1
     assert set(links(database, "customers")) == {"C000009", "C000010"}
+
+
+def test_a_customer_marked_after_a_run_is_pushed_by_the_next_incremental_run(
+    database: Database, template_id: int, context: SyncContext, sandboxes: RunningSandboxes
+) -> None:
+    mark(database, template_id, "customer", ["C000009"])
+    runner = Runner(database, workers=2)
+    assert runner.run(CustomersUpJob(context), template_id).created == 1
+    assert runner.run(CustomersUpJob(context), template_id).created == 0
+    mark(database, template_id, "customer", ["C000011"])  # changed in SAP long before the mark
+    later = runner.run(CustomersUpJob(context), template_id)
+    assert later.created == 1 and later.failed == 0
+    assert sorted(links(database, "customers")) == ["C000009", "C000011"]
+    pushed = sandboxes.tagrain.record("customers", links(database, "customers")["C000011"])
+    assert pushed is not None and pushed["code"] == "C000011"
+    assert_unique(tagrain_all(sandboxes, "customers"), "code")

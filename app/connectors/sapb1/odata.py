@@ -69,12 +69,17 @@ def date_literal(day: dt.date, version: str) -> str:
 def changed_since_filter(watermark: dt.datetime, version: str = "v2") -> str:
     """The inclusive changed-since filter for a watermark (one-second resolution).
 
-    ``UpdateDate gt D or (UpdateDate eq D and UpdateTime ge 'T')``: changes in the
-    watermark's own second are read again, so the sync must be idempotent.
+    ``UpdateDate ge D and (UpdateDate gt D or UpdateTime ge 'T')``: changes in the
+    watermark's own second are read again, so the sync must be idempotent. The
+    same condition as ``UpdateDate gt D or (UpdateDate eq D and UpdateTime ge
+    'T')``, written with a leading range on ``UpdateDate`` so that the database
+    seeks its (UpdateDate, UpdateTime) index however the values are bound: the
+    ``or`` form alone made SQLite (the sandbox) scan the whole index, a cost that
+    grows with the company on every incremental run.
     """
     day = date_literal(watermark.date(), version)
     time = quote(watermark.strftime("%H:%M:%S"))
-    return f"UpdateDate gt {day} or (UpdateDate eq {day} and UpdateTime ge {time})"
+    return f"UpdateDate ge {day} and (UpdateDate gt {day} or UpdateTime ge {time})"
 
 
 def resolve_link(service_root: str, link: str) -> str:

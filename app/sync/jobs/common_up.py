@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from app.connectors.tagrain.drafts import to_payload
 from app.sync.context import SyncContext
+from app.sync.jobs.unlinked import marked_among
 
 T = TypeVar("T")
 OLDEST = datetime.min
@@ -51,20 +52,50 @@ def linked_sap_keys(ctx: SyncContext, object_name: str) -> set[str]:
 
 
 class Marks:
-    """The SAP keys marked "Sync" for the template, read once per run (thread-safe)."""
+    """The SAP keys marked "Sync" for the template, asked of the store once per run (thread-safe).
+
+    A full run loads every mark (``keys``); an incremental one asks only about
+    the keys it meets (``among``, ``has``) and remembers the answers.
+    """
 
     def __init__(self, ctx: SyncContext, kind: str) -> None:
         self._ctx = ctx
         self._kind = kind
         self._lock = threading.Lock()
         self._keys: frozenset[str] | None = None
+        self._known: dict[str, bool] = {}
 
     def keys(self) -> frozenset[str]:
-        """The marked keys."""
+        """Every marked key."""
         with self._lock:
             if self._keys is None:
                 self._keys = frozenset(self._ctx.binder.marked(self._kind))
             return self._keys
+
+    def among(self, keys: Iterable[str]) -> set[str]:
+        """Which of these keys are marked."""
+        wanted = list(dict.fromkeys(keys))
+        with self._lock:
+            if self._keys is not None:
+                return {key for key in wanted if key in self._keys}
+            unknown = [key for key in wanted if key not in self._known]
+        found = (
+            marked_among(self._ctx.database, self._ctx.rules.id, self._kind, unknown)
+            if unknown
+            else set()
+        )
+        with self._lock:
+            self._known.update((key, key in found) for key in unknown)
+            return {key for key in wanted if self._known.get(key)}
+
+    def has(self, key: str) -> bool:
+        """Whether this key is marked."""
+        return bool(self.among((key,)))
+
+    def known(self, keys: Iterable[str]) -> None:
+        """Remember keys the store has just said are marked."""
+        with self._lock:
+            self._known.update((key, True) for key in keys)
 
 
 def oldest_first(updated_at: datetime | None, key: str) -> tuple[datetime, str]:

@@ -6,8 +6,10 @@ jobs over SAP master data marked "Sync" for the template (customers, items):
 
 - read: the marked records changed since the watermark plus the marked ones
   that have no link yet (newly marked records whose last change is older
-  than the watermark); a full run reads every marked record, oldest change
-  first. Either way, the records the run has just retried are not read again;
+  than the watermark; see ``unlinked``: only recent marks are looked at, so
+  the run does not grow with the company); a full run reads every marked
+  record, oldest change first. Either way, the records the run has just
+  retried are not read again;
 - count (a full run: the marked records) and fetch for a retry;
 - apply: a record no longer marked is skipped; else its dependencies are
   resolved, and it is skipped (its link's fingerprint is unchanged), updated
@@ -34,12 +36,12 @@ from app.sync.job import ContextJob
 from app.sync.jobs.common_up import (
     Marks,
     TagrainIndex,
-    linked_sap_keys,
     oldest_first,
     relink,
     write_key,
 )
 from app.sync.jobs.errors import translate_errors
+from app.sync.jobs.unlinked import KEYS_PER_QUERY, batched, unlinked_marks
 from app.sync.records import Action, Outcome, SourceRecord
 
 
@@ -170,27 +172,34 @@ class SapSourceJob(SapJob[S], Generic[S, T, D]):
         return True
 
     def read(self, since: datetime | None) -> Iterator[SourceRecord]:
-        marked = self.marked()
-        if not marked:
-            return
         with translate_errors():
             if since is None:
+                marked = self.marked()
                 records = sorted(
-                    self.sap_records(codes=sorted(marked - self.retried)),
+                    self.sap_records(codes=sorted(marked - self.retried)) if marked else (),
                     key=lambda r: oldest_first(r.updated_at, self.key_of(r)),
                 )
                 for record in records:
                     yield SourceRecord(self.key_of(record), record.updated_at, record)
                 return
             seen = set(self.retried)
-            unlinked = sorted(marked - linked_sap_keys(self.ctx, self.links) - seen)
+            unlinked = [key for key in self.unlinked() if key not in seen]
+            self.marks.known(unlinked)
             for record in self.sap_records(codes=unlinked) if unlinked else ():
                 seen.add(self.key_of(record))
                 yield SourceRecord(self.key_of(record), None, record)
-            for record in self.sap_records(since=since):
-                key = self.key_of(record)
-                if key in marked and key not in seen:
-                    yield SourceRecord(key, record.updated_at, record)
+            for page in batched(self.sap_records(since=since), KEYS_PER_QUERY):
+                changed = self.marks.among(self.key_of(record) for record in page)
+                for record in page:
+                    key = self.key_of(record)
+                    if key in changed and key not in seen:
+                        yield SourceRecord(key, record.updated_at, record)
+
+    def unlinked(self) -> list[str]:
+        """The marked keys with no link yet, sorted (made or moved since the last full read)."""
+        return unlinked_marks(
+            self.ctx.database, self.ctx.rules.id, self.marks_kind, self.links, self.object_name
+        )
 
     def count(self, since: datetime | None) -> int | None:
         return len(self.marked()) if since is None else None
@@ -204,7 +213,7 @@ class SapSourceJob(SapJob[S], Generic[S, T, D]):
         return SourceRecord(self.key_of(record), record.updated_at, record)
 
     def apply(self, record: SourceRecord) -> Outcome:
-        if self.key_of(record.payload) not in self.marked():
+        if not self.marks.has(self.key_of(record.payload)):
             return Outcome(Action.SKIPPED, message="no longer marked for this template")
         return super().apply(record)
 
