@@ -192,6 +192,8 @@ class Runner:
         state = Progress()
         recorder.binder.check_company()
         _preflight(job)
+        if cancel.cancelled:
+            return "cancelled", "cancelled by the user"
         chosen = only_ids is not None
         retries = (
             list(dict.fromkeys(only_ids)) if only_ids is not None else recorder.pending_retries()
