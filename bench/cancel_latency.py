@@ -20,18 +20,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
+from synced_company import synced_company
+
 from app.sandbox.faults import FaultPlan
-from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
-from app.sandbox.template import ensure_sandbox_template
-from app.store import Template, open_database
-from app.sync.engine import Engine
-from app.sync.jobs import OBJECTS
+from app.sandbox.launcher import SandboxScale
 from app.sync.records import CancelToken, Progress
 from app.sync.runner import RunResult
 
@@ -50,16 +46,9 @@ def cancel_run(
     scale = SandboxScale(
         customers=200, items=300, tagrain_customers=150, sales=sales, refunds=0, expenses=0
     )
-    running = start_sandboxes(SandboxOptions(scale=scale))
-    folder = Path(tempfile.mkdtemp())
-    database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
-    try:
-        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
-        with database.session() as session:
-            session.get_one(Template, template_id).sap_sessions = sessions
-        engine = Engine(database, OBJECTS)
-        engine.run("customers", template_id)
-        engine.run("products", template_id)
+    with synced_company(scale, sessions) as company:
+        running = company.running
+        template_id, engine = company.template_id, company.engine
         sl = running.service_layer
         sl.configure_faults(FaultPlan(latency=latency))
         base = sl.traffic.started
@@ -141,9 +130,6 @@ def cancel_run(
             "answered_after_cancel": late,
             "status": result.status,
         }
-    finally:
-        database.dispose()
-        running.stop()
 
 
 def main() -> None:

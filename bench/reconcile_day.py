@@ -16,7 +16,6 @@ import argparse
 import json
 import math
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,13 +24,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from synced_company import synced_company
+
 from app.sandbox.faults import FaultPlan
-from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
-from app.sandbox.template import ensure_sandbox_template
-from app.store import Template, open_database
+from app.sandbox.launcher import SandboxScale
 from app.sync.context import SyncContext
-from app.sync.engine import Engine
-from app.sync.jobs import OBJECTS
 from app.sync.mapping.money import local_date
 from app.sync.reconcile import reconcile
 from app.sync.reconcile.reading import PAGE
@@ -44,16 +41,9 @@ def reconcile_day(receipts: int, latency: float) -> dict[str, Any]:
     scale = SandboxScale(
         customers=20, items=60, tagrain_customers=10, sales=1, refunds=0, expenses=0
     )
-    running = start_sandboxes(SandboxOptions(scale=scale))
-    folder = Path(tempfile.mkdtemp())
-    database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
-    try:
-        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
-        with database.session() as session:
-            session.get_one(Template, template_id).sap_sessions = 4
-        engine = Engine(database, OBJECTS)
-        engine.run("customers", template_id)
-        engine.run("products", template_id)
+    with synced_company(scale, 4) as company:
+        running, database = company.running, company.database
+        template_id, engine = company.template_id, company.engine
         ctx = SyncContext(database, template_id)
         products = [p.sku for p in ctx.tagrain.iter_products() if p.type == "standard"]
         tracking = ctx.sap.item_tracking(products)
@@ -94,9 +84,6 @@ def reconcile_day(receipts: int, latency: float) -> dict[str, Any]:
             "matches": report.matches,
             "posted": posted.created,
         }
-    finally:
-        database.dispose()
-        running.stop()
 
 
 def main() -> None:

@@ -26,18 +26,15 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import tempfile
 import threading
 import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
-from app.sandbox.template import ensure_sandbox_template
-from app.store import Template, open_database
-from app.sync.engine import Engine
-from app.sync.jobs import OBJECTS
+from synced_company import synced_company
+
+from app.sandbox.launcher import SandboxScale
 from app.sync.records import Progress
 
 STATUS = Path("/proc/self/status")
@@ -113,20 +110,12 @@ def run(sales: int, sessions: int, trace: bool) -> dict[str, Any]:
     scale = SandboxScale(
         customers=200, items=300, tagrain_customers=150, sales=sales, refunds=0, expenses=0
     )
-    folder = Path(tempfile.mkdtemp())
-    started = time.perf_counter()
-    running = start_sandboxes(SandboxOptions(folder=folder / "sandbox", scale=scale))
-    running.service_layer.requests = collections.deque(maxlen=REQUEST_LOG)
-    seeded = time.perf_counter() - started
-    print(f"seeded {sales} sales in {seeded:.1f} s")
-    database = open_database(f"sqlite:///{folder / 'hub.sqlite3'}")
-    try:
-        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
-        with database.session() as session:
-            session.get_one(Template, template_id).sap_sessions = sessions
-        engine = Engine(database, OBJECTS)
-        engine.run("customers", template_id)
-        engine.run("products", template_id)
+    with synced_company(scale, sessions, on_files=True) as company:
+        running = company.running
+        template_id, engine = company.template_id, company.engine
+        running.service_layer.requests = collections.deque(maxlen=REQUEST_LOG)
+        seeded = company.seed_seconds
+        print(f"seeded {sales} sales in {seeded:.1f} s")
         sampler = Sampler()
         marks: dict[str, float] = {}
         at_tenth: dict[str, float] = {}
@@ -163,9 +152,6 @@ def run(sales: int, sessions: int, trace: bool) -> dict[str, Any]:
         if trace:
             snapshots.append(tracemalloc.take_snapshot())
             tracemalloc.stop()
-    finally:
-        database.dispose()
-        running.stop()
     if len(marks) < 3:
         raise SystemExit(f"the run did not post every sale: {result.status}, {result.created}")
     first_rate = (tenth - 1) / (marks["tenth"] - marks["first"])

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert
+from synced_company import synced_company
 
 from app.sandbox import demo
 from app.sandbox.faults import FaultPlan
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
 from app.sandbox.template import ensure_sandbox_template
-from app.store import Database, Link, Run, SyncMark, Template, open_database
+from app.store import Database, Link, Run, SyncMark, open_database
 from app.sync.engine import Engine
 from app.sync.jobs import OBJECTS
 from app.sync.recorder import write_watermark
@@ -40,16 +41,9 @@ def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
     scale = SandboxScale(
         customers=200, items=300, tagrain_customers=150, sales=sales, refunds=0, expenses=0
     )
-    running = start_sandboxes(SandboxOptions(scale=scale))
-    folder = Path(tempfile.mkdtemp())
-    database = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
-    try:
-        template_id = ensure_sandbox_template(database, running.sap_url, running.tagrain_url)
-        with database.session() as session:
-            session.get_one(Template, template_id).sap_sessions = sessions
-        engine = Engine(database, OBJECTS)
-        engine.run("customers", template_id)
-        engine.run("products", template_id)
+    with synced_company(scale, sessions) as company:
+        running = company.running
+        template_id, engine = company.template_id, company.engine
         running.service_layer.configure_faults(FaultPlan(latency=latency))
         before = len(running.service_layer.requests)
         started = time.perf_counter()
@@ -82,9 +76,6 @@ def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
             "status": result.status,
             "failed": result.failed,
         }
-    finally:
-        database.dispose()
-        running.stop()
 
 
 JOBS = {
