@@ -339,7 +339,7 @@ BENCHES = [
     Bench(
         "sales_latency",
         "sync_throughput.py",
-        ["--sales-per-session", "40", "--latency", "0.3", "--sessions", "4", "8", "16"],
+        ["--sales-per-session", "100", "--latency", "0.3", "--sessions", "4", "8", "16"],
         ["--sales-per-session", "4", "--latency", "0.3", "--sessions", "4", "8", "16"],
         400,
         sales_rows,

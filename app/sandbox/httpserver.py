@@ -120,6 +120,11 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        limit = owner.longest_request_line
+        if limit is not None and len(self.requestline) > limit:
+            self.close_connection = True
+            self._send(request_line_too_long(limit))
+            return
         parts = urlsplit(self.path)
         cookies: dict[str, str] = {}
         for raw in self.headers.get_all("Cookie") or []:
@@ -197,12 +202,28 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
+def request_line_too_long(limit: int) -> SandboxResponse:
+    """Apache's answer to a request line over its ``LimitRequestLine``."""
+    body = (
+        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n'
+        "<title>414 Request-URI Too Long</title>\n</head><body>\n"
+        "<h1>Request-URI Too Long</h1>\n"
+        f"<p>The requested URL's length exceeds the capacity\nlimit for this server "
+        f"({limit} bytes).<br />\n</p>\n</body></html>\n"
+    )
+    return SandboxResponse(414, body.encode(), [("Content-Type", "text/html; charset=iso-8859-1")])
+
+
 class LoopbackServer:
     """Base of a sandbox server: subclasses implement ``route`` (and may refine faults).
 
     ``start()`` binds a free loopback port unless one is given and serves from a
     daemon thread; ``url`` is the root to give a client; ``stop()`` shuts down.
+    ``longest_request_line``: bytes of ``METHOD /path?query HTTP/1.1`` the server
+    takes (None: Python's own 64 KiB); longer ones are answered 414.
     """
+
+    longest_request_line: int | None = None
 
     def __init__(self, faults: FaultInjector | None = None) -> None:
         self.faults = faults or FaultInjector()

@@ -401,6 +401,23 @@ class Binder:
             for key in stale:
                 del self._primed[key]
 
+    def run_ended(self, *, preview: bool) -> None:
+        """Forget what only held while a run had its lease.
+
+        Primed "no link" answers were true while no other run could link those
+        records. After a real run every binding it recorded has been written, so
+        one still in memory belongs to a record that was never recorded (the run
+        stopped between posting and recording): the store, and the next run's
+        look-up by the Tagrain id, are the truth for it, not this memory. A
+        preview's bindings were never to be written; they stay for the rest of
+        the preview.
+        """
+        with self._lock:
+            self._primed.clear()
+            if not preview:
+                self._by_tagrain.clear()
+                self._by_sap.clear()
+
     def forget(self, bindings: list[Binding]) -> None:
         """Drop bindings from memory (written, or never to be written)."""
         with self._lock:

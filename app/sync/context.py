@@ -197,10 +197,14 @@ class SyncContext:
             return self._tagrain
 
     def close(self) -> None:
-        """Log out of SAP and close both clients."""
+        """Close both clients; SAP's sessions are logged out behind the caller.
+
+        A finished run does not wait a round trip for its logouts (the process
+        waits for them before it exits).
+        """
         with self._lock:
             if self._sap is not None:
-                self._sap.close()
+                self._sap.close(wait=False)
                 self._sap = None
             if self._tagrain is not None:
                 self._tagrain.close()

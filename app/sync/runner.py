@@ -37,6 +37,7 @@ from app.store import Database
 from app.sync import leases
 from app.sync.binder import RecordWork, record_work
 from app.sync.company_setup import require_for_job
+from app.sync.early_read import EarlyRead
 from app.sync.job import SyncJob
 from app.sync.recorder import RunRecorder, read_watermark, write_watermark
 from app.sync.records import (
@@ -56,6 +57,9 @@ from app.sync.records import (
 log = logging.getLogger(__name__)
 
 WATERMARK_EVERY = 50
+IN_FLIGHT_PER_WORKER = 4
+"""Records handed to the workers ahead of the oldest unsettled one, per worker: a slow
+record (a look-up, a retry) does not leave the other workers without work."""
 Applied = tuple[Outcome, RecordWork]
 """A record's outcome and what it bound, as a worker hands them to the runner's thread."""
 
@@ -159,6 +163,8 @@ class Runner:
             # A store that cannot take the run's end must not also keep the lease or the
             # connections: each step is tried whatever happened to the one before.
             _quietly(lambda: recorder.finish(status, message), "record the end of the run")
+            if job.binder is not None:
+                job.binder.run_ended(preview=dry_run)
             _quietly(lease.release, "release the run lease")
             job.close()
         counts = recorder.counts
@@ -191,9 +197,6 @@ class Runner:
     ) -> tuple[str, str | None]:
         state = Progress()
         recorder.binder.check_company()
-        _preflight(job)
-        if cancel.cancelled:
-            return "cancelled", "cancelled by the user"
         chosen = only_ids is not None
         retries = (
             list(dict.fromkeys(only_ids)) if only_ids is not None else recorder.pending_retries()
@@ -203,6 +206,49 @@ class Runner:
             if full
             else read_watermark(self.database, template_id, job.object_name, job.direction)
         )
+        # With no retry to apply first, the changes are read (and looked up) during the
+        # pre-flight: both only read, and the first postings start a few round trips sooner.
+        early = None if chosen or retries_only or retries else EarlyRead(job.read(since))
+        try:
+            return self._checked_run(
+                job,
+                recorder,
+                progress,
+                cancel,
+                keeper,
+                state,
+                template_id,
+                since,
+                retries,
+                early=early,
+                dry_run=dry_run,
+                chosen=chosen,
+                retries_only=retries_only,
+            )
+        finally:
+            if early is not None:
+                early.drop()
+
+    def _checked_run(
+        self,
+        job: SyncJob,
+        recorder: RunRecorder,
+        progress: ProgressCallback | None,
+        cancel: CancelToken,
+        keeper: leases.LeaseKeeper,
+        state: Progress,
+        template_id: int,
+        since: datetime | None,
+        retries: list[str],
+        *,
+        early: EarlyRead[SourceRecord] | None,
+        dry_run: bool,
+        chosen: bool,
+        retries_only: bool,
+    ) -> tuple[str, str | None]:
+        _preflight(job)
+        if cancel.cancelled:
+            return "cancelled", "cancelled by the user"
         counted = None if chosen or retries_only else job.count(since)
         if chosen or retries_only:
             state.total = len(retries)
@@ -239,7 +285,7 @@ class Runner:
         state.message = f"{job.object_name}: reading changes"
         newest = self._apply_all(
             job,
-            job.read(since),
+            job.read(since) if early is None else early.records(),
             recorder,
             progress,
             cancel,
@@ -337,7 +383,9 @@ class Runner:
                         pending.append((record, None))
                     else:
                         pending.append((record, pool.submit(_apply_one, job, record, cancel)))
-                    while pending and (len(pending) >= workers * 2 or _settled(pending[0][1])):
+                    while pending and (
+                        len(pending) >= workers * IN_FLIGHT_PER_WORKER or _settled(pending[0][1])
+                    ):
                         settle(*pending.popleft())
                     if cancel.cancelled:
                         break  # before reading on (the next record may need another page)

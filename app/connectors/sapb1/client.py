@@ -38,9 +38,9 @@ class ServiceLayerClient:
         """``<base>/b1s/<version>/``."""
         return self.settings.service_root
 
-    def close(self) -> None:
-        """Log out and release the connections."""
-        self.transport.close()
+    def close(self, *, wait: bool = True) -> None:
+        """Log out and release the connections (``wait=False``: log out behind the caller)."""
+        self.transport.close(wait=wait)
 
     def __enter__(self) -> ServiceLayerClient:
         return self

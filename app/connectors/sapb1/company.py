@@ -47,9 +47,9 @@ class SapCompany(SapLists):
     def __init__(self, client: ServiceLayerClient) -> None:
         self.client = client
 
-    def close(self) -> None:
-        """Log out and release the sessions."""
-        self.client.close()
+    def close(self, *, wait: bool = True) -> None:
+        """Log out and release the sessions (``wait=False``: log out behind the caller)."""
+        self.client.close(wait=wait)
 
     def check(self) -> None:
         """Log in (raises the connector's errors with SAP's message)."""
@@ -93,8 +93,7 @@ class SapCompany(SapLists):
         condition = "CardType eq 'cCustomer'"
         if codes is not None:
             wanted = list(codes)
-            for chunk in _chunks(wanted, 40):
-                listed = " or ".join(f"CardCode eq {quote(c)}" for c in chunk)
+            for listed in _any_of("CardCode", wanted, 40):
                 yield from (
                     SapBusinessPartner.from_entity(raw)
                     for raw in self.client.iter_entities(
@@ -171,8 +170,7 @@ class SapCompany(SapLists):
         """Items changed since the watermark (or the listed codes), oldest change first."""
         fields = [*ITEM_FIELDS, "ItemWarehouseInfoCollection"] if with_stock else ITEM_FIELDS
         if codes is not None:
-            for chunk in _chunks(list(codes), 40):
-                listed = " or ".join(f"ItemCode eq {quote(c)}" for c in chunk)
+            for listed in _any_of("ItemCode", codes, 40):
                 for raw in self.client.iter_entities(
                     "Items", filter=listed, select=fields, page_size=500
                 ):
@@ -229,10 +227,9 @@ class SapCompany(SapLists):
         return found[0] if found else None
 
     def find_documents(self, kind: str, tagrain_ids: Iterable[str]) -> dict[str, DocumentRef]:
-        """The live postings of many Tagrain ids at once (one request per 20 ids)."""
+        """The live postings of many Tagrain ids at once (one request per 60 ids)."""
         found: dict[str, DocumentRef] = {}
-        for chunk in _chunks(list(tagrain_ids), 20):
-            listed = " or ".join(f"U_TG_ID eq {quote(i)}" for i in chunk)
+        for listed in _any_of("U_TG_ID", tagrain_ids, 60):
             for raw in self.client.iter_entities(kind, filter=listed, page_size=100):
                 if raw.get("CancelStatus") == "csCancellation":
                     continue
@@ -263,8 +260,7 @@ class SapCompany(SapLists):
 
     def postings_of(self, kind: str, tagrain_ids: Iterable[str]) -> Iterator[SapPosting]:
         """The postings of a kind carrying these Tagrain ids, whatever their date."""
-        for chunk in _chunks(list(tagrain_ids), 20):
-            listed = " or ".join(f"U_TG_ID eq {quote(i)}" for i in chunk)
+        for listed in _any_of("U_TG_ID", tagrain_ids, 60):
             for raw in self.client.iter_entities(
                 kind, filter=listed, select=POSTING_FIELDS[kind], page_size=100
             ):
@@ -274,8 +270,7 @@ class SapCompany(SapLists):
         """Which of these items SAP has, each with how it is tracked: serial, batch or none."""
         found: dict[str, str] = {}
         fields = ["ItemCode", "ManageSerialNumbers", "ManageBatchNumbers"]
-        for chunk in _chunks(list(item_codes), 40):
-            listed = " or ".join(f"ItemCode eq {quote(c)}" for c in chunk)
+        for listed in _any_of("ItemCode", item_codes, 100):
             for raw in self.client.iter_entities(
                 "Items", filter=listed, select=fields, page_size=100
             ):
@@ -336,6 +331,24 @@ def item_fill(barcode: str | None, manufacturer: int | None) -> dict[str, Any]:
     return body
 
 
-def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+FILTER_CHARACTERS = 3000
+"""Longest list of values one ``$filter`` names: URL-encoded it stays well under the
+8,190-byte request line Apache, in front of the Service Layer, takes by default."""
+
+
+def _any_of(field: str, values: Iterable[str], most: int) -> Iterator[str]:
+    """``field eq 'a' or field eq 'b' …`` filters naming every value once.
+
+    Each names at most ``most`` values and is at most ``FILTER_CHARACTERS`` long.
+    """
+    clauses: list[str] = []
+    length = 0
+    for value in values:
+        clause = f"{field} eq {quote(value)}"
+        if clauses and (len(clauses) == most or length + 4 + len(clause) > FILTER_CHARACTERS):
+            yield " or ".join(clauses)
+            clauses, length = [], 0
+        length += len(clause) + (4 if clauses else 0)
+        clauses.append(clause)
+    if clauses:
+        yield " or ".join(clauses)

@@ -130,18 +130,24 @@ class Transport:
         finally:
             self._slots.release()
 
-    def close(self) -> None:
-        """Log out every session (all at once: a slow server costs one round trip) and close."""
+    def close(self, *, wait: bool = True) -> None:
+        """Log out every session (all at once: a slow server costs one round trip) and close.
+
+        ``wait=False`` returns at once and logs out behind the caller (a finished
+        run does not wait for it); the process still waits for those logouts
+        before it exits, so no session is left open on the server.
+        """
         with self._pool_lock:
             sessions, self._all = list(self._all), []
         threads = [
-            threading.Thread(target=self._log_out, args=(sl,), name="sl-logout", daemon=True)
+            threading.Thread(target=self._log_out, args=(sl,), name="sl-logout", daemon=not wait)
             for sl in sessions
         ]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        if wait:
+            for thread in threads:
+                thread.join()
 
     def _log_out(self, sl: SlSession) -> None:
         if sl.cookie:

@@ -80,6 +80,10 @@ class ServiceLayerSandbox(CompanyControls, LoopbackServer):
     ``multi_branch`` makes it a multi-branch company (see ``CompanyControls``).
     """
 
+    longest_request_line = 8190
+    """Apache (in front of the Service Layer) takes request lines up to its default
+    ``LimitRequestLine`` of 8,190 bytes; a longer ``$filter`` is answered 414."""
+
     def __init__(
         self,
         database: str | Path | None = None,

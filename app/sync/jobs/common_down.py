@@ -30,6 +30,9 @@ from app.sync.records import Outcome, RecordError, SourceRecord
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+ITEMS_PER_LOOKUP = 100
+"""SKUs asked of SAP per request when a batch of sales is looked up ahead."""
+
 
 class RunCache:
     """Per-run memo of slow lookups, safe for several worker threads."""
@@ -112,16 +115,27 @@ class DownContext:
             store_rule=self.ctx.rules.stores.get(store_id),
         )
 
-    def prefetch_items(self, skus: Iterable[str]) -> None:
-        """Learn in one request which of these SKUs SAP has, and how it tracks them.
+    def prefetch_items(self, skus: Iterable[str], pool: Executor | None = None) -> None:
+        """Learn in a few requests which of these SKUs SAP has, and how it tracks them.
 
-        SKUs already known this run are not asked again.
+        SKUs already known this run are not asked again; with a ``pool``, groups of
+        ``ITEMS_PER_LOOKUP`` are asked for side by side.
         """
         wanted = sorted(sku for sku in set(skus) if not self.cache.holds("item", sku))
-        if not wanted:
+        groups = [
+            wanted[start : start + ITEMS_PER_LOOKUP]
+            for start in range(0, len(wanted), ITEMS_PER_LOOKUP)
+        ]
+        if pool is None or len(groups) < 2:
+            for group in groups:
+                self._learn_items(group)
             return
-        present = self.ctx.sap.item_tracking(wanted)
-        for sku in wanted:
+        for lookup in [pool.submit(self._learn_items, group) for group in groups]:
+            lookup.result()
+
+    def _learn_items(self, skus: list[str]) -> None:
+        present = self.ctx.sap.item_tracking(skus)
+        for sku in skus:
             self.cache.put("item", sku, sku in present)
             if sku in present:
                 self.cache.put("tracking", sku, present[sku])
@@ -282,15 +296,3 @@ def tolerant(parse: Callable[[Any], T]) -> Callable[[Any], T | Malformed]:
             return Malformed(record_id, updated_at, exc.message)
 
     return read
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of ``size`` items (the last may be shorter)."""
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
