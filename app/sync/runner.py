@@ -37,7 +37,6 @@ from app.store import Database
 from app.sync import leases
 from app.sync.binder import RecordWork, record_work
 from app.sync.company_setup import require_for_job
-from app.sync.early_read import EarlyRead
 from app.sync.job import SyncJob
 from app.sync.recorder import RunRecorder, read_watermark, write_watermark
 from app.sync.records import (
@@ -197,6 +196,9 @@ class Runner:
     ) -> tuple[str, str | None]:
         state = Progress()
         recorder.binder.check_company()
+        _preflight(job)
+        if cancel.cancelled:
+            return "cancelled", "cancelled by the user"
         chosen = only_ids is not None
         retries = (
             list(dict.fromkeys(only_ids)) if only_ids is not None else recorder.pending_retries()
@@ -206,49 +208,6 @@ class Runner:
             if full
             else read_watermark(self.database, template_id, job.object_name, job.direction)
         )
-        # With no retry to apply first, the changes are read (and looked up) during the
-        # pre-flight: both only read, and the first postings start a few round trips sooner.
-        early = None if chosen or retries_only or retries else EarlyRead(job.read(since))
-        try:
-            return self._checked_run(
-                job,
-                recorder,
-                progress,
-                cancel,
-                keeper,
-                state,
-                template_id,
-                since,
-                retries,
-                early=early,
-                dry_run=dry_run,
-                chosen=chosen,
-                retries_only=retries_only,
-            )
-        finally:
-            if early is not None:
-                early.drop()
-
-    def _checked_run(
-        self,
-        job: SyncJob,
-        recorder: RunRecorder,
-        progress: ProgressCallback | None,
-        cancel: CancelToken,
-        keeper: leases.LeaseKeeper,
-        state: Progress,
-        template_id: int,
-        since: datetime | None,
-        retries: list[str],
-        *,
-        early: EarlyRead[SourceRecord] | None,
-        dry_run: bool,
-        chosen: bool,
-        retries_only: bool,
-    ) -> tuple[str, str | None]:
-        _preflight(job)
-        if cancel.cancelled:
-            return "cancelled", "cancelled by the user"
         counted = None if chosen or retries_only else job.count(since)
         if chosen or retries_only:
             state.total = len(retries)
@@ -285,7 +244,7 @@ class Runner:
         state.message = f"{job.object_name}: reading changes"
         newest = self._apply_all(
             job,
-            job.read(since) if early is None else early.records(),
+            job.read(since),
             recorder,
             progress,
             cancel,

@@ -165,3 +165,29 @@ def test_export_writes_the_records_shown(
     assert len(rows) == 15 and {"Source Id", "Target Key", "Status", "Message"} <= set(rows[0])
     assert rows[0]["Source Id"] == monitor.records_model.rows()[0].source_id
     assert window.messenger.last == ("success", f"15 records exported to {target}.")
+
+
+def test_a_run_refreshes_the_monitor_without_undoing_column_widths_the_user_set(
+    qtbot: QtBot, window: MainWindow, template_id: int
+) -> None:
+    monitor = _monitor(qtbot, window, "customer_groups")
+    press(qtbot, monitor.sync_button)
+    wait_idle(qtbot, window)
+    wait_records(qtbot, monitor)
+    assert monitor.runs_model.rowCount() == 1
+    runs_header, dashboard_header = (
+        monitor.runs.horizontalHeader(),
+        monitor.dashboard.horizontalHeader(),
+    )
+    runs_header.resizeSection(1, runs_header.sectionSize(1) + 77)
+    dashboard_header.resizeSection(0, dashboard_header.sectionSize(0) + 55)
+    widths = (runs_header.sectionSize(1), dashboard_header.sectionSize(0))
+
+    with qtbot.waitSignal(monitor.dashboard_read, timeout=30_000):
+        press(qtbot, monitor.sync_button)
+        wait_idle(qtbot, window)
+    wait_records(qtbot, monitor)
+
+    assert monitor.runs_model.rowCount() == 2, "the new run is listed"
+    assert monitor.selected_object() == "customer_groups"
+    assert (runs_header.sectionSize(1), dashboard_header.sectionSize(0)) == widths

@@ -49,7 +49,7 @@ LOOKUP_BATCHES = (20, 60)
 """Sales per batch of look-ups: a small first batch so posting starts soon, then bigger ones
 (fewer requests per sale; ``SapCompany.find_documents`` asks for up to 60 ids at once)."""
 BATCHES_AHEAD = 2
-"""Batches read and looked up beyond the one being posted (16 sessions post 60 sales in about 2 s)."""
+"""Batches read and looked up beyond the one being posted (16 sessions post 60 in about 2 s)."""
 RECENTLY_LISTED = 5000
 """Sale ids remembered to tell a sale listed twice: far more than a run holds unsettled
 (a few per session, and the batches ahead), and flat over a run of 100,000 sales."""

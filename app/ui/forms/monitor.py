@@ -43,7 +43,7 @@ from app.ui.background import BackgroundCall
 from app.ui.context import FormContext
 from app.ui.data import runs as store
 from app.ui.data.activity import Activity, read_activity
-from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid
+from app.ui.forms.sync_common import TemplateCombo, button, fit_columns, grid, room_for
 from app.ui.models.run_models import DashboardModel, RecordsModel, RunsModel
 from app.ui.sync_actions import confirm_initial_load
 from app.ui.sync_center import INITIAL_LOAD, SYNC_ALL
@@ -77,6 +77,16 @@ class LiveRead:
     records: list[store.RecordRow] | None
 
 
+@dataclass(frozen=True)
+class DashboardRead:
+    """The dashboard, and the runs of the object it will show chosen, read on a worker."""
+
+    template_id: int | None
+    rows: list[store.DashboardRow]
+    object: str | None
+    runs: list[store.RunRow]
+
+
 class SyncMonitorForm(BaseForm):
     """Administration → Integration Hub → Sync Monitor."""
 
@@ -92,6 +102,8 @@ class SyncMonitorForm(BaseForm):
         self.center = context.sync
         self.objects = self.center.objects if self.center else OBJECTS
         self._records_generation = 0
+        self._showing_dashboard = False
+        self._runs_fitted_for: tuple[int | None, str | None] | None = None
         self.records_loading = False
         self.live_loading = False
         self._live_again = False
@@ -197,7 +209,7 @@ class SyncMonitorForm(BaseForm):
         else:
             self.center.runs_changed.connect(self._runs_changed)
             self.center.runner.progress.connect(self._progress)
-        self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._load_runs())
+        self.dashboard.selectionModel().currentRowChanged.connect(self._object_chosen)
         self.dashboard.selectionModel().currentRowChanged.connect(lambda *_a: self._name_target())
         self.template.currentIndexChanged.connect(lambda _i: self._name_target())
         self.runs.selectionModel().currentRowChanged.connect(lambda *_a: self._run_chosen())
@@ -261,26 +273,44 @@ class SyncMonitorForm(BaseForm):
         self.scheduling.setText(f"Who runs what could not be read: {message}")
         self.activity_read.emit()
 
-    def _dashboard_reader(self) -> Callable[[], tuple[int | None, list[store.DashboardRow]]]:
-        """The dashboard read of the chosen template, to run here or on a worker."""
+    def _dashboard_reader(self) -> Callable[[], DashboardRead]:
+        """The dashboard read of the chosen template, to run here or on a worker.
+
+        The runs of the object that will stay chosen are read with it, so showing
+        the result reads nothing on the GUI thread.
+        """
         template_id, center = self.template.current_id(), self.center
         database, objects = self.context.database, self.objects
+        wanted, run_status = self.selected_object(), self._run_status()
 
-        def read() -> tuple[int | None, list[store.DashboardRow]]:
+        def read() -> DashboardRead:
             status = (
                 center.status()
                 if center is not None
                 else read_status(database, objects, tz=local_zone())
             )
             if template_id is None:
-                return template_id, []
-            return template_id, store.dashboard(database, objects, template_id, status)
+                return DashboardRead(template_id, [], None, [])
+            rows = store.dashboard(database, objects, template_id, status)
+            names = [r.object for r in rows]
+            chosen = wanted if wanted in names else (names[0] if names else None)
+            runs = (
+                store.list_runs(database, template_id, run_objects(objects[chosen]), run_status)
+                if chosen is not None
+                else []
+            )
+            return DashboardRead(template_id, rows, chosen, runs)
 
         return read
 
+    def _run_status(self) -> str:
+        """The run filter the status filter implies ("failed", "waiting" or every run)."""
+        chosen = self.status_filter.currentData()
+        return str(chosen) if chosen in ("failed", "waiting") else ""
+
     def reload(self) -> None:
         """Read the dashboard again, keeping the chosen object and run."""
-        self._show_dashboard(self._dashboard_reader()()[1])
+        self._show_dashboard(self._dashboard_reader()())
 
     def _runs_changed(self) -> None:
         """A run of this client started or ended: read the dashboard, runs and records on workers.
@@ -301,14 +331,13 @@ class SyncMonitorForm(BaseForm):
         call.failed.connect(self._dashboard_failed)
         call.start()
 
-    def _dashboard_read(self, result: tuple[int | None, list[store.DashboardRow]]) -> None:
+    def _dashboard_read(self, result: DashboardRead) -> None:
         self.dashboard_loading = False
-        template_id, rows = result
-        if self._dashboard_again or template_id != self.template.current_id():
+        if self._dashboard_again or result.template_id != self.template.current_id():
             self._dashboard_again = False
             self.refresh_in_background()
             return
-        self._show_dashboard(rows)
+        self._show_dashboard(result)
         self.dashboard_read.emit()
 
     def _dashboard_failed(self, message: str) -> None:
@@ -317,14 +346,23 @@ class SyncMonitorForm(BaseForm):
         self._dashboard_again = False
         self.messenger.error(f"The Sync Monitor could not be read: {message}")
 
-    def _show_dashboard(self, rows: list[store.DashboardRow]) -> None:
-        keep = self.selected_object()
+    def _show_dashboard(self, read: DashboardRead) -> None:
+        """Show a dashboard read; columns are fitted when first filled, then keep their widths."""
+        keep, rows = self.selected_object(), read.rows
+        first_fill = self.dashboard_model.rowCount() == 0
         self.dashboard_model.set_rows(rows)
-        fit_columns(self.dashboard)
+        if first_fill:
+            fit_columns(self.dashboard)
+        room_for(self.dashboard, self.dashboard_model.room)
         names = [r.object for r in rows]
-        if rows:
-            self.dashboard.selectRow(names.index(keep) if keep in names else 0)
-        self._load_runs()
+        self._showing_dashboard = True
+        try:
+            if rows:
+                self.dashboard.selectRow(names.index(keep) if keep in names else 0)
+        finally:
+            self._showing_dashboard = False
+        shown = self.selected_object()
+        self._load_runs(read.runs if shown is not None and shown == read.object else None)
         self.refresh_activity()
 
     def selected_object(self) -> str | None:
@@ -453,22 +491,35 @@ class SyncMonitorForm(BaseForm):
             self.records_model.set_rows(result.records)
             fit_columns(self.records)
 
-    def _load_runs(self) -> None:
+    def _object_chosen(self, *_indexes: object) -> None:
+        """The user chose another object: read its runs (a dashboard being shown brings them)."""
+        if not self._showing_dashboard:
+            self._load_runs()
+
+    def _load_runs(self, read: list[store.RunRow] | None = None) -> None:
+        """Show the chosen object's runs (``read``: already read on a worker, else read here).
+
+        Columns are fitted when another object or template is shown, not on every
+        refresh: a run in progress does not make them jump, and widths the user set stay.
+        """
         template_id, name = self.template.current_id(), self.selected_object()
         keep = self.selected_run()
         follow = self._follows_newest()
         rows: list[store.RunRow] = []
-        if template_id is not None and name is not None:
+        if read is not None:
+            rows = read
+        elif template_id is not None and name is not None:
             rows = store.list_runs(
                 self.context.database,
                 template_id,
                 run_objects(self.objects[name]),
-                str(self.status_filter.currentData())
-                if self.status_filter.currentData() in ("failed", "waiting")
-                else "",
+                self._run_status(),
             )
         self.runs_model.set_rows(rows)
-        fit_columns(self.runs)
+        if self._runs_fitted_for != (template_id, name) and rows:
+            fit_columns(self.runs)
+            self._runs_fitted_for = (template_id, name)
+        room_for(self.runs, self.runs_model.room)
         ids = [r.id for r in rows]
         if rows:
             self.runs.selectRow(ids.index(keep.id) if keep and keep.id in ids and not follow else 0)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
     QPushButton,
+    QStyle,
     QTableView,
 )
 
@@ -49,6 +52,19 @@ def fit_columns(view: QTableView, widest: int = 260) -> None:
     for column in range(header.count() - 1):
         if header.sectionSize(column) > widest:
             header.resizeSection(column, widest)
+
+
+def room_for(view: QTableView, samples: Mapping[int, str]) -> None:
+    """Widen columns to show a sample each (a value still to come, such as a finish time).
+
+    Measured with the view's font, without asking the model for a single cell.
+    """
+    header = view.horizontalHeader()
+    margin = 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
+    for column, sample in samples.items():
+        wanted = view.fontMetrics().horizontalAdvance(sample) + margin
+        if header.sectionSize(column) < wanted:
+            header.resizeSection(column, wanted)
 
 
 def button(text: str, name: str) -> QPushButton:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -56,6 +56,12 @@ def trigger_text(row: RunRow) -> str:
     """Who started a run, and "(preview)" after it when the run wrote nothing."""
     text = TRIGGERS.get(row.trigger, row.trigger)
     return text + PREVIEW_MARK if row.dry_run else text
+
+
+LONGEST_TIME = "2000-12-28 20:58:58"
+"""As wide as any time ``when`` writes (for column widths)."""
+LONGEST_TRIGGER = max(TRIGGERS.values(), key=len) + PREVIEW_MARK
+"""As wide as any trigger a run shows (for column widths)."""
 
 
 def when(value: datetime | None) -> str:
@@ -168,6 +174,9 @@ class DashboardModel(RowsModel[DashboardRow]):
 
     status_column = 3
     lease_columns = range(8, 11)
+    room: ClassVar[Mapping[int, str]] = {1: LONGEST_TIME, 2: LONGEST_TRIGGER, 4: LONGEST_TIME}
+    """Columns often empty when first shown (Last Run, Trigger, Next Run): the longest
+    text each will hold, so its width can be kept for it without reading any cell."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         self._leases: Mapping[str, LeaseView] = {}
@@ -221,6 +230,10 @@ class RunsModel(RowsModel[RunRow]):
     """The run history: object (the user's name), trigger (previews marked), status, counts."""
 
     status_column = 3
+
+    room: ClassVar[Mapping[int, str]] = {2: LONGEST_TRIGGER, 4: LONGEST_TIME, 5: LONGEST_TIME}
+    """Trigger, Started and Finished (a running run has no Finished yet): the longest text
+    each will hold, so its width can be kept for it without reading any cell."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
