@@ -54,7 +54,8 @@ RECENTLY_LISTED = 5000
 """Sale ids remembered to tell a sale listed twice: far more than a run holds unsettled
 (a few per session, and the batches ahead), and flat over a run of 100,000 sales."""
 LOOKUPS_AT_ONCE = 4
-"""Look-ups of a batch made at the same time (items, tax codes, links, invoices)."""
+"""Look-ups of a batch made at the same time (items, tax codes, links, invoices). At least
+3: the item and tax look-ups each wait on the pool for their own requests."""
 
 
 class SalesJob(TagrainSourceJob[Sale]):
