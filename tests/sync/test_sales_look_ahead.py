@@ -195,3 +195,19 @@ def test_recently_listed_remembers_a_bounded_window() -> None:
         listed.add(record_id)
     assert "a" not in listed
     assert all(record_id in listed for record_id in ("b", "c", "d"))
+
+
+def test_with_two_at_once_two_batches_are_looked_up_side_by_side() -> None:
+    both = threading.Barrier(2, timeout=10)
+    met: list[int] = []
+
+    def look_up(batch: list[int]) -> None:
+        if batch[0] < 80:  # the first two batches wait for each other: they must run together
+            both.wait()
+            met.append(batch[0])
+
+    records = LookAhead(
+        iter(range(200)), look_up, choose=list, sizes=(20, 60), ahead=2, name="t", at_once=2
+    )
+    assert list(records) == list(range(200))
+    assert sorted(met) == [0, 20]

@@ -9,9 +9,10 @@ batch only when its look-ups are done, while the next batches are already
 being read and looked up.
 
 The first batch is small so posting starts soon; later batches are bigger so
-a run makes fewer look-up requests. Batches are looked up one after another;
-at most ``ahead`` are read beyond the one the runner is applying, so memory
-does not grow with the run.
+a run makes fewer look-up requests. Batches are looked up ``at_once`` at a
+time (one keeps a client's first second quiet; more keep up with many
+sessions); at most ``ahead`` are read beyond the one the runner is applying,
+so memory does not grow with the run.
 """
 
 from __future__ import annotations
@@ -110,20 +111,20 @@ class LookAhead(Generic[T, U]):
         sizes: Sequence[int],
         ahead: int,
         name: str,
+        at_once: int = 1,
     ) -> None:
         self._listing = listing
         self._look_up = look_up
         self._choose = choose
         self._sizes = sizes
         self._ahead = ahead
+        self._at_once = at_once
         self._name = name
 
     def __iter__(self) -> Iterator[T]:
         handed: queue.Queue[_Batch[T] | _Failed | _Done] = queue.Queue(maxsize=self._ahead)
         stop = threading.Event()
-        # One batch looked up at a time: they stay ahead of posting, and a client's GUI
-        # thread does not compete with a burst of look-ups for the GIL as a run starts.
-        pool = ThreadPoolExecutor(1, thread_name_prefix=f"{self._name}-lookups")
+        pool = ThreadPoolExecutor(self._at_once, thread_name_prefix=f"{self._name}-lookups")
 
         def hand_over(item: _Batch[T] | _Failed | _Done) -> bool:
             while not stop.is_set():
