@@ -52,7 +52,7 @@ BATCHES_AHEAD = 2
 """Batches read and looked up beyond the one being posted (16 sessions post 60 in about 2 s)."""
 MANY_SESSIONS = 8
 """From this many SAP sessions two batches are looked up at once: one at a time falls behind
-16 sessions posting (0.90 of the ideal against 0.93), and below it one keeps the first second
+16 sessions posting (0.90 of the ideal against 0.92), and below it one keeps the first second
 of a Sync Now quieter for the client's GUI thread."""
 RECENTLY_LISTED = 5000
 """Sale ids remembered to tell a sale listed twice: far more than a run holds unsettled

@@ -60,8 +60,8 @@ def trigger_text(row: RunRow) -> str:
 
 LONGEST_TIME = "2000-12-28 20:58:58"
 """As wide as any time ``when`` writes (for column widths)."""
-LONGEST_TRIGGER = max(TRIGGERS.values(), key=len) + PREVIEW_MARK
-"""As wide as any trigger a run shows (for column widths)."""
+LONGEST_TRIGGER = max(TRIGGERS.values(), key=len)
+"""As wide as any trigger (for column widths; a preview run's adds ``PREVIEW_MARK``)."""
 
 
 def when(value: datetime | None) -> str:
@@ -231,7 +231,11 @@ class RunsModel(RowsModel[RunRow]):
 
     status_column = 3
 
-    room: ClassVar[Mapping[int, str]] = {2: LONGEST_TRIGGER, 4: LONGEST_TIME, 5: LONGEST_TIME}
+    room: ClassVar[Mapping[int, str]] = {
+        2: LONGEST_TRIGGER + PREVIEW_MARK,
+        4: LONGEST_TIME,
+        5: LONGEST_TIME,
+    }
     """Trigger, Started and Finished (a running run has no Finished yet): the longest text
     each will hold, so its width can be kept for it without reading any cell."""
 
