@@ -1,7 +1,9 @@
 """Table models of the Sync Monitor and the settings: objects, runs and record outcomes.
 
-Every model is a read-only ``QAbstractTableModel`` over a list of frozen
-rows; a column is a header and a function of the row. Status columns are
+Every model is read-only over a list of frozen rows; a column is a header and
+a function of the row. The Sync Monitor's dashboard and run list keep their
+cells in Qt (``CellsModel``: painting them during a run needs no GIL); the
+others answer from Python, every role of a cell in one call. Status columns are
 coloured as SAP colours messages (red failed, green succeeded, orange partial
 and waiting). A preview's run says so after its trigger ("Sync Now (preview)").
 
@@ -18,12 +20,22 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
 from app.sync.jobs import JOB_LABELS
 from app.ui.data.activity import LeaseView
 from app.ui.data.runs import DashboardRow, RecordRow, RunRow
+from app.ui.models.cells_model import CellsModel
+from app.ui.models.one_call import fill_roles
 
 Index = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
@@ -155,17 +167,32 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         if not index.isValid():
             return None
         value = self._columns[index.column()][1](self._rows[index.row()])
+        return self._answer(index.column(), value, role)
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role of a cell in one call (``app.ui.models.one_call``); the value found once."""
+        if type(self).data is not RowsModel.data:
+            fill_roles(roleDataSpan, lambda role: self.data(index, role))
+            return
+        if not index.isValid():
+            fill_roles(roleDataSpan, lambda role: None)
+            return
+        column = index.column()
+        value = self._columns[column][1](self._rows[index.row()])
+        fill_roles(roleDataSpan, lambda role: self._answer(column, value, role))
+
+    def _answer(self, column: int, value: object, role: int) -> object:
         text = "" if value is None else str(value)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return text
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.status_column:
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.status_column:
             return STATUS_COLOURS.get(text.lower())
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
-class DashboardModel(RowsModel[DashboardRow]):
+class DashboardModel(CellsModel[DashboardRow]):
     """One row per object: last run, outcome, next run, waiting records, failures.
 
     The last three columns say who runs the object right now (machine, process,
@@ -173,6 +200,7 @@ class DashboardModel(RowsModel[DashboardRow]):
     """
 
     status_column = 3
+    colours = STATUS_COLOURS
     lease_columns = range(8, 11)
     room: ClassVar[Mapping[int, str]] = {1: LONGEST_TIME, 2: LONGEST_TRIGGER, 4: LONGEST_TIME}
     """Columns often empty when first shown (Last Run, Trigger, Next Run): the longest
@@ -195,6 +223,7 @@ class DashboardModel(RowsModel[DashboardRow]):
                 ("Since", lambda r: self._lease_text(r, "since")),
                 ("Why Waiting", lambda r: r.waiting_reasons),
             ],
+            lambda r: r.object,
             parent,
         )
 
@@ -218,18 +247,15 @@ class DashboardModel(RowsModel[DashboardRow]):
         if dict(leases) == dict(self._leases):
             return False
         self._leases = dict(leases)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, self.lease_columns[0]),
-                self.index(len(self._rows) - 1, self.lease_columns[-1]),
-            )
+        self.refresh()
         return True
 
 
-class RunsModel(RowsModel[RunRow]):
+class RunsModel(CellsModel[RunRow]):
     """The run history: object (the user's name), trigger (previews marked), status, counts."""
 
     status_column = 3
+    colours = STATUS_COLOURS
 
     room: ClassVar[Mapping[int, str]] = {
         2: LONGEST_TRIGGER + PREVIEW_MARK,
@@ -257,6 +283,7 @@ class RunsModel(RowsModel[RunRow]):
                 ("Message", lambda r: r.message or ""),
                 ("Why Waiting", lambda r: r.waiting_reasons),
             ],
+            lambda r: r.id,
             parent,
         )
 

@@ -1,0 +1,171 @@
+"""Read-only rows whose cells live in Qt's own item model, so painting them runs no Python.
+
+A table model written in Python is asked, for every cell it paints, for its
+row and column counts (``index`` checks them) and for the cell's roles; each
+of those calls takes the GIL back from whichever thread holds it. During a
+Sync Now the run's threads hold it most of the time, and the perf profile of
+the Sync Monitor at the start of a run showed the GUI thread waiting for the
+GIL in ``QAbstractItemModel::hasIndex`` and ``QHeaderView::paintEvent``, up
+to 140 ms without an event handled.
+
+``CellsModel`` keeps what every cell shows (text, alignment, colour, header
+labels) in a ``QStandardItemModel``: painting it is all C++. Python runs only
+when rows are shown: ``set_rows`` writes just the cells whose text changed,
+inserts rows that came first (a new run at the top) or last, and never
+resets the model, so selection and scrolling stay where the user left them.
+The rows themselves stay available as Python objects (``row_at``, ``rows``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+
+Row = TypeVar("Row")
+Cell = tuple[str, int, "QColor | None"]
+"""What a cell shows: its text, its alignment (0: the view's default) and its colour."""
+
+FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def sort_key(value: object) -> tuple[int, float, str]:
+    """Blanks first, then numbers as numbers, then text without case."""
+    if value is None or value == "":
+        return (0, 0.0, "")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (1, float(value), "")
+    return (2, 0.0, str(value).casefold())
+
+
+def make_item(cell: Cell) -> QStandardItem:
+    """A read-only item showing a cell (its text is its tooltip too)."""
+    text, alignment, colour = cell
+    item = QStandardItem(text)
+    item.setFlags(FLAGS)
+    if text:
+        item.setToolTip(text)
+    if alignment:
+        item.setData(alignment, Qt.ItemDataRole.TextAlignmentRole)
+    if colour is not None:
+        item.setData(colour, Qt.ItemDataRole.ForegroundRole)
+    return item
+
+
+class CellsModel(QStandardItemModel, Generic[Row]):
+    """Read-only rows; ``columns`` are (header, value of a row) pairs; ``key`` names a row.
+
+    ``status_column``'s text picks its colour from ``colours`` (lower case);
+    whole numbers are right-aligned.
+    """
+
+    status_column = -1
+    colours: ClassVar[Mapping[str, QColor]] = {}
+
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, Callable[[Row], object]]],
+        key: Callable[[Row], Hashable],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(0, len(columns), parent)
+        self._columns = list(columns)
+        self._key = key
+        self._rows: list[Row] = []
+        self._shown: list[tuple[Cell, ...]] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.setHorizontalHeaderLabels([header for header, _ in self._columns])
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show these rows (in the order the user sorted by, if any)."""
+        self._apply(self._sorted(list(rows)))
+
+    def append_rows(self, rows: Sequence[Row]) -> None:
+        """Show these rows after the ones shown."""
+        if rows:
+            self._apply(self._rows + list(rows))
+
+    def refresh(self) -> None:
+        """Show the rows again after something their cells depend on changed."""
+        self._apply(self._rows)
+
+    def rows(self) -> list[Row]:
+        """The rows shown, in order."""
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Row:
+        """The row shown at a position."""
+        return self._rows[row]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by a column's values; the selection follows its rows."""
+        if not 0 <= column < len(self._columns):
+            return
+        self._sort = (column, order)
+        before = self._rows
+        after = self._sorted(before)
+        moved = {id(row): n for n, row in enumerate(after)}
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        new = [self.index(moved[id(before[i.row()])], i.column()) for i in old]
+        blocked = self.blockSignals(True)
+        try:
+            self._rows = after
+            self._write_all([self._cells(row) for row in after])
+        finally:
+            self.blockSignals(blocked)
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        if self._sort is None:
+            return rows
+        column, order = self._sort
+        value_of = self._columns[column][1]
+        return sorted(
+            rows,
+            key=lambda row: sort_key(value_of(row)),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+
+    def _cells(self, row: Row) -> tuple[Cell, ...]:
+        cells = []
+        for column, (_, value_of) in enumerate(self._columns):
+            value = value_of(row)
+            text = "" if value is None else str(value)
+            numeric = isinstance(value, int) and not isinstance(value, bool)
+            colour = self.colours.get(text.lower()) if column == self.status_column else None
+            cells.append((text, RIGHT if numeric else 0, colour))
+        return tuple(cells)
+
+    def _apply(self, rows: list[Row]) -> None:
+        """Make the shown rows these: insert at the top or the end when that is the change."""
+        old_keys = [self._key(row) for row in self._rows]
+        new_keys = [self._key(row) for row in rows]
+        added = len(new_keys) - len(old_keys)
+        shown = self._shown
+        if added > 0 and new_keys[added:] == old_keys:
+            self.insertRows(0, added)
+            shown = [()] * added + shown
+        elif added > 0:
+            self.insertRows(len(shown), added)
+            shown = shown + [()] * added
+        elif added < 0:
+            self.removeRows(len(rows), -added)
+            shown = shown[: len(rows)]
+        self._rows = rows
+        cells = [self._cells(row) for row in rows]
+        for number, (now, before) in enumerate(zip(cells, shown, strict=True)):
+            for column, cell in enumerate(now):
+                if not before or before[column] != cell:
+                    self.setItem(number, column, make_item(cell))
+        self._shown = cells
+
+    def _write_all(self, cells: list[tuple[Cell, ...]]) -> None:
+        for number, row in enumerate(cells):
+            for column, cell in enumerate(row):
+                self.setItem(number, column, make_item(cell))
+        self._shown = cells
