@@ -8,6 +8,11 @@
 Each sale is an A/R invoice plus an incoming payment (on-account sales only an
 invoice). The ideal with latency L per Service Layer request and S sessions is
 S / (requests per sale × L); the script prints requests per sale it observed.
+Without latency the ceiling is the same invoices and payments posted bare:
+the documents the run posted, read back from the Service Layer sandbox's log
+and posted again into a fresh company on the same sessions with nothing else
+(``--repeat N``: N sync and bare pairs, medians kept). The sandboxes run in a
+child process, as real servers are elsewhere.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,8 +30,10 @@ from typing import Any
 from sqlalchemy import delete, insert
 from synced_company import synced_company
 
+from app.connectors.sapb1 import ServiceLayerClient, ServiceLayerSettings
 from app.sandbox import demo
 from app.sandbox.faults import FaultPlan
+from app.sandbox.httpserver import SandboxRequest
 from app.sandbox.launcher import SandboxOptions, SandboxScale, start_sandboxes
 from app.sandbox.template import ensure_sandbox_template
 from app.store import Database, Link, Run, SyncMark, open_database
@@ -36,12 +45,85 @@ POSTS_PER_SALE = 2
 """A paid sale is an invoice and an incoming payment: two POSTs SAP must process."""
 
 
+@dataclass(frozen=True)
+class SaleDocuments:
+    """What the run posted for one sale: its invoice and (unless on account) its payment."""
+
+    invoice: dict[str, Any]
+    payment: dict[str, Any] | None
+
+
+def posted_documents(requests: list[SandboxRequest]) -> list[SaleDocuments]:
+    """The invoices the run posted, in order, each with the payment of the same sale."""
+    invoices: dict[str, dict[str, Any]] = {}
+    payments: dict[str, dict[str, Any]] = {}
+    for request in requests:
+        entity = request.path.rstrip("/").rsplit("/", 1)[-1]
+        if request.method == "POST" and entity in ("Invoices", "IncomingPayments"):
+            body = request.json()
+            (invoices if entity == "Invoices" else payments)[body["U_TG_ID"]] = body
+    return [SaleDocuments(body, payments.get(sale)) for sale, body in invoices.items()]
+
+
+def bare_rate(documents: list[SaleDocuments], scale: SandboxScale, sessions: int) -> float:
+    """Sales per second posting these documents straight into a fresh company.
+
+    The ceiling of the sales row: the same invoices (lines, taxes, branches) and
+    payments, through ``ServiceLayerClient`` on the same number of sessions, in a
+    company synced as the run's was, with nothing else: no Tagrain listing, no
+    look-ups, no mapping, no run log. A payment names the invoice just posted.
+    """
+    with synced_company(scale, sessions, servers_apart=True) as company:
+        running = company.running
+        settings = ServiceLayerSettings(
+            running.sap_url,
+            demo.COMPANY_DB,
+            demo.SAP_USER,
+            demo.SAP_PASSWORD,
+            max_sessions=sessions,
+        )
+        queue = iter(documents)
+        lock = threading.Lock()
+        failures: list[BaseException] = []
+        with ServiceLayerClient(settings) as client:
+            client.login()
+
+            def worker() -> None:
+                while not failures:
+                    with lock:
+                        sale = next(queue, None)
+                    if sale is None:
+                        return
+                    try:
+                        invoice = client.create("Invoices", sale.invoice)
+                        if sale.payment is not None:
+                            payment = dict(sale.payment)
+                            payment["PaymentInvoices"] = [
+                                {**line, "DocEntry": invoice["DocEntry"]}
+                                for line in sale.payment.get("PaymentInvoices", [])
+                            ]
+                            client.create("IncomingPayments", payment)
+                    except Exception as exc:  # reported below: the figure would be a lie
+                        failures.append(exc)
+
+            threads = [threading.Thread(target=worker) for _ in range(sessions)]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"a document posted bare was refused: {failures[0]}")
+    return len(documents) / elapsed
+
+
 def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
     """Post ``sales`` receipts with ``sessions`` SL sessions at ``latency`` s per request."""
     scale = SandboxScale(
         customers=200, items=300, tagrain_customers=150, sales=sales, refunds=0, expenses=0
     )
-    with synced_company(scale, sessions) as company:
+    with synced_company(scale, sessions, servers_apart=True) as company:
         running = company.running
         template_id, engine = company.template_id, company.engine
         running.service_layer.configure_faults(FaultPlan(latency=latency))
@@ -49,12 +131,12 @@ def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
         started = time.perf_counter()
         result = engine.run("sales", template_id, trigger="schedule")[-1]
         elapsed = time.perf_counter() - started
-        requests = len(running.service_layer.requests) - before
+        logged = running.service_layer.requests
+        requests = len(logged) - before
+        documents = posted_documents(logged[-requests:])
         posted = result.created
         per_sale = requests / max(posted, 1)
-        posts = sum(
-            1 for r in list(running.service_layer.requests)[-requests:] if r.method == "POST"
-        )
+        posts = sum(1 for r in logged[-requests:] if r.method == "POST")
         ideal = sessions / (latency * POSTS_PER_SALE) if latency else float("inf")
         print(
             f"sales={sales} latency={latency:.3f}s sessions={sessions}: {posted} posted in "
@@ -63,19 +145,43 @@ def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
             f"({POSTS_PER_SALE} POSTs × {latency:g} s)) "
             f"status={result.status} failed={result.failed}"
         )
-        return {
-            "sales": sales,
-            "latency": latency,
-            "sessions": sessions,
-            "posted": posted,
-            "seconds": elapsed,
-            "rate": posted / elapsed,
-            "requests_per_sale": per_sale,
-            "posts": posts,
-            "ideal": ideal if latency else None,
-            "status": result.status,
-            "failed": result.failed,
-        }
+    bare = bare_rate(documents, scale, sessions) if not latency else None
+    if bare is not None:
+        print(
+            f"  the same {len(documents)} invoices and their payments posted bare "
+            f"(no Tagrain, no look-ups, no log): {bare:.1f} sales/s; the sync reached "
+            f"{posted / elapsed / bare:.2f} of it"
+        )
+    return {
+        "sales": sales,
+        "latency": latency,
+        "sessions": sessions,
+        "posted": posted,
+        "seconds": elapsed,
+        "rate": posted / elapsed,
+        "requests_per_sale": per_sale,
+        "posts": posts,
+        "ideal": ideal if latency else None,
+        "bare": bare,
+        "status": result.status,
+        "failed": result.failed,
+    }
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median rate, its ceiling the median bare rate (each measured beside it)."""
+    middle = sorted(runs, key=lambda run: run["rate"])[len(runs) // 2]
+    bares = sorted(run["bare"] for run in runs if run["bare"] is not None)
+    figure = dict(middle)
+    figure["bare"] = bares[len(bares) // 2] if bares else None
+    figure["rates"] = [run["rate"] for run in runs]
+    figure["bares"] = [run["bare"] for run in runs]
+    if len(runs) > 1:
+        print(
+            f"{middle['sessions']} session(s): median of {len(runs)}: {middle['rate']:.1f} "
+            f"sales/s" + (f" against {figure['bare']:.1f} bare" if figure["bare"] else "")
+        )
+    return figure
 
 
 JOBS = {
@@ -216,6 +322,12 @@ def main() -> None:
         default=0,
         help="post this many sales per session instead of --sales (the same time per row)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="measure each session count this many times (sync, then bare) and keep the medians",
+    )
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--sessions", type=int, nargs="+", default=[4])
     parser.add_argument("--scale-customers", type=int, default=0)
@@ -225,7 +337,14 @@ def main() -> None:
     figures: dict[str, Any] = {}
     if args.sales or args.sales_per_session:
         figures["sales"] = [
-            sales_rate(args.sales_per_session * sessions or args.sales, args.latency, sessions)
+            median_of(
+                [
+                    sales_rate(
+                        args.sales_per_session * sessions or args.sales, args.latency, sessions
+                    )
+                    for _ in range(args.repeat)
+                ]
+            )
             for sessions in args.sessions
         ]
     if args.scale_customers:

@@ -2,7 +2,8 @@
 
 Painting them must run no Python at all (a run's threads hold the GIL, and
 every call into Python from a paint waits for it); a new run at the top, a
-sort or a refresh keeps the run the user chose chosen.
+sort or a refresh keeps the run the user chose chosen. Models that stay in
+Python (the marking matrix, a run's records) answer a painted cell in one call.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from pytestqt.qtbot import QtBot
 import app.ui.models
 from app.ui.data.runs import DashboardRow, RecordRow, RunRow
 from app.ui.forms.sync_common import grid
+from app.ui.models.marking_model import SYNC
 from app.ui.models.run_models import STATUS_COLOURS, DashboardModel, RecordsModel, RunsModel
+from tests.ui.test_marking_model import HERE, OTHER, model_with
 
 STARTED = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
 
@@ -163,3 +166,20 @@ def test_sorting_by_a_header_click_orders_numbers_and_the_choice_follows(qtbot: 
 
     model.set_rows([run(1, total=5), run(2, total=100), run(3, total=20), run(4, total=50)])
     assert [r.total for r in model.rows()] == sorted((5, 100, 20, 50), reverse=totals[0] == "100")
+
+
+def test_a_matrix_cell_is_painted_with_one_call_into_python(qtbot: QtBot) -> None:
+    model = model_with(40, {1: HERE, 2: OTHER})
+    view = shown(qtbot, model, "matrix")
+    view.grab()
+    with model_calls() as painting:
+        view.grab()
+    from_qt = [name for name in painting if name.endswith("multiData")]
+    cells = sum(
+        1
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+        if view.visualRect(model.index(row, column)).intersects(view.viewport().rect())
+    )
+    assert from_qt and len(from_qt) <= cells
+    assert model.data(model.index(2, SYNC), Qt.ItemDataRole.CheckStateRole) is not None

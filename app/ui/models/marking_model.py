@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.sync.marking import CUSTOMER, MarkRow, StoreView
+from app.ui.models.one_call import OneCallPerCell
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_NUMBER = 0
@@ -134,7 +135,7 @@ def _checked(value: object) -> bool:
     return value == Qt.CheckState.Checked.value
 
 
-class MarkingModel(QAbstractTableModel):
+class MarkingModel(OneCallPerCell, QAbstractTableModel):
     """Rows of a marking matrix for one kind (customer or item) and one template."""
 
     counts_changed = Signal()
