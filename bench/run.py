@@ -100,7 +100,12 @@ def sales_rows(data: dict[str, Any], done: dict[str, dict[str, Any]]) -> list[Ro
             repeated = len(run.get("bares", [])) or 1
             ideal = (
                 f"{bound:.1f} sales/s = the same invoices and payments posted bare on "
-                f"{sessions} session(s)" + (f" (median of {repeated})" if repeated > 1 else "")
+                f"{sessions} session(s)"
+                + (
+                    f" (medians of {repeated} pairs, each sync beside its bare)"
+                    if repeated > 1
+                    else ""
+                )
             )
             if (0.0, sessions) in posts:
                 one_line = posts[(0.0, sessions)] / per_sale
@@ -117,7 +122,8 @@ def sales_rows(data: dict[str, Any], done: dict[str, dict[str, Any]]) -> list[Ro
         else:
             ideal = "— (needs the SL POST row)"
         failed = f", {run['failed']} failed" if run["failed"] else ""
-        ratio = f"{run['rate'] / bound:.2f} of the ideal; " if bound else ""
+        share = run.get("ratio") or (run["rate"] / bound if bound else None)
+        ratio = f"{share:.2f} of the ideal; " if share else ""
         rows.append(
             (
                 f"Sales sync into SAP, latency {latency:g} s, {sessions} session(s)",

@@ -11,7 +11,8 @@ S / (requests per sale × L); the script prints requests per sale it observed.
 Without latency the ceiling is the same invoices and payments posted bare:
 the documents the run posted, read back from the Service Layer sandbox's log
 and posted again into a fresh company on the same sessions with nothing else
-(``--repeat N``: N sync and bare pairs, medians kept). The sandboxes run in a
+(``--repeat N``: N sync and bare pairs; the figure is the median rate and
+the median of each pair's ratio). The sandboxes run in a
 child process, as real servers are elsewhere.
 """
 
@@ -168,18 +169,33 @@ def sales_rate(sales: int, latency: float, sessions: int) -> dict[str, Any]:
     }
 
 
+def median(values: list[float]) -> float:
+    """The middle value (the upper one of an even count)."""
+    return sorted(values)[len(values) // 2]
+
+
 def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The run of median rate, its ceiling the median bare rate (each measured beside it)."""
-    middle = sorted(runs, key=lambda run: run["rate"])[len(runs) // 2]
-    bares = sorted(run["bare"] for run in runs if run["bare"] is not None)
-    figure = dict(middle)
-    figure["bare"] = bares[len(bares) // 2] if bares else None
+    """The run of median rate; its ceiling the median bare rate.
+
+    ``ratio`` is the median of each run's rate over the bare rate measured right
+    after it: this machine's speed drifts over minutes, a pair shares its moment.
+    """
+    figure = dict(sorted(runs, key=lambda run: run["rate"])[len(runs) // 2])
     figure["rates"] = [run["rate"] for run in runs]
     figure["bares"] = [run["bare"] for run in runs]
+    pairs = [run["rate"] / run["bare"] for run in runs if run["bare"]]
+    figure["bare"] = median([run["bare"] for run in runs if run["bare"]]) if pairs else None
+    figure["ratio"] = median(pairs) if pairs else None
     if len(runs) > 1:
         print(
-            f"{middle['sessions']} session(s): median of {len(runs)}: {middle['rate']:.1f} "
-            f"sales/s" + (f" against {figure['bare']:.1f} bare" if figure["bare"] else "")
+            f"{figure['sessions']} session(s): median of {len(runs)}: {figure['rate']:.1f} "
+            "sales/s"
+            + (
+                f" against {figure['bare']:.1f} bare; ratios "
+                + ", ".join(f"{ratio:.2f}" for ratio in pairs)
+                if pairs
+                else ""
+            )
         )
     return figure
 

@@ -25,6 +25,8 @@ from app.ui.data.runs import DashboardRow, RecordRow, RunRow
 from app.ui.forms.sync_common import grid
 from app.ui.models.marking_model import SYNC
 from app.ui.models.run_models import STATUS_COLOURS, DashboardModel, RecordsModel, RunsModel
+from app.ui.status import StatusMessenger
+from app.ui.widgets.grid_menu import GridMenu
 from tests.ui.test_marking_model import HERE, OTHER, model_with
 
 STARTED = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
@@ -183,3 +185,17 @@ def test_a_matrix_cell_is_painted_with_one_call_into_python(qtbot: QtBot) -> Non
     )
     assert from_qt and len(from_qt) <= cells
     assert model.data(model.index(2, SYNC), Qt.ItemDataRole.CheckStateRole) is not None
+
+
+def test_a_filtered_run_list_follows_a_run_that_finishes(qtbot: QtBot) -> None:
+    model = RunsModel()
+    model.set_rows([run(3, "running", total=4), run(2), run(1, "failed")])
+    view = shown(qtbot, model, "runs")
+    menu = GridMenu(view, StatusMessenger(), "runs")
+    menu.filter_by(model.index(0, 3))  # Status = Running, as right-click → Filter by This Value
+    assert [row for row in range(3) if not view.isRowHidden(row)] == [0]
+
+    model.set_rows([run(4, "running", total=1), run(3, total=9), run(2), run(1, "failed")])
+
+    qtbot.waitUntil(lambda: [r for r in range(4) if not view.isRowHidden(r)] == [0])
+    assert model.row_at(0).id == 4

@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QTableView, QWidget
 
@@ -73,6 +82,10 @@ class GridMenu(QObject):
         self.noun, self.nouns = noun, nouns
         self.filter: tuple[int, str] | None = None
         self.menu: QMenu | None = None
+        self._refilter = QTimer(self)
+        self._refilter.setSingleShot(True)
+        self._refilter.setInterval(0)
+        self._refilter.timeout.connect(self.apply_filter)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self.popup)
         self._watch(view.model())
@@ -248,10 +261,17 @@ class GridMenu(QObject):
         model.modelReset.connect(self._model_changed)
         model.rowsInserted.connect(self._model_changed)
         model.layoutChanged.connect(self._model_changed)
+        model.dataChanged.connect(self._cells_changed)
+        model.rowsRemoved.connect(self._cells_changed)
 
     def _model_changed(self, *_args: object) -> None:
         if self.filter is not None:
             self.apply_filter()
+
+    def _cells_changed(self, *_args: object) -> None:
+        """Cells changed in place (a run's counts or status): filter again once all are in."""
+        if self.filter is not None:
+            self._refilter.start()
 
 
 def install_grid_menu(
