@@ -129,8 +129,9 @@ def test_a_new_run_on_top_keeps_the_chosen_run_chosen(qtbot: QtBot) -> None:
         view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(1, 0)).center()
     )
     assert chosen_run(view, model) == 2
-    resets: list[bool] = []
-    model.modelReset.connect(lambda: resets.append(True))
+    resets: list[str] = []
+    model.modelReset.connect(lambda: resets.append("reset"))
+    model.layoutChanged.connect(lambda: resets.append("layout"))
 
     model.set_rows([run(4, "running", total=1), run(3, total=9, failed=2), run(2), run(1)])
 
@@ -195,7 +196,11 @@ def test_a_filtered_run_list_follows_a_run_that_finishes(qtbot: QtBot) -> None:
     menu.filter_by(model.index(0, 3))  # Status = Running, as right-click → Filter by This Value
     assert [row for row in range(3) if not view.isRowHidden(row)] == [0]
 
-    model.set_rows([run(4, "running", total=1), run(3, total=9), run(2), run(1, "failed")])
+    def shown_runs() -> list[int]:
+        return [model.row_at(r).id for r in range(model.rowCount()) if not view.isRowHidden(r)]
 
-    qtbot.waitUntil(lambda: [r for r in range(4) if not view.isRowHidden(r)] == [0])
-    assert model.row_at(0).id == 4
+    model.set_rows([run(3, total=9), run(2), run(1, "failed")])  # it finished: only its cells
+    qtbot.waitUntil(lambda: shown_runs() == [])
+
+    model.set_rows([run(4, "running", total=1), run(3, total=9), run(2), run(1, "failed")])
+    qtbot.waitUntil(lambda: shown_runs() == [4])

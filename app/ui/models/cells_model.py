@@ -41,17 +41,24 @@ def sort_key(value: object) -> tuple[int, float, str]:
     return (2, 0.0, str(value).casefold())
 
 
-def make_item(cell: Cell) -> QStandardItem:
-    """A read-only item showing a cell (its text is its tooltip too)."""
+def roles(cell: Cell) -> dict[int, object]:
+    """What an item holds for a cell, by role (None clears a role; the text is the tooltip)."""
     text, alignment, colour = cell
-    item = QStandardItem(text)
+    return {
+        Qt.ItemDataRole.DisplayRole: text,
+        Qt.ItemDataRole.ToolTipRole: text or None,
+        Qt.ItemDataRole.TextAlignmentRole: alignment or None,
+        Qt.ItemDataRole.ForegroundRole: colour,
+    }
+
+
+def make_item(cell: Cell) -> QStandardItem:
+    """A read-only item showing a cell."""
+    item = QStandardItem()
     item.setFlags(FLAGS)
-    if text:
-        item.setToolTip(text)
-    if alignment:
-        item.setData(alignment, Qt.ItemDataRole.TextAlignmentRole)
-    if colour is not None:
-        item.setData(colour, Qt.ItemDataRole.ForegroundRole)
+    for role, value in roles(cell).items():
+        if value is not None:
+            item.setData(value, role)
     return item
 
 
@@ -114,7 +121,7 @@ class CellsModel(QStandardItemModel, Generic[Row]):
         blocked = self.blockSignals(True)
         try:
             self._rows = after
-            self._write_all([self._cells(row) for row in after])
+            self._update([self._cells(row) for row in after], self._shown)
         finally:
             self.blockSignals(blocked)
         self.changePersistentIndexList(old, new)
@@ -142,30 +149,36 @@ class CellsModel(QStandardItemModel, Generic[Row]):
         return tuple(cells)
 
     def _apply(self, rows: list[Row]) -> None:
-        """Make the shown rows these: insert at the top or the end when that is the change."""
+        """Make the shown rows these: insert at the top or the end when that is the change.
+
+        New rows come in whole (``insertRow``: one rowsInserted each); a changed cell is
+        updated in place (``setItemData``: one dataChanged). Replacing an item would make
+        Qt announce a layout change for every cell.
+        """
         old_keys = [self._key(row) for row in self._rows]
         new_keys = [self._key(row) for row in rows]
+        cells = [self._cells(row) for row in rows]
         added = len(new_keys) - len(old_keys)
         shown = self._shown
         if added > 0 and new_keys[added:] == old_keys:
-            self.insertRows(0, added)
-            shown = [()] * added + shown
+            for number in range(added):
+                self.insertRow(number, [make_item(cell) for cell in cells[number]])
+            shown = cells[:added] + shown
         elif added > 0:
-            self.insertRows(len(shown), added)
-            shown = shown + [()] * added
+            for number in range(len(shown), len(cells)):
+                self.appendRow([make_item(cell) for cell in cells[number]])
+            shown = shown + cells[len(shown) :]
         elif added < 0:
             self.removeRows(len(rows), -added)
             shown = shown[: len(rows)]
         self._rows = rows
-        cells = [self._cells(row) for row in rows]
-        for number, (now, before) in enumerate(zip(cells, shown, strict=True)):
-            for column, cell in enumerate(now):
-                if not before or before[column] != cell:
-                    self.setItem(number, column, make_item(cell))
-        self._shown = cells
+        self._update(cells, shown)
 
-    def _write_all(self, cells: list[tuple[Cell, ...]]) -> None:
-        for number, row in enumerate(cells):
-            for column, cell in enumerate(row):
-                self.setItem(number, column, make_item(cell))
+    def _update(self, cells: list[tuple[Cell, ...]], shown: list[tuple[Cell, ...]]) -> None:
+        for number, (now, before) in enumerate(zip(cells, shown, strict=True)):
+            if now == before:
+                continue
+            for column, cell in enumerate(now):
+                if cell != before[column]:
+                    self.setItemData(self.index(number, column), roles(cell))
         self._shown = cells
