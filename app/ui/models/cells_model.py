@@ -41,6 +41,14 @@ def sort_key(value: object) -> tuple[int, float, str]:
     return (2, 0.0, str(value).casefold())
 
 
+def cell_of(value: object, colours: Mapping[str, QColor] | None = None) -> Cell:
+    """How a value shows: as text, whole numbers right-aligned, coloured by ``colours``."""
+    text = "" if value is None else str(value)
+    numeric = isinstance(value, int) and not isinstance(value, bool)
+    colour = colours.get(text.lower()) if colours is not None else None
+    return (text, RIGHT if numeric else 0, colour)
+
+
 def roles(cell: Cell) -> dict[int, object]:
     """What an item holds for a cell, by role (None clears a role; the text is the tooltip)."""
     text, alignment, colour = cell
@@ -90,11 +98,6 @@ class CellsModel(QStandardItemModel, Generic[Row]):
         """Show these rows (in the order the user sorted by, if any)."""
         self._apply(self._sorted(list(rows)))
 
-    def append_rows(self, rows: Sequence[Row]) -> None:
-        """Show these rows after the ones shown."""
-        if rows:
-            self._apply(self._rows + list(rows))
-
     def refresh(self) -> None:
         """Show the rows again after something their cells depend on changed."""
         self._apply(self._rows)
@@ -139,14 +142,10 @@ class CellsModel(QStandardItemModel, Generic[Row]):
         )
 
     def _cells(self, row: Row) -> tuple[Cell, ...]:
-        cells = []
-        for column, (_, value_of) in enumerate(self._columns):
-            value = value_of(row)
-            text = "" if value is None else str(value)
-            numeric = isinstance(value, int) and not isinstance(value, bool)
-            colour = self.colours.get(text.lower()) if column == self.status_column else None
-            cells.append((text, RIGHT if numeric else 0, colour))
-        return tuple(cells)
+        return tuple(
+            cell_of(value_of(row), self.colours if column == self.status_column else None)
+            for column, (_, value_of) in enumerate(self._columns)
+        )
 
     def _apply(self, rows: list[Row]) -> None:
         """Make the shown rows these: insert at the top or the end when that is the change.

@@ -34,7 +34,7 @@ from PySide6.QtGui import QColor
 from app.sync.jobs import JOB_LABELS
 from app.ui.data.activity import LeaseView
 from app.ui.data.runs import DashboardRow, RecordRow, RunRow
-from app.ui.models.cells_model import CellsModel
+from app.ui.models.cells_model import Cell, CellsModel, cell_of, roles, sort_key
 from app.ui.models.one_call import fill_roles
 
 Index = QModelIndex | QPersistentModelIndex
@@ -122,16 +122,11 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             return rows
         column, order = self._sort
         value_of = self._columns[column][1]
-
-        def key(row: Row) -> tuple[int, float, str]:
-            value = value_of(row)
-            if value is None or value == "":
-                return (0, 0.0, "")
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return (1, float(value), "")
-            return (2, 0.0, str(value).casefold())
-
-        return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        return sorted(
+            rows,
+            key=lambda row: sort_key(value_of(row)),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
 
     def append_rows(self, rows: Sequence[Row]) -> None:
         """Show these rows after the ones shown (the selection and scroll stay)."""
@@ -166,30 +161,20 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        value = self._columns[index.column()][1](self._rows[index.row()])
-        return self._answer(index.column(), value, role)
+        return roles(self._cell(index)).get(role)
 
     def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        """Every role of a cell in one call (``app.ui.models.one_call``); the value found once."""
+        """Every role of a cell in one call (``app.ui.models.one_call``); the cell found once."""
         if type(self).data is not RowsModel.data:
             fill_roles(roleDataSpan, lambda role: self.data(index, role))
             return
-        if not index.isValid():
-            fill_roles(roleDataSpan, lambda role: None)
-            return
+        answers = roles(self._cell(index)) if index.isValid() else {}
+        fill_roles(roleDataSpan, answers.get)
+
+    def _cell(self, index: Index) -> Cell:
         column = index.column()
         value = self._columns[column][1](self._rows[index.row()])
-        fill_roles(roleDataSpan, lambda role: self._answer(column, value, role))
-
-    def _answer(self, column: int, value: object, role: int) -> object:
-        text = "" if value is None else str(value)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return text
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.status_column:
-            return STATUS_COLOURS.get(text.lower())
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return cell_of(value, STATUS_COLOURS if column == self.status_column else None)
 
 
 class DashboardModel(CellsModel[DashboardRow]):
